@@ -1,0 +1,21 @@
+package io.gatehouse.config.model;
+
+import java.util.Objects;
+
+/** A host (name, IPv4 or IPv6 literal without brackets) and a port. Prints IPv6 in brackets. */
+public record HostPort(String host, int port) {
+    public HostPort {
+        Objects.requireNonNull(host, "host");
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("host is empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,21 @@
+package io.gatehouse.config.model;
+
+import io.gatehouse.config.source.SourcePos;
+import java.util.Objects;
+
+/**
+ * A site's {@code [server]} section: the listener address and the sizing keys.
+ *
+ * @param pos       the {@code [server]} section header (or the file, when the section is absent)
+ * @param bind      {@code ip} and {@code port} (defaults 127.0.0.1:5000)
+ * @param name      {@code name}, the server name used in logs when a request names no host ("" if unset)
+ * @param threads   {@code threads}: worker threads for blocking work (default 4)
+ * @param processes {@code processes}: accepted for Skitai compatibility; Gatehouse is one JVM
+ */
+public record ServerSpec(SourcePos pos, HostPort bind, String name, int threads, int processes) {
+    public ServerSpec {
+        Objects.requireNonNull(pos, "pos");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(name, "name");
+    }
+}

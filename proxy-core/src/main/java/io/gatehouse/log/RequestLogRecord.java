@@ -1,0 +1,33 @@
+package io.gatehouse.log;
+
+import java.time.LocalDateTime;
+import java.util.Objects;
+
+/**
+ * One request, the 17 fields of the request log in their documented order (docs/logs.md).
+ * Values are raw; {@link RequestLogFormatter} escapes them.
+ *
+ * @param received     local date and time the request head was received (fields 1 and 2)
+ * @param client       socket peer as {@code ip:port}, IPv6 in brackets (3)
+ * @param server       the Host the request named with its port, or the listener's address (4)
+ * @param method       (5)
+ * @param url          path and query as received (6)
+ * @param protocol     {@code HTTP/1.1} (7)
+ * @param status       response status (8)
+ * @param bytesRecv    request body bytes (9)
+ * @param bytesSent    response body bytes (10)
+ * @param gtid         global transaction id, the request id that travels between services (11)
+ * @param ltid         this process's sequence number for the request (12)
+ * @param user         user name, or null (13)
+ * @param token        token fingerprint, or null; never the token itself (14)
+ * @param userAgent    User-Agent header, or null (15)
+ * @param handlingMs   request received until response headers ready (16)
+ * @param sendingMs    response headers until last byte written (17)
+ */
+public record RequestLogRecord(LocalDateTime received, String client, String server, String method, String url,
+                               String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
+                               String user, String token, String userAgent, long handlingMs, long sendingMs) {
+    public RequestLogRecord {
+        Objects.requireNonNull(received, "received");
+    }
+}
