@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class ClusterSectionBinder {
     public static final List<String> KEYS = List.of("members", "ssl", "strategy", "roles", "ips", "type");
     public static final String DEFAULT_STRATEGY = "round_robin";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
     private ClusterSectionBinder() {
     }
@@ -40,7 +40,7 @@ public final class ClusterSectionBinder {
         String name = section.name().substring(1).strip();
         if (!isValidName(name)) {
             problems.error(section.pos(), "bad cluster name " + Shown.of(section.name())
-                    + "; expected [@name] with letters, digits, '_', '.' or '-'");
+                    + "; expected [@name] with up to 100 letters, digits, '_', '.' or '-'");
             return Optional.empty();
         }
         String label = "[@" + name + "]";

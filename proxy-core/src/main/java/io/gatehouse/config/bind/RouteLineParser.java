@@ -182,14 +182,14 @@ public final class RouteLineParser {
         try {
             target = target(pos, path, rawTarget);
         } catch (BadValueException e) {
-            problems.error(pos, "route " + path + " = " + Shown.of(rawTarget) + ": " + e.getMessage());
+            problems.error(pos, "route " + Shown.cut(path) + " = " + Shown.of(rawTarget) + ": " + e.getMessage());
             return;
         }
         PathTargets p = group.paths.computeIfAbsent(path, k -> new PathTargets(pos));
         if (target.isFallThrough()) {
             p.statics.add(target);
         } else if (p.other != null) {
-            problems.error(pos, "route " + path + " already has a target at " + p.other.pos()
+            problems.error(pos, "route " + Shown.cut(path) + " already has a target at " + p.other.pos()
                     + "; a path takes static directories and at most one other target");
         } else {
             p.other = target;
@@ -239,7 +239,8 @@ public final class RouteLineParser {
         if (raw.charAt(0) == '@') {
             String name = raw.substring(1);
             if (!ClusterSectionBinder.isValidName(name)) {
-                throw new BadValueException("bad cluster name; expected @name with letters, digits, '_', '.' or '-'");
+                throw new BadValueException("bad cluster name; expected @name with up to 100 letters, digits, '_', '.'"
+                        + " or '-'");
             }
             return new ClusterTarget(pos, name);
         }
@@ -337,9 +338,9 @@ public final class RouteLineParser {
             throw new BadValueException("not a usable directory path");
         }
         if (Files.exists(root)) {
-            throw new BadValueException("static directory " + root + " is not a directory");
+            throw new BadValueException("static directory " + Shown.cut(root.toString()) + " is not a directory");
         }
-        throw new BadValueException("static directory " + root + " does not exist");
+        throw new BadValueException("static directory " + Shown.cut(root.toString()) + " does not exist");
     }
 
     private Path resolve(String raw) {

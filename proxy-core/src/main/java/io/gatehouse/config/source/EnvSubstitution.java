@@ -41,7 +41,7 @@ public final class EnvSubstitution {
                 }
                 String name = value.substring(i + 2, close);
                 if (!isName(name)) {
-                    errors.accept(pos, "bad variable name ${" + name + "}; expected letters, digits and _"
+                    errors.accept(pos, "bad variable name ${" + Shown.cut(name) + "}; expected letters, digits and _"
                             + " (write $$ for a literal $)");
                 } else {
                     out.append(lookup(name, pos, errors));
@@ -68,7 +68,7 @@ public final class EnvSubstitution {
     private String lookup(String name, SourcePos pos, BiConsumer<SourcePos, String> errors) {
         String found = env.get(name);
         if (found == null) {
-            errors.accept(pos, "environment variable " + name + " is not set");
+            errors.accept(pos, "environment variable " + Shown.cut(name) + " is not set");
             return "";
         }
         return found;

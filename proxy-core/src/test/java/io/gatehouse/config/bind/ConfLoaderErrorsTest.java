@@ -194,9 +194,9 @@ class ConfLoaderErrorsTest {
         String use = "[routes:line]\n/ = @api\n";
         return Stream.of(
                 of("a bad cluster name", "[@bad name]\nmembers = 10.0.0.1:80\n" + ROUTES,
-                        "@D/a.conf:1: bad cluster name \"@bad name\"; expected [@name] with letters, digits, '_', '.' or '-'"),
+                        "@D/a.conf:1: bad cluster name \"@bad name\"; expected [@name] with up to 100 letters, digits, '_', '.' or '-'"),
                 of("a cluster without a name", "[@]\nmembers = 10.0.0.1:80\n" + ROUTES,
-                        "@D/a.conf:1: bad cluster name \"@\"; expected [@name] with letters, digits, '_', '.' or '-'"),
+                        "@D/a.conf:1: bad cluster name \"@\"; expected [@name] with up to 100 letters, digits, '_', '.' or '-'"),
                 files("a cluster defined in two files", f -> f
                                 .file("a.conf", "[@api]\nmembers = 10.0.0.1:80\n" + use)
                                 .file("b.conf", "[server]\nport = 5001\n[@api]\nmembers = 10.0.0.2:80\n" + use),
@@ -291,8 +291,8 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:2: bad route path \"/a b\": it must not contain whitespace or control characters"),
                 of("an empty target", "[routes:line]\n/x =\n", "@D/a.conf:2: route /x = \"\": " + noTarget),
                 of("a bad cluster name in a target", "[routes:line]\n/ = @bad!name\n",
-                        "@D/a.conf:2: route / = \"@bad!name\": bad cluster name; expected @name with letters, digits,"
-                                + " '_', '.' or '-'"),
+                        "@D/a.conf:2: route / = \"@bad!name\": bad cluster name; expected @name with up to 100 letters,"
+                                + " digits, '_', '.' or '-'"),
                 of("an upstream URL with user info", "[routes:line]\n/ = http://user:pw@10.0.0.1:8080\n",
                         "@D/a.conf:2: route / = \"http://user:pw@10.0.0.1:8080\": an upstream URL takes no user info"
                                 + " (user@host)"),
