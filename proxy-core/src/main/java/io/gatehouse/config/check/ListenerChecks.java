@@ -36,9 +36,13 @@ public final class ListenerChecks {
             for (int j = 0; j < i; j++) {
                 ListenerSpec earlier = listeners.get(j);
                 if (overlap(earlier, listener)) {
+                    boolean wildcard = HostPorts.isWildcard(earlier.bind().host())
+                            || HostPorts.isWildcard(listener.bind().host());
+                    String why = wildcard ? "a wildcard address takes the port on every interface"
+                            : "localhost is the loopback address";
                     problems.error(listener.primary().server().pos(), "[server] " + listener.bind() + " overlaps "
-                            + earlier.bind() + " at " + earlier.primary().server().pos() + ": a wildcard address"
-                            + " takes the port on every interface; give both sites the same ip");
+                            + earlier.bind() + " at " + earlier.primary().server().pos() + ": " + why
+                            + "; give both sites the same ip");
                 }
             }
             hostClaims(listener, problems);

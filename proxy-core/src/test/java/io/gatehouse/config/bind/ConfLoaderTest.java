@@ -290,8 +290,8 @@ class ConfLoaderTest {
         f.file("a.conf", "[server]\nip = 127.0.0.1\n[routes:line]\n/ = return 200\n");
         f.file("b.conf", "[server]\nip = localhost\n[routes:line]\n/ = return 200\n");
 
-        assertEquals(List.of("@D/b.conf:1: [server] localhost:5000 overlaps 127.0.0.1:5000 at @D/a.conf:1: a wildcard"
-                + " address takes the port on every interface; give both sites the same ip"), f.problems());
+        assertEquals(List.of("@D/b.conf:1: [server] localhost:5000 overlaps 127.0.0.1:5000 at @D/a.conf:1: localhost"
+                + " is the loopback address; give both sites the same ip"), f.problems());
     }
 
     @Test
