@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * Access control ({@code roles}, {@code ips}) is refused in this version rather than ignored, and
  * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
  */
-public final class ClusterSectionBinder {
+final class ClusterSectionBinder {
     public static final List<String> KEYS = List.of("members", "ssl", "strategy", "roles", "ips", "type");
     public static final String DEFAULT_STRATEGY = "round_robin";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");

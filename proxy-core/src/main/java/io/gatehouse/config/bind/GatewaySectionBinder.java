@@ -10,7 +10,7 @@ import java.util.List;
  * Binds {@code [api-gateway]}. {@code authenticate = yes} is refused in this version because token
  * authentication is not built yet, and routes meant to be protected must not be served open.
  */
-public final class GatewaySectionBinder {
+final class GatewaySectionBinder {
     public static final List<String> KEYS = List.of("enable_gateway", "authenticate", "realm", "secret_key");
 
     private GatewaySectionBinder() {

@@ -24,7 +24,7 @@ import org.apache.commons.configuration2.ex.ConversionException;
  * not parse reports {@code [section] key must be EXPECTED, got VALUE} and returns the default, so a
  * binder always carries on.
  */
-public final class KeyValues {
+final class KeyValues {
     /** One {@code key = value} line, the key lower-cased and the value substituted and trimmed. */
     public record Entry(SourcePos pos, String key, String value) {
     }
@@ -38,7 +38,7 @@ public final class KeyValues {
      * @param label the section as messages name it ({@code [server]}, {@code [@api]})
      * @param keys  the keys this section knows, lower-case, in the order the docs list them
      */
-    public KeyValues(IniSection section, String label, List<String> keys, EnvSubstitution env, Problems problems) {
+    KeyValues(IniSection section, String label, List<String> keys, EnvSubstitution env, Problems problems) {
         this.label = label;
         this.sectionPos = section.pos();
         this.problems = problems;

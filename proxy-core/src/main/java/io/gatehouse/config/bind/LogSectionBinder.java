@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Binds the global {@code [log]} section: where the request log goes and how much of it is kept. */
-public final class LogSectionBinder {
+final class LogSectionBinder {
     public static final List<String> KEYS = List.of("dir", "ring_size", "retain_days");
 
     private LogSectionBinder() {

@@ -6,7 +6,7 @@ import io.gatehouse.config.source.IniSection;
 import java.util.List;
 
 /** Binds the global {@code [proxypass]} section: cache budgets in MB (0 turns a tier off). */
-public final class ProxyPassSectionBinder {
+final class ProxyPassSectionBinder {
     public static final List<String> KEYS = List.of("cache_memory", "cache_disk");
 
     private ProxyPassSectionBinder() {

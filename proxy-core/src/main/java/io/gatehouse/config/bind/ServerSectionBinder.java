@@ -12,7 +12,7 @@ import java.util.List;
  * it wants. Skitai's {@code threads = 0} (single-threaded) and {@code processes} are accepted with a
  * warning that says what Gatehouse does instead.
  */
-public final class ServerSectionBinder {
+final class ServerSectionBinder {
     public static final List<String> KEYS = List.of("ip", "port", "name", "threads", "processes");
     public static final String DEFAULT_IP = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;

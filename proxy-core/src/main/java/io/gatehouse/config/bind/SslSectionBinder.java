@@ -11,7 +11,7 @@ import java.util.List;
  * because TLS termination is not built yet, and a site that asked for TLS must never be served in
  * plain text.
  */
-public final class SslSectionBinder {
+final class SslSectionBinder {
     public static final List<String> KEYS = List.of("enable_ssl", "certfile", "keyfile", "passphrase");
 
     private SslSectionBinder() {

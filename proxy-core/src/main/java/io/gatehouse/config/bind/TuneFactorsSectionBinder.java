@@ -10,7 +10,7 @@ import java.util.List;
  * Binds {@code [tunefactors]}: Skitai's timing keys (plain integers are seconds) and the extensions
  * {@code header_timeout} and {@code max_header_size}. Timeouts must be more than zero.
  */
-public final class TuneFactorsSectionBinder {
+final class TuneFactorsSectionBinder {
     public static final List<String> KEYS = List.of("static_max_age", "response_timeout", "keep_alive",
             "num_result_cache_max", "header_timeout", "max_header_size");
     private static final Duration MORE_THAN_ZERO = Duration.ofMillis(1);
