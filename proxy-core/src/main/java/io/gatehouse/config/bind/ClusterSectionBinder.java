@@ -1,0 +1,156 @@
+package io.gatehouse.config.bind;
+
+import io.gatehouse.config.model.ClusterSpec;
+import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberSpec;
+import io.gatehouse.config.source.EnvSubstitution;
+import io.gatehouse.config.source.IniSection;
+import io.gatehouse.config.source.Shown;
+import io.gatehouse.config.source.SourcePos;
+import io.gatehouse.upstream.balance.Strategies;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Binds an {@code [@name]} section: an upstream cluster. {@code members} is a comma list of
+ * {@code host:port} entries, each optionally followed by {@code weight=N} (1..256) and {@code backup}.
+ * Access control ({@code roles}, {@code ips}) is refused in this version rather than ignored, and
+ * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
+ */
+final class ClusterSectionBinder {
+    public static final List<String> KEYS = List.of("members", "ssl", "strategy", "roles", "ips", "type");
+    public static final String DEFAULT_STRATEGY = "round_robin";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+
+    private ClusterSectionBinder() {
+    }
+
+    /** True when {@code name} (without the {@code @}) is a valid cluster name. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    /** Binds {@code section}, whose name is {@code @name}; gives nothing when the name itself is invalid. */
+    public static Optional<BoundCluster> bind(IniSection section, EnvSubstitution env, Problems problems) {
+        String name = section.name().substring(1).strip();
+        if (!isValidName(name)) {
+            problems.error(section.pos(), "bad cluster name " + Shown.of(section.name())
+                    + "; expected [@name] with up to 100 letters, digits, '_', '.' or '-'");
+            return Optional.empty();
+        }
+        String label = "[@" + name + "]";
+        KeyValues kv = new KeyValues(section, label, KEYS, env, problems);
+        if (kv.entry("type").isPresent()) {
+            kv.error("type", "type = " + kv.string("type", "") + ": database members are not a proxy's job;"
+                    + " let the application connect to its database itself and remove this section");
+            return Optional.of(new BoundCluster(name, section.pos(), Optional.empty(), false));
+        }
+        boolean ssl = kv.bool("ssl", false);
+        String strategy = kv.parse("strategy", DEFAULT_STRATEGY, "one of " + String.join(", ", Strategies.names()),
+                value -> {
+                    if (Strategies.byName(value).isEmpty()) {
+                        throw new BadValueException("one of " + String.join(", ", Strategies.names()));
+                    }
+                    return value.toLowerCase(Locale.ROOT);
+                });
+        List<String> roles = kv.list("roles");
+        if (!roles.isEmpty()) {
+            kv.error("roles", "roles: access control is not available in this version yet;"
+                    + " refusing to serve the cluster unprotected");
+        }
+        List<String> ips = kv.list("ips");
+        if (!ips.isEmpty()) {
+            kv.error("ips", "ips: access control is not available in this version yet;"
+                    + " refusing to serve the cluster unprotected");
+        }
+        List<MemberSpec> members = members(kv, ssl ? 443 : 80, problems);
+        if (members.isEmpty()) {
+            return Optional.of(new BoundCluster(name, section.pos(), Optional.empty(), true));
+        }
+        return Optional.of(new BoundCluster(name, section.pos(),
+                Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips)), true));
+    }
+
+    private static List<MemberSpec> members(KeyValues kv, int defaultPort, Problems problems) {
+        Optional<KeyValues.Entry> entry = kv.entry("members");
+        if (entry.isEmpty()) {
+            kv.error("members", "members is required, e.g. members = 10.0.0.1:8080, 10.0.0.2:8080");
+            return List.of();
+        }
+        SourcePos pos = entry.get().pos();
+        String value = entry.get().value();
+        if (value.isBlank()) {
+            kv.error("members", "members is empty; expected e.g. members = 10.0.0.1:8080, 10.0.0.2:8080");
+            return List.of();
+        }
+        List<MemberSpec> members = new ArrayList<>();
+        Map<HostPort, Boolean> seen = new HashMap<>();
+        boolean bad = false;
+        for (String item : value.split(",", -1)) {
+            if (item.isBlank()) {
+                kv.error("members", "members has an empty entry in " + Shown.of(value));
+                bad = true;
+                continue;
+            }
+            Optional<MemberSpec> member = member(kv, pos, item.strip(), defaultPort);
+            if (member.isEmpty()) {
+                bad = true;
+                continue;
+            }
+            HostPort address = member.get().address();
+            if (seen.put(address, Boolean.TRUE) != null) {
+                kv.error("members", "member " + address + " is listed twice");
+                bad = true;
+                continue;
+            }
+            members.add(member.get());
+        }
+        return bad ? List.of() : members;
+    }
+
+    private static Optional<MemberSpec> member(KeyValues kv, SourcePos pos, String item, int defaultPort) {
+        String[] tokens = item.split("\\s+");
+        HostPort address;
+        try {
+            address = HostPorts.parse(tokens[0], defaultPort);
+        } catch (BadValueException e) {
+            kv.error("members", "member must be " + e.getMessage() + ", got " + Shown.of(tokens[0]));
+            return Optional.empty();
+        }
+        Integer weight = null;
+        boolean backup = false;
+        boolean ok = true;
+        for (int i = 1; i < tokens.length; i++) {
+            String token = tokens[i].toLowerCase(Locale.ROOT);
+            if (token.startsWith("weight=")) {
+                String n = token.substring("weight=".length());
+                if (weight != null) {
+                    kv.error("members", "member " + address + " has weight twice");
+                    ok = false;
+                } else if (!n.matches("[0-9]{1,9}") || Integer.parseInt(n) < 1 || Integer.parseInt(n) > 256) {
+                    kv.error("members", "weight must be 1..256, got " + KeyValues.got(n));
+                    weight = 1;
+                    ok = false;
+                } else {
+                    weight = Integer.parseInt(n);
+                }
+            } else if (token.equals("backup")) {
+                if (backup) {
+                    kv.error("members", "member " + address + " has backup twice");
+                    ok = false;
+                }
+                backup = true;
+            } else {
+                kv.error("members", "unknown member option " + Shown.of(tokens[i]) + " after " + address
+                        + "; expected weight=N or backup (entries are separated by commas)");
+                ok = false;
+            }
+        }
+        return ok ? Optional.of(new MemberSpec(pos, address, weight == null ? 1 : weight, backup)) : Optional.empty();
+    }
+}

@@ -1,0 +1,450 @@
+package io.gatehouse.config.bind;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gatehouse.config.ConfDirFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every error and warning the loader can give, each with its exact {@code file:line: message}. Each case
+ * writes a small {@code conf.d}, loads it and compares the whole problem list, so a case also proves
+ * that the problem is not followed by spurious ones. {@code @D} is the conf.d directory, {@code @T} its
+ * parent.
+ */
+class ConfLoaderErrorsTest {
+    /** A route section that is valid on its own (the default group of a site). */
+    static final String ROUTES = "[routes:line]\n/ = return 200 OK\n";
+
+    record Case(String name, Consumer<ConfDirFixture> setup, Map<String, String> env, List<String> expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Case of(String name, String conf, String... expected) {
+        return new Case(name, f -> f.file("a.conf", conf), Map.of(), List.of(expected));
+    }
+
+    static Case files(String name, Consumer<ConfDirFixture> setup, String... expected) {
+        return new Case(name, setup, Map.of(), List.of(expected));
+    }
+
+    static Stream<Case> sourceCases() {
+        return Stream.of(
+                files("no *.conf file, only other names", f -> f.file("a.conf.disabled", ROUTES).file(".a.conf.swp", "x"),
+                        "@D: no *.conf file in the configuration directory"),
+                of("an unclosed section header", "[server\nport = 1\n" + ROUTES,
+                        "@D/a.conf:1: malformed section header \"[server\"; expected [name] alone on the line"),
+                of("text after a section header", "[server] port = 1\n" + ROUTES,
+                        "@D/a.conf:1: malformed section header \"[server] port = 1\"; expected [name] alone on the line"),
+                of("an empty section name", "[ ]\nx = 1\n" + ROUTES,
+                        "@D/a.conf:1: empty section name []"),
+                of("lines before the first section", "\n; comment\nport = 5000\nip = 1.2.3.4\n" + ROUTES,
+                        "@D/a.conf:3: line outside any section: \"port = 5000\"; a file starts with a [section] header"),
+                of("a line that is not key = value", "[server]\nport 5000\n" + ROUTES,
+                        "@D/a.conf:2: [server] expected key = value, got \"port 5000\""),
+                of("a line with an empty key", "[server]\n= 5000\n" + ROUTES,
+                        "@D/a.conf:2: [server] expected key = value, got \"= 5000\""),
+                of("an unknown key", "[server]\nprot = 5000\n" + ROUTES,
+                        "@D/a.conf:2: [server] unknown key \"prot\"; known keys: ip, port, name, threads, processes"),
+                of("a duplicate key, case-insensitively", "[server]\nport = 5000\nPORT = 5001\n" + ROUTES,
+                        "@D/a.conf:3: [server] duplicate key port (first at @D/a.conf:2)"),
+                of("the same section twice in one file", "[server]\nport = 5000\n[server]\nport = 5001\n" + ROUTES,
+                        "@D/a.conf:3: section [server] is already defined at @D/a.conf:1"),
+                of("[routes:line] and [route:line] in one file", ROUTES + "[route:line]\n/x = return 204\n",
+                        "@D/a.conf:3: section [route:line] is already defined at @D/a.conf:1"),
+                of("an unknown section", "[serverr]\nport = 1\n" + ROUTES,
+                        "@D/a.conf:1: unknown section \"[serverr]\"; known sections: [server], [ssl], [tunefactors],"
+                                + " [api-gateway], [routes:line], [@name], [proxypass], [log]"),
+                of("Skitai's [crontab:line]", ROUTES + "[crontab:line]\n*/2 * * * * /home/apps/monitor.py\n",
+                        "@D/a.conf:3: [crontab:line] scheduled jobs are not a proxy's job; use cron or systemd timers"
+                                + " and remove this section"),
+                of("Skitai's [smtpda]", ROUTES + "[smtpda]\nsmtpserver = mail.example.com\n",
+                        "@D/a.conf:3: [smtpda] mail delivery is not a proxy's job; send mail through the system MTA"
+                                + " (postfix, sendmail) and remove this section"),
+                of("Skitai's [admin]", ROUTES + "[admin]\nport = 9000\n",
+                        "@D/a.conf:3: warning: [admin] the admin console is not in this version; section ignored"),
+                of("a file without [routes:line]", "[server]\nport = 5000\n",
+                        "@D/a.conf: no [routes:line] section: this site would answer nothing (every *.conf file is"
+                                + " a site; clusters may be defined in any of them)"),
+                of("a route section without route lines", "[routes:line]\n; nothing yet\n",
+                        "@D/a.conf:1: [routes:line] has no route lines: this site would answer nothing"),
+                of("an empty file", "",
+                        "@D/a.conf: no [routes:line] section: this site would answer nothing (every *.conf file is"
+                                + " a site; clusters may be defined in any of them)"));
+    }
+
+    static Stream<Case> envCases() {
+        return Stream.of(
+                new Case("an unset ${VAR}", f -> f.file("a.conf", "[server]\nname = ${SITE_NAME}\n" + ROUTES),
+                        Map.of(), List.of("@D/a.conf:2: environment variable SITE_NAME is not set")),
+                new Case("an unset %(VAR)s", f -> f.file("a.conf", "[api-gateway]\nsecret_key = %(JWT_KEY)s\n" + ROUTES),
+                        Map.of("OTHER", "x"), List.of("@D/a.conf:2: environment variable JWT_KEY is not set")),
+                new Case("an unset variable on a route line", f -> f.file("a.conf", "[routes:line]\n/ = ${UPSTREAM}\n"),
+                        Map.of(), List.of("@D/a.conf:2: environment variable UPSTREAM is not set",
+                        "@D/a.conf:2: route / = \"\": no target; expected @cluster, http(s)://host[:port][/path],"
+                                + " return CODE [TEXT], redirect CODE URL or a directory")),
+                new Case("an unterminated ${", f -> f.file("a.conf", "[server]\nname = ${SITE\n" + ROUTES),
+                        Map.of(), List.of("@D/a.conf:2: unterminated ${ in \"${SITE\"; write $$ for a literal $")),
+                new Case("a bad variable name", f -> f.file("a.conf", "[server]\nname = ${1A}\n" + ROUTES),
+                        Map.of(), List.of("@D/a.conf:2: bad variable name ${1A}; expected letters, digits and _"
+                        + " (write $$ for a literal $)")));
+    }
+
+    static Stream<Case> serverCases() {
+        return Stream.of(
+                of("an ip that is not an address", "[server]\nip = 300.1.1.1\n" + ROUTES,
+                        "@D/a.conf:2: [server] ip must be an IPv4 or IPv6 address or localhost (0.0.0.0 or :: for every"
+                                + " interface), got \"300.1.1.1\""),
+                of("an ip that is a host name", "[server]\nip = www.example.com\n" + ROUTES,
+                        "@D/a.conf:2: [server] ip must be an IPv4 or IPv6 address or localhost (0.0.0.0 or :: for every"
+                                + " interface), got \"www.example.com\""),
+                of("an empty ip", "[server]\nip =\n" + ROUTES,
+                        "@D/a.conf:2: [server] ip must be an IPv4 or IPv6 address or localhost (0.0.0.0 or :: for every"
+                                + " interface), got \"\""),
+                of("port 0", "[server]\nport = 0\n" + ROUTES,
+                        "@D/a.conf:2: [server] port must be a port number 1..65535, got 0"),
+                of("port 70000", "[server]\nport = 70000\n" + ROUTES,
+                        "@D/a.conf:2: [server] port must be a port number 1..65535, got 70000"),
+                of("a port that is not a number", "[server]\nport = http\n" + ROUTES,
+                        "@D/a.conf:2: [server] port must be a port number 1..65535, got \"http\""),
+                of("too many threads", "[server]\nthreads = 300\n" + ROUTES,
+                        "@D/a.conf:2: [server] threads must be 0..256, got 300"),
+                of("Skitai's single thread", "[server]\nthreads = 0\n" + ROUTES,
+                        "@D/a.conf:2: warning: [server] threads = 0 (Skitai's single thread) is read as threads = 1"),
+                of("several processes", "[server]\nprocesses = 2\n" + ROUTES,
+                        "@D/a.conf:2: warning: [server] processes = 2 is ignored: Gatehouse runs as one JVM process;"
+                                + " threads sizes its worker pool"),
+                of("zero processes", "[server]\nprocesses = 0\n" + ROUTES,
+                        "@D/a.conf:2: [server] processes must be 1..256, got 0"));
+    }
+
+    static Stream<Case> sslAndGatewayCases() {
+        return Stream.of(
+                of("TLS asked for", "[ssl]\nenable_ssl = yes\ncertfile = server.pem\n" + ROUTES,
+                        "@D/a.conf:2: [ssl] enable_ssl = yes: TLS termination is not available in this version yet;"
+                                + " refusing to serve this site in plain text (terminate TLS in front of Gatehouse for now)"),
+                of("a boolean that is not one", "[ssl]\nenable_ssl = maybe\n" + ROUTES,
+                        "@D/a.conf:2: [ssl] enable_ssl must be yes or no, got \"maybe\""),
+                of("an unknown [ssl] key", "[ssl]\ncert = a.pem\n" + ROUTES,
+                        "@D/a.conf:2: [ssl] unknown key \"cert\"; known keys: enable_ssl, certfile, keyfile, passphrase"),
+                of("token authentication asked for", "[api-gateway]\nenable_gateway = yes\nauthenticate = yes\n" + ROUTES,
+                        "@D/a.conf:3: [api-gateway] authenticate = yes: token authentication is not available in this"
+                                + " version yet; refusing to serve the gateway unprotected"),
+                of("a bad enable_gateway", "[api-gateway]\nenable_gateway = perhaps\n" + ROUTES,
+                        "@D/a.conf:2: [api-gateway] enable_gateway must be yes or no, got \"perhaps\""));
+    }
+
+    static Stream<Case> tuneFactorCases() {
+        return Stream.of(
+                of("a zero response_timeout", "[tunefactors]\nresponse_timeout = 0\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] response_timeout must be more than 0, got 0"),
+                of("a zero keep_alive", "[tunefactors]\nkeep_alive = 0s\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] keep_alive must be more than 0, got \"0s\""),
+                of("a fractional duration", "[tunefactors]\nkeep_alive = 1.5s\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] keep_alive must be a whole number of seconds, or of ms, s, m, h or d"
+                                + " (e.g. 30, 500ms, 2m), got \"1.5s\""),
+                of("a negative duration", "[tunefactors]\nstatic_max_age = -5\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] static_max_age must be a whole number of seconds, or of ms, s, m, h"
+                                + " or d (e.g. 30, 500ms, 2m), got -5"),
+                of("a header_timeout under a second", "[tunefactors]\nheader_timeout = 500ms\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] header_timeout must be at least 1s, got \"500ms\""),
+                of("a max_header_size under 1k", "[tunefactors]\nmax_header_size = 512\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] max_header_size must be 1k..1m, got 512"),
+                of("a max_header_size over 1m", "[tunefactors]\nmax_header_size = 2m\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] max_header_size must be 1k..1m, got \"2m\""),
+                of("a size with a bad unit", "[tunefactors]\nmax_header_size = 64kb\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] max_header_size must be a whole number of bytes, or of k, m or g"
+                                + " (e.g. 8192, 32k, 1m), got \"64kb\""),
+                of("a negative num_result_cache_max", "[tunefactors]\nnum_result_cache_max = -1\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] num_result_cache_max must be a whole number >= 0, got -1"));
+    }
+
+    static Stream<Case> globalSectionCases() {
+        return Stream.of(
+                of("a negative cache budget", "[proxypass]\ncache_memory = -1\ncache_disk = lots\n" + ROUTES,
+                        "@D/a.conf:2: [proxypass] cache_memory must be a whole number >= 0, got -1",
+                        "@D/a.conf:3: [proxypass] cache_disk must be a whole number >= 0, got \"lots\""),
+                files("[proxypass] in two files", f -> f
+                                .file("a.conf", "[proxypass]\ncache_memory = 8\n" + ROUTES)
+                                .file("b.conf", "[server]\nport = 5001\n[proxypass]\ncache_memory = 16\n" + ROUTES),
+                        "@D/b.conf:3: [proxypass] is global and already defined at @D/a.conf:1; define it once across"
+                                + " all files"),
+                of("[log] twice in one file", "[log]\ndir = logs\n" + ROUTES + "[log]\nring_size = 10\n",
+                        "@D/a.conf:5: [log] is global and already defined at @D/a.conf:1; define it once across all files"),
+                of("bad [log] values", "[log]\nring_size = 0\nretain_days = -1\ndir =\n" + ROUTES,
+                        "@D/a.conf:2: [log] ring_size must be 1..1000000, got 0",
+                        "@D/a.conf:3: [log] retain_days must be a whole number >= 0, got -1",
+                        "@D/a.conf:4: [log] dir must be a directory path, got \"\""));
+    }
+
+    static Stream<Case> clusterCases() {
+        String use = "[routes:line]\n/ = @api\n";
+        return Stream.of(
+                of("a bad cluster name", "[@bad name]\nmembers = 10.0.0.1:80\n" + ROUTES,
+                        "@D/a.conf:1: bad cluster name \"@bad name\"; expected [@name] with up to 100 letters, digits, '_', '.' or '-'"),
+                of("a cluster without a name", "[@]\nmembers = 10.0.0.1:80\n" + ROUTES,
+                        "@D/a.conf:1: bad cluster name \"@\"; expected [@name] with up to 100 letters, digits, '_', '.' or '-'"),
+                files("a cluster defined in two files", f -> f
+                                .file("a.conf", "[@api]\nmembers = 10.0.0.1:80\n" + use)
+                                .file("b.conf", "[server]\nport = 5001\n[@api]\nmembers = 10.0.0.2:80\n" + use),
+                        "@D/b.conf:3: cluster @api is already defined at @D/a.conf:1; cluster names are global across"
+                                + " all files"),
+                of("a cluster without members", "[@api]\nssl = no\n" + use,
+                        "@D/a.conf:1: [@api] members is required, e.g. members = 10.0.0.1:8080, 10.0.0.2:8080"),
+                of("an empty members list", "[@api]\nmembers =\n" + use,
+                        "@D/a.conf:2: [@api] members is empty; expected e.g. members = 10.0.0.1:8080, 10.0.0.2:8080"),
+                of("an empty member entry", "[@api]\nmembers = 10.0.0.1:80,,10.0.0.2:80\n" + use,
+                        "@D/a.conf:2: [@api] members has an empty entry in \"10.0.0.1:80,,10.0.0.2:80\""),
+                of("a member listed twice", "[@api]\nmembers = 10.0.0.1:80, 10.0.0.1\n" + use,
+                        "@D/a.conf:2: [@api] member 10.0.0.1:80 is listed twice"),
+                of("weight 0", "[@api]\nmembers = 10.0.0.1:80 weight=0\n" + use,
+                        "@D/a.conf:2: [@api] weight must be 1..256, got 0"),
+                of("weight 257", "[@api]\nmembers = 10.0.0.1:80 weight=257\n" + use,
+                        "@D/a.conf:2: [@api] weight must be 1..256, got 257"),
+                of("weight given twice", "[@api]\nmembers = 10.0.0.1:80 weight=2 weight=3\n" + use,
+                        "@D/a.conf:2: [@api] member 10.0.0.1:80 has weight twice"),
+                of("backup given twice", "[@api]\nmembers = 10.0.0.1:80 backup backup\n" + use,
+                        "@D/a.conf:2: [@api] member 10.0.0.1:80 has backup twice"),
+                of("an unknown member option", "[@api]\nmembers = 10.0.0.1:80 10.0.0.2:80\n" + use,
+                        "@D/a.conf:2: [@api] unknown member option \"10.0.0.2:80\" after 10.0.0.1:80; expected weight=N"
+                                + " or backup (entries are separated by commas)"),
+                of("a member with a bad port", "[@api]\nmembers = 10.0.0.1:0\n" + use,
+                        "@D/a.conf:2: [@api] member must be a port number 1..65535, got \"10.0.0.1:0\""),
+                of("a member with a bad host", "[@api]\nmembers = bad!host:80\n" + use,
+                        "@D/a.conf:2: [@api] member must be host:port with a host name or IP address, e.g."
+                                + " 10.0.0.1:8080, got \"bad!host:80\""),
+                of("an IPv6 member without brackets", "[@api]\nmembers = ::1:8080\n" + use,
+                        "@D/a.conf:2: [@api] member must be host:port; write an IPv6 address in brackets, e.g."
+                                + " [::1]:8080, got \"::1:8080\""),
+                of("a Skitai database member list", "[@db]\ntype = sqlite3\nmembers = /var/db/app.sqlite3\n" + ROUTES,
+                        "@D/a.conf:2: [@db] type = sqlite3: database members are not a proxy's job; let the application"
+                                + " connect to its database itself and remove this section"),
+                of("an unknown strategy", "[@api]\nmembers = 10.0.0.1:80\nstrategy = fastest\n" + use,
+                        "@D/a.conf:3: [@api] strategy must be one of round_robin, got \"fastest\""),
+                of("roles on a cluster", "[@api]\nmembers = 10.0.0.1:80\nroles = user, admin\n" + use,
+                        "@D/a.conf:3: [@api] roles: access control is not available in this version yet; refusing to"
+                                + " serve the cluster unprotected"),
+                of("ips on a cluster", "[@api]\nmembers = 10.0.0.1:80\nips = 172.31.0.0/16\n" + use,
+                        "@D/a.conf:3: [@api] ips: access control is not available in this version yet; refusing to"
+                                + " serve the cluster unprotected"),
+                of("a bad ssl flag on a cluster", "[@api]\nmembers = 10.0.0.1:80\nssl = sometimes\n" + use,
+                        "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
+                of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth = /hc\n" + use,
+                        "@D/a.conf:3: [@api] unknown key \"health\"; known keys: members, ssl, strategy, roles, ips, type"),
+                of("an unused cluster", "[@spare]\nmembers = 10.0.0.1:80\n" + ROUTES,
+                        "@D/a.conf:1: warning: cluster @spare is not used by any route"),
+                of("a route to an unknown cluster", "[@api]\nmembers = 10.0.0.1:80\n[routes:line]\n/ = @api\n/x = @nope\n",
+                        "@D/a.conf:5: unknown cluster @nope; known clusters: @api"),
+                of("a route to a cluster when none is defined", "[routes:line]\n/ = @nope\n",
+                        "@D/a.conf:2: unknown cluster @nope; no cluster is defined (define one with an [@name] section"
+                                + " and members = host:port, ...)"));
+    }
+
+    static Stream<Case> routeCases() {
+        String noTarget = "no target; expected @cluster, http(s)://host[:port][/path], return CODE [TEXT],"
+                + " redirect CODE URL or a directory";
+        return Stream.of(
+                of("a bare @ line", "[routes:line]\n/ = return 200\n@\n/x = return 204\n",
+                        "@D/a.conf:3: @ line names no host; expected @ host1 host2 ..."),
+                of("@ *", "[routes:line]\n/ = return 200\n@ *\n/x = return 204\n",
+                        "@D/a.conf:3: \"*\" is not a host pattern; routes for every host go before the first @ line"),
+                of("a host with bad characters", "[routes:line]\n@ www.exa!mple.com\n/ = return 200\n",
+                        "@D/a.conf:2: bad host pattern \"www.exa!mple.com\"; expected a host name (www.a.com), .a.com"
+                                + " (a.com and its subdomains) or *.a.com (its subdomains), without a port"),
+                of("a host with a port", "[routes:line]\n@ www.example.com:8080\n/ = return 200\n",
+                        "@D/a.conf:2: bad host pattern \"www.example.com:8080\"; expected a host name (www.a.com),"
+                                + " .a.com (a.com and its subdomains) or *.a.com (its subdomains), without a port"),
+                of("a wildcard in the middle", "[routes:line]\n@ www.*.com\n/ = return 200\n",
+                        "@D/a.conf:2: bad host pattern \"www.*.com\"; expected a host name (www.a.com), .a.com"
+                                + " (a.com and its subdomains) or *.a.com (its subdomains), without a port"),
+                of("an @ group without routes", "[routes:line]\n/ = return 200\n@ www.example.com\n",
+                        "@D/a.conf:3: warning: @ www.example.com has no route lines below it; these hosts would answer"
+                                + " nothing"),
+                of("a line without =", "[routes:line]\n/ = return 200\n/api @api\n",
+                        "@D/a.conf:3: expected PATH = TARGET or @ host ..., got \"/api @api\""),
+                of("a relative path", "[routes:line]\napi = return 200\n",
+                        "@D/a.conf:2: bad route path \"api\": it must start with /"),
+                of("an empty path", "[routes:line]\n= return 200\n",
+                        "@D/a.conf:2: bad route path \"\": it is empty; expected a path starting with /"),
+                of("a path with a query", "[routes:line]\n/api?x=1 = return 200\n",
+                        "@D/a.conf:2: bad route path \"/api?x\": it must not contain ? or # (a route matches the path only)"),
+                of("a path with a dot-dot segment", "[routes:line]\n/a/../b = return 200\n",
+                        "@D/a.conf:2: bad route path \"/a/../b\": it must not contain . or .. segments"),
+                of("a path with a dot segment", "[routes:line]\n/a/./b = return 200\n",
+                        "@D/a.conf:2: bad route path \"/a/./b\": it must not contain . or .. segments"),
+                of("a path with an empty segment", "[routes:line]\n/a//b = return 200\n",
+                        "@D/a.conf:2: bad route path \"/a//b\": it must not contain an empty segment (//)"),
+                of("a path with a space", "[routes:line]\n/a b = return 200\n",
+                        "@D/a.conf:2: bad route path \"/a b\": it must not contain whitespace or control characters"),
+                of("an empty target", "[routes:line]\n/x =\n", "@D/a.conf:2: route /x = \"\": " + noTarget),
+                of("a bad cluster name in a target", "[routes:line]\n/ = @bad!name\n",
+                        "@D/a.conf:2: route / = \"@bad!name\": bad cluster name; expected @name with up to 100 letters,"
+                                + " digits, '_', '.' or '-'"),
+                of("an upstream URL with user info", "[routes:line]\n/ = http://user:pw@10.0.0.1:8080\n",
+                        "@D/a.conf:2: route / = \"http://user:pw@10.0.0.1:8080\": an upstream URL takes no user info"
+                                + " (user@host)"),
+                of("an upstream URL with a query", "[routes:line]\n/ = http://10.0.0.1/a?b=c\n",
+                        "@D/a.conf:2: route / = \"http://10.0.0.1/a?b=c\": an upstream URL takes no query or fragment"),
+                of("an upstream URL with a fragment", "[routes:line]\n/ = http://10.0.0.1/a#top\n",
+                        "@D/a.conf:2: route / = \"http://10.0.0.1/a#top\": an upstream URL takes no query or fragment"),
+                of("an upstream URL without a host", "[routes:line]\n/ = https:///x\n",
+                        "@D/a.conf:2: route / = \"https:///x\": the upstream URL names no host"),
+                of("an upstream URL with a bad port", "[routes:line]\n/ = http://10.0.0.1:99999\n",
+                        "@D/a.conf:2: route / = \"http://10.0.0.1:99999\": a port number 1..65535"),
+                of("an upstream URL with a dot-dot base path", "[routes:line]\n/ = http://10.0.0.1/a/../b\n",
+                        "@D/a.conf:2: route / = \"http://10.0.0.1/a/../b\": bad upstream base path \"/a/../b\": it must"
+                                + " not contain . or .. segments"),
+                of("an unsupported scheme", "[routes:line]\n/ = ws://10.0.0.1:8080\n",
+                        "@D/a.conf:2: route / = \"ws://10.0.0.1:8080\": unsupported scheme ws://; expected http:// or"
+                                + " https://"),
+                of("return with a status out of range", "[routes:line]\n/ = return 700 Nope\n",
+                        "@D/a.conf:2: route / = \"return 700 Nope\": expected return CODE [TEXT] with CODE 200..599"),
+                of("return without a status", "[routes:line]\n/ = return\n",
+                        "@D/a.conf:2: route / = \"return\": expected return CODE [TEXT] with CODE 200..599"),
+                of("redirect with a status that is no redirect", "[routes:line]\n/ = redirect 200 https://example.com/\n",
+                        "@D/a.conf:2: route / = \"redirect 200 https://example.com/\": expected redirect CODE URL with"
+                                + " CODE 301, 302, 303, 307 or 308"),
+                of("redirect without a URL", "[routes:line]\n/ = redirect 301\n",
+                        "@D/a.conf:2: route / = \"redirect 301\": expected redirect CODE URL with CODE 301, 302, 303,"
+                                + " 307 or 308"),
+                of("redirect to a relative URL", "[routes:line]\n/ = redirect 301 new/place\n",
+                        "@D/a.conf:2: route / = \"redirect 301 new/place\": the redirect URL must be absolute (http://"
+                                + " or https://) or start with /"),
+                of("redirect to another scheme", "[routes:line]\n/ = redirect 302 ftp://example.com/\n",
+                        "@D/a.conf:2: route / = \"redirect 302 ftp://example.com/\": the redirect URL must be absolute"
+                                + " (http:// or https://) or start with /"),
+                of("a static directory that does not exist", "[routes:line]\n/ = /nonexistent/gatehouse/www\n",
+                        "@D/a.conf:2: route / = \"/nonexistent/gatehouse/www\": static directory"
+                                + " /nonexistent/gatehouse/www does not exist"),
+                of("a relative static directory that does not exist", "[routes:line]\n/ = www\n",
+                        "@D/a.conf:2: route / = \"www\": static directory @T/www does not exist"),
+                files("a static directory that is a file", f -> {
+                    f.file("a.conf", "[routes:line]\n/ = conf.d/a.conf\n");
+                }, "@D/a.conf:2: route / = \"conf.d/a.conf\": static directory @D/a.conf is not a directory"),
+                of("a Skitai WSGI mount with a path", "[routes:line]\n/aboutus = /var/wsgi/flaskapp:app\n",
+                        "@D/a.conf:2: route /aboutus = \"/var/wsgi/flaskapp:app\": this is a Skitai WSGI app mount, and"
+                                + " Gatehouse runs no Python apps; run the app under its own server (gunicorn, uwsgi,"
+                                + " skitai) and route to it with /aboutus = http://127.0.0.1:8000 or a cluster"),
+                of("a Skitai WSGI mount of a module", "[routes:line]\n/ = app.main:application\n",
+                        "@D/a.conf:2: route / = \"app.main:application\": this is a Skitai WSGI app mount, and Gatehouse"
+                                + " runs no Python apps; run the app under its own server (gunicorn, uwsgi, skitai) and"
+                                + " route to it with / = http://127.0.0.1:8000 or a cluster"),
+                files("a Skitai WSGI mount of a .py file without a callable", f -> {
+                    f.mkdir("wsgi");
+                    try {
+                        Files.writeString(f.tmp().resolve("wsgi/webapp.py"), "app = None\n");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    f.file("a.conf", "[routes:line]\n/ = wsgi/webapp\n");
+                }, "@D/a.conf:2: route / = \"wsgi/webapp\": this is a Skitai WSGI app mount, and Gatehouse runs no"
+                        + " Python apps; run the app under its own server (gunicorn, uwsgi, skitai) and route to it with"
+                        + " / = http://127.0.0.1:8000 or a cluster"),
+                of("two proxy targets on one path", "[routes:line]\n/ = return 200\n/ = http://10.0.0.1:8080\n",
+                        "@D/a.conf:3: route / already has a target at @D/a.conf:2; a path takes static directories and"
+                                + " at most one other target"),
+                files("a proxy target before and after a static directory", f -> {
+                    f.mkdir("www");
+                    f.file("a.conf", "[routes:line]\n/api = http://10.0.0.1:8080\n/api/ = www\n/api = return 404\n");
+                }, "@D/a.conf:4: route /api already has a target at @D/a.conf:2; a path takes static directories and"
+                        + " at most one other target"));
+    }
+
+    static Stream<Case> directoryCases() {
+        return Stream.of(
+                files("a host claimed by two files on one listener", f -> f
+                                .file("a.conf", "[routes:line]\n@ www.example.com\n/ = return 200 a\n")
+                                .file("b.conf", "[routes:line]\n@ shop.example.com WWW.example.com\n/ = return 200 b\n"),
+                        "@D/b.conf:2: host www.example.com on 127.0.0.1:5000 is also claimed at @D/a.conf:2"),
+                of("a host claimed twice in one file", "[routes:line]\n@ a.example\n/ = return 200\n@ a.example\n/x = return 200\n",
+                        "@D/a.conf:4: host a.example on 127.0.0.1:5000 is also claimed at @D/a.conf:2"),
+                files(".a.com and *.a.com on one listener", f -> f
+                                .file("a.conf", "[routes:line]\n@ .example.com\n/ = return 200 a\n")
+                                .file("b.conf", "[routes:line]\n@ *.example.com\n/ = return 200 b\n"),
+                        "@D/b.conf:2: host *.example.com on 127.0.0.1:5000 is also claimed at @D/a.conf:2 (as .example.com)"),
+                files("two default groups on one listener", f -> f
+                                .file("a.conf", "[routes:line]\n/ = return 200 a\n")
+                                .file("b.conf", "[server]\nip = 127.0.0.1\n[routes:line]\n/ = return 200 b\n"),
+                        "@D/b.conf:4: routes before any @ line (for every host) on 127.0.0.1:5000 are also defined at"
+                                + " @D/a.conf:2; only one file per listener may have them, the others start with an @ line"),
+                files("a wildcard and a specific address on one port", f -> f
+                                .file("a.conf", "[server]\nip = 127.0.0.1\nport = 8080\n" + ROUTES)
+                                .file("b.conf", "[server]\nip = 0.0.0.0\nport = 8080\n" + ROUTES),
+                        "@D/b.conf:1: [server] 0.0.0.0:8080 overlaps 127.0.0.1:8080 at @D/a.conf:1: a wildcard address"
+                                + " takes the port on every interface; give both sites the same ip"),
+                files("IPv4 and IPv6 wildcards on one port", f -> f
+                                .file("a.conf", "[server]\nip = ::\nport = 8080\n" + ROUTES)
+                                .file("b.conf", "[server]\nip = 0.0.0.0\nport = 8080\n" + ROUTES),
+                        "@D/b.conf:1: [server] 0.0.0.0:8080 overlaps [::]:8080 at @D/a.conf:1: a wildcard address"
+                                + " takes the port on every interface; give both sites the same ip"),
+                files("several errors in several files at once", f -> f
+                                .file("a.conf", "[server]\nport = 0\n[routes:line]\n/ = @missing\n")
+                                .file("b.conf", "[server]\nport = 5001\nthreads = many\n[ssl]\nenable_ssl = yes\n"
+                                        + "[routes:line]\n/ = /var/wsgi/app:app\n")
+                                .file("c.conf", "[server]\nport = 5002\n[@api]\nmembers = 10.0.0.1:80 weight=0\n"
+                                        + "[routes:line]\n/x = @api\noops\n"),
+                        "@D/a.conf:2: [server] port must be a port number 1..65535, got 0",
+                        "@D/a.conf:4: unknown cluster @missing; known clusters: @api",
+                        "@D/b.conf:3: [server] threads must be 0..256, got \"many\"",
+                        "@D/b.conf:5: [ssl] enable_ssl = yes: TLS termination is not available in this version yet;"
+                                + " refusing to serve this site in plain text (terminate TLS in front of Gatehouse for now)",
+                        "@D/b.conf:7: route / = \"/var/wsgi/app:app\": this is a Skitai WSGI app mount, and Gatehouse"
+                                + " runs no Python apps; run the app under its own server (gunicorn, uwsgi, skitai) and"
+                                + " route to it with / = http://127.0.0.1:8000 or a cluster",
+                        "@D/c.conf:4: [@api] weight must be 1..256, got 0",
+                        "@D/c.conf:7: expected PATH = TARGET or @ host ..., got \"oops\""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"sourceCases", "envCases", "serverCases", "sslAndGatewayCases", "tuneFactorCases",
+            "globalSectionCases", "clusterCases", "routeCases", "directoryCases"})
+    void reportsEachProblemAtItsFileAndLine(Case c, @TempDir Path tmp) {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        c.setup().accept(f);
+        LoadOutcome outcome = f.load(c.env());
+        assertEquals(c.expected(), f.shown(outcome.problems()));
+        boolean anyError = c.expected().stream().anyMatch(line -> !line.contains(": warning: "));
+        assertEquals(anyError, outcome.config().isEmpty(), "config present exactly when there is no error");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("missingDirectories")
+    void reportsAMissingOrWrongDirectoryAtTheDirectory(String what, @TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("conf.d");
+        if (what.equals("a file instead of a directory")) {
+            Files.writeString(dir, "x");
+        }
+        LoadOutcome outcome = ConfLoader.load(dir, Map.of());
+        assertFalse(outcome.ok());
+        String expected = what.equals("a file instead of a directory")
+                ? dir + ": not a directory; expected a directory of *.conf files"
+                : dir + ": configuration directory does not exist";
+        assertEquals(List.of(expected), outcome.problems().stream().map(Object::toString).toList());
+    }
+
+    static Stream<String> missingDirectories() {
+        return Stream.of("a missing directory", "a file instead of a directory");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sourceCases")
+    void neverPresentsAConfigurationWithErrors(Case c, @TempDir Path tmp) {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        c.setup().accept(f);
+        LoadOutcome outcome = f.load();
+        assertTrue(outcome.config().isEmpty() || outcome.problems().stream().noneMatch(p -> p.isError()));
+    }
+}
