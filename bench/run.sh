@@ -174,6 +174,12 @@ check_same() {   # check_same NAME PORT: both files come back byte for byte
     done
 }
 
+IDLE_BUSY=$(procs busy 2)
+say "machine busy before start: ${IDLE_BUSY}% of $(nproc) cores"
+if [[ ${IDLE_BUSY%.*} -ge 10 ]]; then
+    say "warning: something else is using the CPU; the numbers will be noisy (see the other% column)"
+fi
+
 say "origin nginx on 127.0.0.1:$ORIGIN_PORT"
 write_origin_conf "$TMP/origin" "$ORIGIN_PORT"
 START_NS=$(date +%s%N)
@@ -271,12 +277,15 @@ for ((round = 1; round <= ROUNDS; round++)); do
             n=$((n + 1))
             out=$LOGS/r$round-$proxy-$size.txt
             before=$(procs snap "$GH_PID" "$NGINX_PID" "$ORIGIN_PID")
+            times >"$TMP/times.before"   # CPU of this shell's reaped children: here, wrk
             wrk_run "$proxy" "$size" "$DURATION" "$out"
+            times >"$TMP/times.after"
             after=$(procs snap "$GH_PID" "$NGINX_PID" "$ORIGIN_PID")
             w=$(sed -n 's/^WRKJSON //p' "$out")
             [[ -n $w ]] || die "no WRKJSON line in $out"
-            printf '{"round":%d,"proxy":"%s","size":"%s","pids":{"gatehouse":"%s","nginx":"%s","origin":"%s"},"before":%s,"after":%s,"wrk":%s}\n' \
-                "$round" "$proxy" "$size" "$GH_PID" "$NGINX_PID" "$ORIGIN_PID" "$before" "$after" "$w" >>"$RUNS"
+            printf '{"round":%d,"proxy":"%s","size":"%s","pids":{"gatehouse":"%s","nginx":"%s","origin":"%s"},"before":%s,"after":%s,"children_times":["%s","%s"],"wrk":%s}\n' \
+                "$round" "$proxy" "$size" "$GH_PID" "$NGINX_PID" "$ORIGIN_PID" "$before" "$after" \
+                "$(tail -n 1 "$TMP/times.before")" "$(tail -n 1 "$TMP/times.after")" "$w" >>"$RUNS"
             say "[$n/$total] round $round $proxy /$size.bin: $(grep -m1 'Requests/sec' "$out" | tr -s ' ')"
             sleep "$SETTLE"
         done
@@ -301,6 +310,7 @@ REQLOG_BYTES=$(du -sb "$GH_LOG_DIR" 2>/dev/null | cut -f1)
     printf 'warmup_s=%s\nnginx_warmup_s=%s\nsettle_s=%s\ngh_threads=%s\n' "$WARMUP" "$NGINX_WARMUP" "$SETTLE" "$GH_THREADS"
     printf 'gatehouse_cmd=%s\ngatehouse_startup_ms=%s\nnginx_startup_ms=%s\n' "$GATEHOUSE_CMD" "$GH_START_MS" "$NGINX_START_MS"
     printf 'gatehouse_pid=%s\njava_pid=%s\nnginx_access_log=%s\nrequest_log_dir_bytes=%s\n' "$GH_PID" "$JAVA_PID" "$NGINX_ACCESS_LOG" "$REQLOG_BYTES"
+    printf 'busy_before_start_pct=%s\n' "$IDLE_BUSY"
     printf 'clk_tck=%s\nnproc=%s\nkernel=%s\n' "$(getconf CLK_TCK)" "$(nproc)" "$(uname -r)"
     printf 'nginx_version=%s\nwrk_version=%s\n' "$(nginx -v 2>&1 | sed 's/.*\///')" "$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
     printf 'java_version=%s\n' "$(java -version 2>&1 | head -1 || true)"

@@ -4,7 +4,8 @@
 Subcommands:
   portfree PORT...                 exit 1 (naming the port) if something listens on 127.0.0.1:PORT
   snap PID...                      one JSON line: CPU ticks (utime+stime) of each PID's process tree,
-                                   machine-wide busy/total jiffies from /proc/stat, wall time
+                                   machine-wide busy/total/irq/steal ticks from /proc/stat, wall time
+  busy SECS                        % of the machine's CPU busy over the next SECS seconds
   tree PID                         the PIDs of PID's process tree, one a line (PID first)
   javapid PID                      the first process named "java" in PID's tree (empty if none)
   status PID                       JSON: VmRSS/VmHWM (KiB) summed over PID's tree, thread count
@@ -101,12 +102,13 @@ def tree_status(pid):
 
 
 def sys_jiffies():
+    """(busy, total, irq+softirq, steal) over all CPUs, in USER_HZ ticks like /proc/PID/stat."""
     with open("/proc/stat") as f:
         parts = f.readline().split()[1:]
-    vals = [int(x) for x in parts]
-    idle = vals[3] + (vals[4] if len(vals) > 4 else 0)  # idle + iowait
-    total = sum(vals[:8])  # user..steal; guest is already inside user
-    return total - idle, total
+    vals = [int(x) for x in parts] + [0] * 8
+    idle = vals[3] + vals[4]  # idle + iowait
+    total = sum(vals[:8])  # user nice system idle iowait irq softirq steal; guest is inside user
+    return total - idle, total, vals[5] + vals[6], vals[7]
 
 
 def http_get(url, timeout):
@@ -138,10 +140,16 @@ def main(argv):
             return 1
         return 0
     if cmd == "snap":
-        busy, total = sys_jiffies()
-        out = {"t": time.time(), "sys_busy": busy, "sys_total": total,
+        busy, total, irq, steal = sys_jiffies()
+        out = {"t": time.time(), "sys_busy": busy, "sys_total": total, "sys_irq": irq, "sys_steal": steal,
                "ticks": {p: tree_ticks(int(p)) for p in argv[2:]}}
         print(json.dumps(out))
+        return 0
+    if cmd == "busy":
+        b0, t0, _, _ = sys_jiffies()
+        time.sleep(float(argv[2]))
+        b1, t1, _, _ = sys_jiffies()
+        print(round(100 * (b1 - b0) / (t1 - t0), 1) if t1 > t0 else 0)
         return 0
     if cmd == "tree":
         print("\n".join(str(p) for p in tree(int(argv[2]))))

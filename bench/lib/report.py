@@ -47,6 +47,16 @@ def jstat_of(text):
         return None
 
 
+def times_secs(line):
+    """bash `times` children line, e.g. '0m1.230s 0m2.500s' -> user+sys seconds."""
+    total = 0.0
+    for part in line.split():
+        m = re.fullmatch(r"(\d+)m([\d.]+)s", part)
+        if m:
+            total += int(m.group(1)) * 60 + float(m.group(2))
+    return total
+
+
 def run_figures(r, clk_tck):
     w = r["wrk"]
     secs = w["duration_us"] / 1e6
@@ -59,6 +69,17 @@ def run_figures(r, clk_tck):
 
     dbusy = r["after"]["sys_busy"] - r["before"]["sys_busy"]
     dtotal = r["after"]["sys_total"] - r["before"]["sys_total"]
+    dirq = r["after"].get("sys_irq", 0) - r["before"].get("sys_irq", 0)
+    dsteal = r["after"].get("sys_steal", 0) - r["before"].get("sys_steal", 0)
+    ours = sum(r["after"]["ticks"][pid] - r["before"]["ticks"][pid] for pid in set(r["pids"].values()))
+    wrk_secs = None
+    if "children_times" in r:
+        wrk_secs = times_secs(r["children_times"][1]) - times_secs(r["children_times"][0])
+        ours += wrk_secs * clk_tck
+    # Whatever the machine did besides the proxies, the origin and wrk: other processes, ksoftirqd,
+    # hypervisor steal; a measure of how quiet the machine was. (Without CONFIG_IRQ_TIME_ACCOUNTING
+    # the kernel charges interrupt ticks to the interrupted process too, so irq is not taken out.)
+    other = dbusy - ours
     return {
         "round": r["round"], "proxy": r["proxy"], "size": r["size"],
         "requests": reqs, "seconds": round(secs, 3),
@@ -70,7 +91,11 @@ def run_figures(r, clk_tck):
         "errors": sum(w["errors"].values()), "errors_by_kind": w["errors"],
         "cpu_us_per_req": round(cpu_us(r["proxy"]), 2) if reqs else None,
         "origin_cpu_us_per_req": round(cpu_us("origin"), 2) if reqs else None,
+        "wrk_cpu_us_per_req": round(wrk_secs * 1e6 / reqs, 2) if reqs and wrk_secs is not None else None,
         "machine_busy_pct": round(100 * dbusy / dtotal, 1) if dtotal else None,
+        "irq_pct": round(100 * dirq / dtotal, 1) if dtotal else None,
+        "steal_pct": round(100 * dsteal / dtotal, 1) if dtotal else None,
+        "other_pct": round(max(0.0, 100 * other / dtotal), 1) if dtotal else None,
     }
 
 
@@ -104,7 +129,9 @@ def main():
                 "p99_ms": med(r["p99_ms"] for r in rs),
                 "cpu_us_per_req": med(r["cpu_us_per_req"] for r in rs),
                 "origin_cpu_us_per_req": med(r["origin_cpu_us_per_req"] for r in rs),
+                "wrk_cpu_us_per_req": med(r["wrk_cpu_us_per_req"] for r in rs),
                 "machine_busy_pct": med(r["machine_busy_pct"] for r in rs),
+                "other_pct_max": max((r["other_pct"] for r in rs if r["other_pct"] is not None), default=None),
                 "errors": sum(r["errors"] for r in rs),
             }
         g, n = s["gatehouse"], s["nginx"]
@@ -176,13 +203,13 @@ def print_table(res):
         s = res["summary"][size]
         print()
         print(f"/{size}.bin      {'req/s':>9} {'±%':>5} {'p50 ms':>7} {'p99 ms':>7} "
-              f"{'CPU µs/req':>10} {'origin µs/req':>13} {'busy%':>5} {'errors':>6}")
+              f"{'CPU µs/req':>10} {'origin µs/req':>13} {'busy%':>5} {'other%':>6} {'errors':>6}")
         for p in PROXIES:
             x = s[p]
             print(f"{p:<12} {fmt(x['rps'], '9.0f')} {fmt(x['rps_spread_pct'], '5.1f')} "
                   f"{fmt(x['p50_ms'], '7.2f')} {fmt(x['p99_ms'], '7.2f')} "
                   f"{fmt(x['cpu_us_per_req'], '10.1f')} {fmt(x['origin_cpu_us_per_req'], '13.1f')} "
-                  f"{fmt(x['machine_busy_pct'], '5.0f')} {x['errors']:>6}")
+                  f"{fmt(x['machine_busy_pct'], '5.0f')} {fmt(x['other_pct_max'], '6.0f')} {x['errors']:>6}")
         r = s["ratio_gatehouse_over_nginx"]
         print(f"{'G ÷ N':<12} {fmt(r['rps'], '9.2f')} {'':>5} {fmt(r['p50'], '7.2f')} "
               f"{fmt(r['p99'], '7.2f')} {fmt(r['cpu_per_req'], '10.2f')}")
@@ -202,6 +229,10 @@ def print_table(res):
               f"{fmt(gc.get('gc_seconds'), '.3f')} s in GC")
     else:
         print("Gatehouse heap: n/a (no JVM found under the Gatehouse process)")
+    other = [r["other_pct"] for r in res["runs"] if r["other_pct"] is not None]
+    if other and max(other) >= 10:
+        print(f"WARNING: the machine was not quiet: up to {max(other):.0f}% of its CPU went to other work "
+              f"during a measured run (other% column); rerun when nothing else is running")
     errs = sum(res["summary"][s][p]["errors"] for s in SIZES for p in PROXIES)
     if errs:
         print(f"WARNING: {errs} wrk errors (non-2xx/3xx, socket errors or timeouts): see the runs in the JSON")
