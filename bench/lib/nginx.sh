@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# nginx configurations for the benchmark: the origin and the reference proxy.
+# Each instance gets its own prefix directory (conf, pid, logs, temp paths) and runs in the
+# foreground (daemon off) with one worker, so its master PID is the PID that was started.
+
+# nginx_common PREFIX -> the top of nginx.conf shared by both roles
+nginx_common() {
+    local prefix=$1
+    # As root the workers would drop to "nobody", who may not read a 0700 temp dir.
+    if [[ $EUID -eq 0 ]]; then echo "user root root;"; fi
+    cat <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+pid $prefix/nginx.pid;
+error_log $prefix/error.log warn;
+events { worker_connections 4096; }
+EOF
+}
+
+nginx_http_common() {
+    local prefix=$1
+    cat <<EOF
+    access_log ${NGINX_ACCESS_LOG_PATH:-off};
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 65;
+    keepalive_requests 1000000;
+    client_body_temp_path $prefix/tmp/body;
+    proxy_temp_path $prefix/tmp/proxy;
+    fastcgi_temp_path $prefix/tmp/fastcgi;
+    uwsgi_temp_path $prefix/tmp/uwsgi;
+    scgi_temp_path $prefix/tmp/scgi;
+    types { application/octet-stream bin; }
+    default_type application/octet-stream;
+EOF
+}
+
+# write_origin_conf PREFIX PORT: serves PREFIX/www (1k.bin, 100k.bin are made here)
+write_origin_conf() {
+    local prefix=$1 port=$2
+    mkdir -p "$prefix/www" "$prefix/tmp"
+    head -c 1024 /dev/urandom > "$prefix/www/1k.bin"
+    head -c 102400 /dev/urandom > "$prefix/www/100k.bin"
+    {
+        nginx_common "$prefix"
+        echo "http {"
+        NGINX_ACCESS_LOG_PATH=off nginx_http_common "$prefix"
+        cat <<EOF
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        root $prefix/www;
+        location / { }
+    }
+}
+EOF
+    } > "$prefix/nginx.conf"
+}
+
+# write_proxy_conf PREFIX PORT UPSTREAM_HOSTPORT: the reference reverse proxy.
+# NGINX_ACCESS_LOG_PATH (default off) may name a log file to make it log like Gatehouse does.
+write_proxy_conf() {
+    local prefix=$1 port=$2 upstream=$3
+    mkdir -p "$prefix/tmp"
+    {
+        nginx_common "$prefix"
+        echo "http {"
+        nginx_http_common "$prefix"
+        cat <<EOF
+    upstream origin {
+        server $upstream;
+        keepalive 64;
+        keepalive_requests 1000000;
+    }
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        location / {
+            proxy_pass http://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+            # stream what does not fit the buffers instead of spooling it to a temp file
+            proxy_max_temp_file_size 0;
+        }
+    }
+}
+EOF
+    } > "$prefix/nginx.conf"
+}
