@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,14 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MemberState {
     private final MemberKey key;
+    private final URI connectUri;
     private final ConnectionPool[] pools;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean down;
 
-    MemberState(MemberKey key, int ioThreads, int maxIdlePerThread) {
+    MemberState(MemberKey key, URI connectUri, int ioThreads, int maxIdlePerThread) {
         this.key = key;
+        this.connectUri = connectUri;
         this.pools = new ConnectionPool[ioThreads];
         for (int i = 0; i < ioThreads; i++) {
             pools[i] = new ConnectionPool(maxIdlePerThread);
@@ -26,6 +29,11 @@ public final class MemberState {
 
     public MemberKey key() {
         return key;
+    }
+
+    /** Where connections go: the resolved address for plain HTTP, the host name for TLS (SNI). */
+    URI connectUri() {
+        return connectUri;
     }
 
     /** False while the member is marked down (health checks and passive ejection set this). */

@@ -1,0 +1,209 @@
+package io.gatehouse.app;
+
+import io.gatehouse.config.bind.ConfLoader;
+import io.gatehouse.config.bind.LoadOutcome;
+import io.gatehouse.config.bind.Problem;
+import io.gatehouse.config.model.GatehouseConfig;
+import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.ListenerSpec;
+import io.gatehouse.config.model.TuneFactors;
+import io.gatehouse.log.RequestLogRecord;
+import io.gatehouse.log.RequestLogRing;
+import io.gatehouse.log.RequestLogSink;
+import io.gatehouse.runtime.Runtime;
+import io.gatehouse.runtime.RuntimeBuilder;
+import io.gatehouse.runtime.RuntimeHolder;
+import io.gatehouse.server.ConnectionGuard;
+import io.gatehouse.server.InFlight;
+import io.gatehouse.server.ListenFailure;
+import io.gatehouse.server.ListenerManager;
+import io.gatehouse.server.edge.EdgeLimits;
+import io.gatehouse.server.edge.StrictFramingConduit;
+import io.gatehouse.upstream.UpstreamConnector;
+import io.gatehouse.upstream.UpstreamRegistry;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.DefaultByteBufferPool;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+
+/**
+ * The one place where configuration, runtime, listeners, upstreams and the request log are wired
+ * together. {@link #start} gives a running Gatehouse; {@link #stop} drains it.
+ */
+public final class Assembly implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
+
+    /** Idle keep-alive connections kept per member and IO thread. */
+    private static final int MAX_IDLE_PER_MEMBER_THREAD = 64;
+
+    private final Path confDir;
+    private final XnioWorker worker;
+    private final RuntimeHolder holder = new RuntimeHolder();
+    private final InFlight inFlight = new InFlight();
+    private final RequestLogSink logSink;
+    private final RequestLogRing logRing;
+    private final UpstreamRegistry registry;
+    private final RuntimeBuilder builder;
+    private final ListenerManager listeners;
+    private boolean stopped;
+
+    private Assembly(Path confDir, GatehouseConfig config) throws IOException {
+        this.confDir = confDir;
+        int ioThreads = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
+        int workers = Math.max(2, config.workerThreads());
+        this.worker = Xnio.getInstance().createWorker(OptionMap.builder()
+                .set(Options.WORKER_NAME, "gatehouse")
+                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.WORKER_TASK_CORE_THREADS, workers)
+                .set(Options.WORKER_TASK_MAX_THREADS, workers)
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.CORK, true)
+                .getMap());
+        ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+        this.logSink = new RequestLogSink(config.log().dir(), config.log().retainDays(), Clock.systemDefaultZone());
+        this.logRing = new RequestLogRing(config.log().ringSize());
+        Consumer<RequestLogRecord> log = record -> {
+            logRing.add(record);
+            logSink.offer(record);
+        };
+        this.registry = new UpstreamRegistry(worker, MAX_IDLE_PER_MEMBER_THREAD);
+        this.builder = new RuntimeBuilder(registry, new UpstreamConnector(buffers), new AtomicLong(), log, List.of());
+        this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming);
+    }
+
+    private static ConnectionGuard strictFraming(TuneFactors tune) {
+        EdgeLimits limits = new EdgeLimits((int) tune.maxHeaderSize(), EdgeLimits.DEFAULTS.maxRequestLine(),
+                EdgeLimits.DEFAULTS.maxHeaders(), tune.headerTimeout());
+        return connection -> StrictFramingConduit.install(connection, limits);
+    }
+
+    /**
+     * Loads {@code confDir}, builds the runtime and binds every listener. Warnings go to {@code err};
+     * any error stops the start with every problem listed.
+     */
+    public static Assembly start(Path confDir, Map<String, String> env, PrintStream err) throws StartFailure {
+        LoadOutcome loaded = ConfLoader.load(confDir, env);
+        List<String> errors = new ArrayList<>();
+        for (Problem p : loaded.problems()) {
+            if (p.isError()) {
+                errors.add(p.toString());
+            } else {
+                err.println(p);
+            }
+        }
+        if (loaded.config().isEmpty()) {
+            throw new StartFailure(errors);
+        }
+        GatehouseConfig config = loaded.config().get();
+        Assembly assembly;
+        try {
+            assembly = new Assembly(confDir, config);
+        } catch (IOException e) {
+            throw new StartFailure(List.of(confDir + ": cannot start: " + e.getMessage()));
+        }
+        try {
+            RuntimeBuilder.Outcome built = assembly.builder.build(config);
+            List<String> problems = new ArrayList<>();
+            for (Problem p : built.problems()) {
+                if (p.isError()) {
+                    problems.add(p.toString());
+                } else {
+                    err.println(p);
+                }
+            }
+            if (built.runtime().isEmpty()) {
+                throw new StartFailure(problems);
+            }
+            assembly.holder.swap(built.runtime().get());
+            assembly.listeners.reconcile(config);
+            return assembly;
+        } catch (ListenFailure e) {
+            assembly.close();
+            throw new StartFailure(List.of(e.toString()));
+        } catch (StartFailure e) {
+            assembly.close();
+            throw e;
+        }
+    }
+
+    public Path confDir() {
+        return confDir;
+    }
+
+    public Runtime runtime() {
+        return holder.current();
+    }
+
+    public RequestLogRing requestLog() {
+        return logRing;
+    }
+
+    public UpstreamRegistry upstreams() {
+        return registry;
+    }
+
+    /** Where each configured listener is bound. */
+    public List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (ListenerSpec l : holder.current().config().listeners()) {
+            out.add(listeners.boundAddress(l.bind()));
+        }
+        return out;
+    }
+
+    public InetSocketAddress address(HostPort bind) {
+        return listeners.boundAddress(bind);
+    }
+
+    /**
+     * Graceful stop: no new connections, in-flight requests finish (up to {@code drain}), then
+     * everything closes and the request log is flushed. Returns true when nothing was cut off.
+     */
+    public synchronized boolean stop(Duration drain) {
+        if (stopped) {
+            return true;
+        }
+        stopped = true;
+        listeners.stopAccepting();
+        inFlight.startDraining();
+        boolean drained;
+        try {
+            drained = inFlight.awaitDrained(drain);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            LOG.warn("{} requests still in flight after {} s; closing them", inFlight.count(), drain.toSeconds());
+        }
+        listeners.close();
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        logSink.close();
+        return drained;
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+}

@@ -1,0 +1,111 @@
+package io.gatehouse.handler;
+
+import io.gatehouse.log.RequestLogRecord;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
+import java.time.LocalDateTime;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Writes one request-log record per exchange, outermost in the chain so every answer is logged,
+ * refusals at the edge included. The record is built when the exchange completes and handed to
+ * {@code sink} (the file writer and the in-memory ring), which must not block.
+ */
+public final class AccessLogHandler implements HttpHandler {
+    private final Consumer<RequestLogRecord> sink;
+    private final HttpHandler next;
+
+    public AccessLogHandler(Consumer<RequestLogRecord> sink, HttpHandler next) {
+        this.sink = sink;
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        Timing timing = new Timing(System.nanoTime(), LocalDateTime.now());
+        HeaderMap headers = exchange.getRequestHeaders();
+        if (headers.contains(Headers.CONTENT_LENGTH) || headers.contains(Headers.TRANSFER_ENCODING)) {
+            exchange.addRequestWrapper((factory, ex) -> timing.counter = new CountingSourceConduit(factory.create()));
+        }
+        exchange.addResponseCommitListener(timing);
+        exchange.addExchangeCompleteListener(timing);
+        next.handleRequest(exchange);
+    }
+
+    /** Per-request timestamps; also the listener that emits the record. */
+    private final class Timing implements ExchangeCompletionListener, io.undertow.server.ResponseCommitListener {
+        final long startNanos;
+        final LocalDateTime received;
+        long committedNanos;
+        CountingSourceConduit counter;
+
+        Timing(long startNanos, LocalDateTime received) {
+            this.startNanos = startNanos;
+            this.received = received;
+        }
+
+        @Override
+        public void beforeCommit(HttpServerExchange exchange) {
+            committedNanos = System.nanoTime();
+        }
+
+        @Override
+        public void exchangeEvent(HttpServerExchange exchange, NextListener nextListener) {
+            try {
+                long end = System.nanoTime();
+                long committed = committedNanos == 0 ? end : committedNanos;
+                sink.accept(record(exchange, committed, end));
+            } finally {
+                nextListener.proceed();
+            }
+        }
+
+        private RequestLogRecord record(HttpServerExchange exchange, long committed, long end) {
+            RequestIds ids = exchange.getAttachment(RequestIds.KEY);
+            AuthenticatedUser user = exchange.getAttachment(AuthenticatedUser.KEY);
+            String query = exchange.getQueryString();
+            String uri = exchange.getRequestURI();
+            return new RequestLogRecord(received,
+                    address(exchange.getSourceAddress()),
+                    serverName(exchange),
+                    exchange.getRequestMethod().toString(),
+                    query == null || query.isEmpty() ? uri : uri + "?" + query,
+                    exchange.getProtocol().toString(),
+                    exchange.getStatusCode(),
+                    counter == null ? 0 : counter.count(),
+                    exchange.getResponseBytesSent(),
+                    ids == null ? null : ids.gtid(),
+                    ids == null ? 0 : ids.ltid(),
+                    user == null ? null : user.user(),
+                    user == null ? null : user.tokenFingerprint(),
+                    exchange.getRequestHeaders().getFirst(Headers.USER_AGENT),
+                    TimeUnit.NANOSECONDS.toMillis(committed - startNanos),
+                    TimeUnit.NANOSECONDS.toMillis(end - committed));
+        }
+    }
+
+    private static String serverName(HttpServerExchange exchange) {
+        String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+        if (host != null && !host.isEmpty()) {
+            return host;
+        }
+        return address(exchange.getDestinationAddress());
+    }
+
+    static String address(InetSocketAddress a) {
+        if (a == null) {
+            return null;
+        }
+        String ip = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        int zone = ip.indexOf('%');
+        if (zone >= 0) {
+            ip = ip.substring(0, zone);
+        }
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    }
+}

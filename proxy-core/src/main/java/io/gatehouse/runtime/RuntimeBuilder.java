@@ -1,0 +1,219 @@
+package io.gatehouse.runtime;
+
+import io.gatehouse.config.bind.Problem;
+import io.gatehouse.config.bind.Problems;
+import io.gatehouse.config.model.ClusterSpec;
+import io.gatehouse.config.model.ClusterTarget;
+import io.gatehouse.config.model.FixedResponseTarget;
+import io.gatehouse.config.model.GatehouseConfig;
+import io.gatehouse.config.model.HostPattern;
+import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.ListenerSpec;
+import io.gatehouse.config.model.MemberSpec;
+import io.gatehouse.config.model.RedirectTarget;
+import io.gatehouse.config.model.RouteSpec;
+import io.gatehouse.config.model.SiteSpec;
+import io.gatehouse.config.model.StaticDirTarget;
+import io.gatehouse.config.model.Target;
+import io.gatehouse.config.model.TargetVisitor;
+import io.gatehouse.config.model.UpstreamUrlTarget;
+import io.gatehouse.config.model.VirtualHostSpec;
+import io.gatehouse.config.source.SourcePos;
+import io.gatehouse.handler.FixedResponseHandler;
+import io.gatehouse.handler.RedirectHandler;
+import io.gatehouse.handler.StaticFilesHandler;
+import io.gatehouse.log.RequestLogRecord;
+import io.gatehouse.routing.HostRouter;
+import io.gatehouse.routing.RouteTable;
+import io.gatehouse.server.ChainAssembler;
+import io.gatehouse.spi.RouteContext;
+import io.gatehouse.spi.StageFactory;
+import io.gatehouse.upstream.MemberKey;
+import io.gatehouse.upstream.MemberState;
+import io.gatehouse.upstream.UpstreamCluster;
+import io.gatehouse.upstream.UpstreamConnector;
+import io.gatehouse.upstream.UpstreamProxyHandler;
+import io.gatehouse.upstream.UpstreamRegistry;
+import io.gatehouse.upstream.balance.RoundRobinStrategy;
+import io.gatehouse.upstream.balance.Strategies;
+import io.undertow.server.HttpHandler;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Compiles a validated configuration into a {@link Runtime}: routers, handler chains and clusters.
+ * Runs before the swap, off the IO threads (host names are resolved here). What can only fail now —
+ * a member host that does not resolve — is reported as {@code file:line: message} like any other
+ * configuration problem, and nothing is published.
+ */
+public final class RuntimeBuilder {
+    private final UpstreamRegistry registry;
+    private final UpstreamConnector connector;
+    private final AtomicLong sequence;
+    private final Consumer<RequestLogRecord> log;
+    private final List<StageFactory> stages;
+    private final AtomicLong generations = new AtomicLong();
+
+    /**
+     * @param sequence the process-wide request counter (local transaction ids)
+     * @param log      where request-log records go (must not block)
+     * @param stages   per-route stages from other modules, outermost first
+     */
+    public RuntimeBuilder(UpstreamRegistry registry, UpstreamConnector connector, AtomicLong sequence,
+                          Consumer<RequestLogRecord> log, List<StageFactory> stages) {
+        this.registry = registry;
+        this.connector = connector;
+        this.sequence = sequence;
+        this.log = log;
+        this.stages = List.copyOf(stages);
+    }
+
+    /** The outcome of a build: a runtime, or the problems that prevented it. */
+    public record Outcome(Optional<Runtime> runtime, List<Problem> problems) {
+    }
+
+    public Outcome build(GatehouseConfig config) {
+        Problems problems = new Problems();
+        Map<String, UpstreamCluster> clusters = new LinkedHashMap<>();
+        Set<MemberKey> used = new HashSet<>();
+        for (ClusterSpec spec : config.clusters().values()) {
+            List<MemberState> members = new ArrayList<>();
+            for (MemberSpec m : spec.members()) {
+                MemberKey key = new MemberKey(spec.ssl(), m.address());
+                member(key, m.pos(), problems).ifPresent(members::add);
+                used.add(key);
+            }
+            if (members.size() == spec.members().size()) {
+                clusters.put(spec.name(), new UpstreamCluster(spec.name(), members,
+                        Strategies.byName(spec.strategy()).orElseGet(RoundRobinStrategy::new)));
+            }
+        }
+        Map<HostPort, HttpHandler> chains = new LinkedHashMap<>();
+        List<UpstreamCluster> urlClusters = new ArrayList<>();
+        for (ListenerSpec listener : config.listeners()) {
+            HostRouter.Builder<RouteTable<HttpHandler>> hosts = HostRouter.builder();
+            for (SiteSpec site : listener.sites()) {
+                for (VirtualHostSpec vhost : site.vhosts()) {
+                    RouteTable.Builder<HttpHandler> routes = RouteTable.builder();
+                    for (RouteSpec route : vhost.routes()) {
+                        Optional<HttpHandler> target = routeTarget(config, site, vhost, route, clusters, urlClusters,
+                                used, problems);
+                        if (target.isPresent()) {
+                            try {
+                                routes.add(route.path(), target.get());
+                            } catch (IllegalArgumentException e) {
+                                problems.error(route.pos(), e.getMessage());
+                            }
+                        }
+                    }
+                    RouteTable<HttpHandler> table = routes.build();
+                    try {
+                        if (vhost.isDefault()) {
+                            hosts.defaultValue(table);
+                        } else {
+                            for (HostPattern pattern : vhost.hosts()) {
+                                hosts.add(pattern, table);
+                            }
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // the directory checks catch these with both places named; this is the backstop
+                        problems.error(vhost.pos(), "on listener " + listener.bind() + ": " + e.getMessage());
+                    }
+                }
+            }
+            chains.put(listener.bind(), ChainAssembler.listenerChain(log, sequence, hosts.build()));
+        }
+        if (problems.hasErrors()) {
+            return new Outcome(Optional.empty(), problems.sorted());
+        }
+        List<UpstreamCluster> all = new ArrayList<>(clusters.values());
+        all.addAll(urlClusters);
+        Runtime runtime = new Runtime(generations.incrementAndGet(), config, chains, all, Instant.now());
+        return new Outcome(Optional.of(runtime), problems.sorted());
+    }
+
+    /** Members no longer used by {@code runtime} are forgotten (call after the swap). */
+    public void reconcile(Runtime runtime) {
+        Set<MemberKey> keep = new HashSet<>();
+        for (UpstreamCluster c : runtime.clusters()) {
+            c.members().forEach(m -> keep.add(m.key()));
+        }
+        registry.retainOnly(keep);
+    }
+
+    private Optional<MemberState> member(MemberKey key, SourcePos pos, Problems problems) {
+        try {
+            return Optional.of(registry.member(key));
+        } catch (UnknownHostException e) {
+            problems.error(pos, "cannot resolve upstream host " + key.address().host() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<HttpHandler> routeTarget(GatehouseConfig config, SiteSpec site, VirtualHostSpec vhost,
+                                              RouteSpec route, Map<String, UpstreamCluster> clusters,
+                                              List<UpstreamCluster> urlClusters, Set<MemberKey> used,
+                                              Problems problems) {
+        List<Target> targets = route.targets();
+        long timeoutMillis = site.tune().responseTimeout().toMillis();
+        HttpHandler handler = null;
+        Optional<ClusterSpec> clusterSpec = Optional.empty();
+        for (int i = targets.size() - 1; i >= 0; i--) {
+            HttpHandler next = handler;
+            Target target = targets.get(i);
+            handler = target.accept(new TargetVisitor<HttpHandler>() {
+                @Override
+                public HttpHandler visitStaticDir(StaticDirTarget t) {
+                    return new StaticFilesHandler(t, site.tune().staticMaxAge(), next);
+                }
+
+                @Override
+                public HttpHandler visitFixedResponse(FixedResponseTarget t) {
+                    return new FixedResponseHandler(t);
+                }
+
+                @Override
+                public HttpHandler visitRedirect(RedirectTarget t) {
+                    return new RedirectHandler(t);
+                }
+
+                @Override
+                public HttpHandler visitUpstreamUrl(UpstreamUrlTarget t) {
+                    MemberKey key = new MemberKey(t.tls(), t.address());
+                    used.add(key);
+                    Optional<MemberState> member = member(key, t.pos(), problems);
+                    if (member.isEmpty()) {
+                        return null;
+                    }
+                    UpstreamCluster single = new UpstreamCluster(key.toString(), List.of(member.get()),
+                            new RoundRobinStrategy());
+                    urlClusters.add(single);
+                    return new UpstreamProxyHandler(single, connector, timeoutMillis, t.basePath());
+                }
+
+                @Override
+                public HttpHandler visitCluster(ClusterTarget t) {
+                    UpstreamCluster cluster = clusters.get(t.cluster());
+                    return cluster == null ? null
+                            : new UpstreamProxyHandler(cluster, connector, timeoutMillis, "");
+                }
+            });
+            if (target instanceof ClusterTarget ct) {
+                clusterSpec = Optional.ofNullable(config.clusters().get(ct.cluster()));
+            }
+            if (handler == null) {
+                return Optional.empty(); // reported already
+            }
+        }
+        return Optional.of(ChainAssembler.routeChain(stages, new RouteContext(site, vhost, route, clusterSpec), handler));
+    }
+}

@@ -1,0 +1,51 @@
+package io.gatehouse.server;
+
+import io.gatehouse.handler.AccessLogHandler;
+import io.gatehouse.handler.JsonErrorHandler;
+import io.gatehouse.handler.RequestIdHandler;
+import io.gatehouse.log.RequestLogRecord;
+import io.gatehouse.routing.HostRouter;
+import io.gatehouse.routing.RouteTable;
+import io.gatehouse.routing.RoutingHandler;
+import io.gatehouse.server.edge.EdgeRejectionHandler;
+import io.gatehouse.spi.RouteContext;
+import io.gatehouse.spi.StageFactory;
+import io.undertow.server.HttpHandler;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The one place where request chains are composed, written outermost-first. No handler builds its
+ * own {@code next}.
+ */
+public final class ChainAssembler {
+    private ChainAssembler() {
+    }
+
+    /**
+     * A listener's chain: every request is logged (outermost, so refusals are logged too), gets its
+     * ids, has its failures rendered as JSON, is refused if the edge found its framing ambiguous, and
+     * is routed by host and path.
+     */
+    public static HttpHandler listenerChain(Consumer<RequestLogRecord> log, AtomicLong sequence,
+                                            HostRouter<RouteTable<HttpHandler>> hosts) {
+        return new AccessLogHandler(log,
+                new RequestIdHandler(sequence,
+                        new JsonErrorHandler(
+                                new EdgeRejectionHandler(
+                                        new RoutingHandler(hosts)))));
+    }
+
+    /**
+     * A route's chain: the stages other modules supply (client IP allow-list, bearer auth, response
+     * cache — in the order given, outermost first) around the route's target.
+     */
+    public static HttpHandler routeChain(List<StageFactory> stages, RouteContext route, HttpHandler target) {
+        HttpHandler handler = target;
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            handler = stages.get(i).wrap(route, handler);
+        }
+        return handler;
+    }
+}

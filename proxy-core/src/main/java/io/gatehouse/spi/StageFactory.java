@@ -1,0 +1,13 @@
+package io.gatehouse.spi;
+
+import io.undertow.server.HttpHandler;
+
+/**
+ * A per-route stage supplied by another module (the client IP allow-list, bearer auth, the response
+ * cache). Core never depends on those modules: {@code Assembly} passes their factories in, outermost
+ * first, and {@code ChainAssembler} wraps each route's target with them.
+ */
+public interface StageFactory {
+    /** Wraps {@code next} for this route, or returns {@code next} itself when the stage does not apply. */
+    io.undertow.server.HttpHandler wrap(RouteContext route, HttpHandler next);
+}
