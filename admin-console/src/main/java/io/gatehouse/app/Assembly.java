@@ -22,7 +22,7 @@ import io.gatehouse.server.edge.StrictFramingConduit;
 import io.gatehouse.upstream.UpstreamConnector;
 import io.gatehouse.upstream.UpstreamRegistry;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.DefaultByteBufferPool;
+import io.gatehouse.server.BufferPool;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -74,7 +74,7 @@ public final class Assembly implements AutoCloseable {
                 .set(Options.TCP_NODELAY, true)
                 .set(Options.CORK, true)
                 .getMap());
-        ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+        ByteBufferPool buffers = new BufferPool(true, 16 * 1024, 64, 4096);
         this.logSink = new RequestLogSink(config.log().dir(), config.log().retainDays(), Clock.systemDefaultZone());
         this.logRing = new RequestLogRing(config.log().ringSize());
         Consumer<RequestLogRecord> log = record -> {

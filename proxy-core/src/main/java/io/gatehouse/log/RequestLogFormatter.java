@@ -101,11 +101,16 @@ public final class RequestLogFormatter {
         int n = v.length();
         int i = 0;
         while (i < n) {
-            char c = v.charAt(i);
-            if (c < 128 && PLAIN[c]) {
-                out.append(c);
+            int start = i;
+            while (i < n) {
+                char c = v.charAt(i);
+                if (c >= 128 || !PLAIN[c]) {
+                    break;
+                }
                 i++;
-            } else {
+            }
+            out.append(v, start, i); // the common case: the whole value in one copy
+            if (i < n) {
                 i = appendEscaped(v, i, out);
             }
         }

@@ -51,6 +51,10 @@ public final class RequestLogSink implements AutoCloseable {
     private static final int TIME_CHECK_EVERY = 256;
     private static final long FLUSH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long BATCH_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final int QUIET_NAPS_BEFORE_SLEEP = 20;
+    /** Naps in a row that found nothing to write (writer thread only). */
+    private int quietNaps;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int FINAL_ATTEMPTS = 3;
     private static final long FINAL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -200,6 +204,9 @@ public final class RequestLogSink implements AutoCloseable {
         try {
             while (!queue.isClosed()) {
                 Progress p = drain();
+                if (p != Progress.EMPTY) {
+                    quietNaps = 0;
+                }
                 if (p == Progress.BLOCKED) {
                     LockSupport.parkNanos(this, Math.max(1, retryAtNanos - System.nanoTime()));
                 } else if (!queue.hasNext()) {
@@ -221,6 +228,13 @@ public final class RequestLogSink implements AutoCloseable {
     }
 
     private void waitForRecords() {
+        if (quietNaps < QUIET_NAPS_BEFORE_SLEEP) {
+            // Under load a short nap batches lines: IO threads never pay for waking the writer per record.
+            quietNaps++;
+            LockSupport.parkNanos(this, BATCH_NAP_NANOS);
+            return;
+        }
+        // Quiet for a while: sleep long, and let the next record wake the writer.
         writerIdle = true;
         if (!queue.hasNext() && !queue.isClosed()) {
             LockSupport.parkNanos(this, IDLE_WAIT_NANOS);
