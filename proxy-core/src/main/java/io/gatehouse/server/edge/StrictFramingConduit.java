@@ -61,6 +61,8 @@ public final class StrictFramingConduit extends AbstractStreamSourceConduit<Stre
     private static final int MIN_FREE_HOLD = 512;
     private static final int MAX_SOCKET_READS = 16;
     private static final int AGAIN = Integer.MIN_VALUE;
+    private static final int DISCARD_BUFFER = 8 * 1024;
+    private static final int MAX_DISCARD_READS = 32;
 
     private final RequestFramingScanner scanner;
     private final XnioExecutor timers;
@@ -79,6 +81,7 @@ public final class StrictFramingConduit extends AbstractStreamSourceConduit<Stre
     private byte[] synthetic;
     private int syntheticPos;
     private boolean rejected;
+    private ByteBuffer discard;
     private IOException failure;
 
     private XnioExecutor.Key headTimerKey;
@@ -131,7 +134,7 @@ public final class StrictFramingConduit extends AbstractStreamSourceConduit<Stre
                 return deliver(dst);
             }
             if (rejected) {
-                return discardAndEnd(dst);
+                return discardAndEnd();
             }
             int result;
             if (heldEnd > 0) {
@@ -370,21 +373,25 @@ public final class StrictFramingConduit extends AbstractStreamSourceConduit<Stre
         return n;
     }
 
-    /** After the synthetic request: whatever the client already sent is read and dropped; then end of stream. */
-    private int discardAndEnd(ByteBuffer dst) {
-        int start = dst.position();
+    /**
+     * After the synthetic request: what the client already sent is read and dropped (through a
+     * scratch buffer: Undertow drains with a one-byte buffer), so that closing the socket does not
+     * reset the connection under the response; then end of stream.
+     */
+    private int discardAndEnd() {
+        if (discard == null) {
+            discard = ByteBuffer.allocate(DISCARD_BUFFER);
+        }
         try {
-            for (int k = 0; k < MAX_SOCKET_READS; k++) {
-                int n = next.read(dst);
-                dst.position(start);
-                if (n <= 0) {
+            for (int k = 0; k < MAX_DISCARD_READS; k++) {
+                discard.clear();
+                if (next.read(discard) <= 0) {
                     break;
                 }
             }
         } catch (IOException e) {
             // the client is gone: end of stream all the same
         }
-        dst.position(start);
         return -1;
     }
 
