@@ -5,6 +5,7 @@ import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.ListenerSpec;
 import io.gatehouse.config.model.TuneFactors;
 import io.gatehouse.runtime.RuntimeHolder;
+import io.gatehouse.server.edge.EdgeLimits;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -131,7 +132,7 @@ public final class ListenerManager implements AutoCloseable {
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, tune.keepAlive().toMillis()))
                 .set(UndertowOptions.REQUEST_PARSE_TIMEOUT,
                         (int) Math.min(Integer.MAX_VALUE, tune.headerTimeout().toMillis()))
-                .set(UndertowOptions.MAX_HEADER_SIZE, (int) tune.maxHeaderSize() + 1024)
+                .set(UndertowOptions.MAX_HEADER_SIZE, (int) tune.maxHeaderSize() + EdgeLimits.DEFAULTS.maxRequestLine() + 1024)
                 .set(UndertowOptions.DECODE_URL, false)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.ENABLE_HTTP2, false)
