@@ -108,6 +108,7 @@ public final class ListenerManager implements AutoCloseable {
         http.setRootHandler(new ListenerRootHandler(holder, bind, inFlight));
         Bound[] self = new Bound[1];
         ChannelListener<StreamConnection> onOpen = connection -> {
+            LazyReadSuspend.install(connection);
             self[0].guard.install(connection);
             http.handleEvent(connection);
         };

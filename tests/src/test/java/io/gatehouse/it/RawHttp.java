@@ -63,6 +63,11 @@ final class RawHttp implements AutoCloseable {
         return buf.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Half-closes: the server sees the end of the request stream, the socket still reads. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     InputStream input() {
         return in;
     }
