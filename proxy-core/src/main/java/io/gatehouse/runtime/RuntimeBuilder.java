@@ -190,6 +190,9 @@ public final class RuntimeBuilder {
                 public HttpHandler visitUpstreamUrl(UpstreamUrlTarget t) {
                     MemberKey key = new MemberKey(t.tls(), t.address());
                     used.add(key);
+                    if (t.tls()) {
+                        connector.prepareTls(); // the JVM's TLS context loads slowly: never on an IO thread
+                    }
                     Optional<MemberState> member = member(key, t.pos(), problems);
                     if (member.isEmpty()) {
                         return null;

@@ -35,6 +35,11 @@ public final class UpstreamConnector {
         client.connect(callback, null, member.connectUri(), thread, tls, bufferPool, options);
     }
 
+    /** Loads the TLS context for https members now, so the first such connection does not wait on an IO thread. */
+    public void prepareTls() {
+        ssl();
+    }
+
     private XnioSsl ssl() {
         XnioSsl current = ssl;
         if (current == null) {
