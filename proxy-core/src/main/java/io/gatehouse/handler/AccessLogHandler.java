@@ -4,10 +4,14 @@ import io.gatehouse.log.RequestLogRecord;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -17,6 +21,10 @@ import java.util.function.Consumer;
  * {@code sink} (the file writer and the in-memory ring), which must not block.
  */
 public final class AccessLogHandler implements HttpHandler {
+    /** The client's {@code ip:port} text, kept on the connection: the same for every request on it. */
+    private static final AttachmentKey<Peer> PEER = AttachmentKey.create(Peer.class);
+    private static volatile Second second = new Second(Long.MIN_VALUE, LocalDateTime.MIN);
+
     private final Consumer<RequestLogRecord> sink;
     private final HttpHandler next;
 
@@ -27,7 +35,7 @@ public final class AccessLogHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        Timing timing = new Timing(System.nanoTime(), LocalDateTime.now());
+        Timing timing = new Timing(System.nanoTime(), now());
         HeaderMap headers = exchange.getRequestHeaders();
         if (headers.contains(Headers.CONTENT_LENGTH) || headers.contains(Headers.TRANSFER_ENCODING)) {
             exchange.addRequestWrapper((factory, ex) -> timing.counter = new CountingSourceConduit(factory.create()));
@@ -71,7 +79,7 @@ public final class AccessLogHandler implements HttpHandler {
             String query = exchange.getQueryString();
             String uri = exchange.getRequestURI();
             return new RequestLogRecord(received,
-                    address(exchange.getSourceAddress()),
+                    client(exchange),
                     serverName(exchange),
                     exchange.getRequestMethod().toString(),
                     query == null || query.isEmpty() ? uri : uri + "?" + query,
@@ -87,6 +95,35 @@ public final class AccessLogHandler implements HttpHandler {
                     TimeUnit.NANOSECONDS.toMillis(committed - startNanos),
                     TimeUnit.NANOSECONDS.toMillis(end - committed));
         }
+    }
+
+    /** The local time, to the second (all the log shows), computed once per second. */
+    static LocalDateTime now() {
+        long epochSecond = Math.floorDiv(System.currentTimeMillis(), 1000L);
+        Second s = second;
+        if (s.epochSecond != epochSecond) {
+            ZoneOffset offset = ZoneId.systemDefault().getRules().getOffset(Instant.ofEpochSecond(epochSecond));
+            s = new Second(epochSecond, LocalDateTime.ofEpochSecond(epochSecond, 0, offset));
+            second = s;
+        }
+        return s.time;
+    }
+
+    private record Second(long epochSecond, LocalDateTime time) {
+    }
+
+    private record Peer(InetSocketAddress address, String text) {
+    }
+
+    private static String client(HttpServerExchange exchange) {
+        InetSocketAddress source = exchange.getSourceAddress();
+        Peer peer = exchange.getConnection().getAttachment(PEER);
+        if (peer == null || peer.address != source) {
+            // a new connection, or a source address replaced by a handler (trusted proxy headers)
+            peer = new Peer(source, address(source));
+            exchange.getConnection().putAttachment(PEER, peer);
+        }
+        return peer.text;
     }
 
     private static String serverName(HttpServerExchange exchange) {
