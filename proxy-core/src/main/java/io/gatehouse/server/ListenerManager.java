@@ -134,6 +134,8 @@ public final class ListenerManager implements AutoCloseable {
                 .set(UndertowOptions.REQUEST_PARSE_TIMEOUT,
                         (int) Math.min(Integer.MAX_VALUE, tune.headerTimeout().toMillis()))
                 .set(UndertowOptions.MAX_HEADER_SIZE, (int) tune.maxHeaderSize() + EdgeLimits.DEFAULTS.maxRequestLine() + 1024)
+                // bodies stream through, so their size is not limited (Undertow would stop at 2 MiB)
+                .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .set(UndertowOptions.DECODE_URL, false)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.ENABLE_HTTP2, false)

@@ -127,9 +127,8 @@ public final class UpstreamProxyHandler implements HttpHandler {
             relayUpgrade = upgradeRequested && exchange.getRequestMethod().equals(Methods.GET)
                     && ForwardedHeaders.isRelayableUpgrade(headers);
             exchange.addExchangeCompleteListener(this);
-            if (responseTimeoutMillis > 0) {
-                timeout = exchange.getIoThread().executeAfter(this::onTimeout, responseTimeoutMillis,
-                        TimeUnit.MILLISECONDS);
+            if (exchange.isRequestComplete()) {
+                armTimeout();
             }
             tryNextMember();
         }
@@ -197,6 +196,7 @@ public final class UpstreamProxyHandler implements HttpHandler {
             RequestIds ids = exchange.getAttachment(RequestIds.KEY);
             ForwardedHeaders.copyRequest(exchange.getRequestHeaders(), out, clientIp(), exchange.getRequestScheme(),
                     viaVersion(), relayUpgrade, ids == null ? "-" : ids.gtid());
+            out.remove(Headers.EXPECT); // answered by Gatehouse once the member is connected
             if (!out.contains(Headers.HOST)) {
                 out.put(Headers.HOST, member.key().address().toString());
             }
@@ -221,9 +221,11 @@ public final class UpstreamProxyHandler implements HttpHandler {
                 IoUtils.safeClose(cx.getConnection());
                 return;
             }
-            boolean expectContinue = HttpContinue.requiresContinueResponse(exchange);
-            if (expectContinue) {
-                cx.setContinueHandler(ignored -> HttpContinue.sendContinueResponse(exchange, new IoCallback() {
+            if (HttpContinue.requiresContinueResponse(exchange)) {
+                // A member is connected and has the head: tell the client to send its body. Gatehouse
+                // answers the expectation itself, as nginx does, and sends the member a plain request
+                // (many members never answer Expect, which would leave client and member waiting).
+                HttpContinue.sendContinueResponse(exchange, new IoCallback() {
                     @Override
                     public void onComplete(HttpServerExchange ex, Sender sender) {
                     }
@@ -233,7 +235,7 @@ public final class UpstreamProxyHandler implements HttpHandler {
                         IoUtils.safeClose(cx.getConnection());
                         ex.endExchange();
                     }
-                }));
+                });
             }
             cx.setResponseListener(new ClientCallback<>() {
                 @Override
@@ -252,7 +254,7 @@ public final class UpstreamProxyHandler implements HttpHandler {
                 return;
             }
             try {
-                // Send the head now: with Expect: 100-continue the member must see it before the body comes.
+                // Send the head now, before any body arrives.
                 upstream.flush();
             } catch (IOException e) {
                 onUpstreamError(e);
@@ -260,7 +262,13 @@ public final class UpstreamProxyHandler implements HttpHandler {
             }
             Transfer.initiateTransfer(exchange.getRequestChannel(), upstream,
                     ChannelListeners.closingChannelListener(),
-                    sink -> finishWrites(sink, () -> requestDone = true),
+                    sink -> finishWrites(sink, () -> {
+                        requestDone = true;
+                        // A body may take long to upload: the member's time to answer counts from its end.
+                        if (!responseStarted && !finished) {
+                            armTimeout();
+                        }
+                    }),
                     clientReadFailed(), upstreamWriteFailed(),
                     exchange.getConnection().getByteBufferPool());
         }
@@ -336,6 +344,16 @@ public final class UpstreamProxyHandler implements HttpHandler {
                 member.onFailure();
             }
             fail(UpstreamFailure.BROKEN_RESPONSE);
+        }
+
+        /** Starts (or restarts) the {@code response_timeout} clock. */
+        private void armTimeout() {
+            if (responseTimeoutMillis <= 0) {
+                return;
+            }
+            cancelTimeout();
+            timeout = exchange.getIoThread().executeAfter(this::onTimeout, responseTimeoutMillis,
+                    TimeUnit.MILLISECONDS);
         }
 
         private void onTimeout() {
