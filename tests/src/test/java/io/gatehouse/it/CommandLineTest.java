@@ -1,0 +1,209 @@
+package io.gatehouse.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.undertow.Undertow;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar as an operator runs it: check, run, SIGTERM, a port in use, demo, version. */
+@Timeout(120)
+class CommandLineTest {
+    static final Path JAR = Path.of("..", "admin-console", "target", "gatehouse.jar").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    final List<Process> processes = new ArrayList<>();
+    final List<Undertow> members = new ArrayList<>();
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void cleanUp() {
+        processes.forEach(Process::destroyForcibly);
+        members.forEach(Undertow::stop);
+    }
+
+    private Process start(String... args) throws IOException {
+        assertTrue(Files.isRegularFile(JAR), "the reactor builds " + JAR + " before the tests");
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx128m");
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(tmp.toFile())
+                .redirectOutput(tmp.resolve("out-" + processes.size() + ".txt").toFile())
+                .redirectError(tmp.resolve("err-" + processes.size() + ".txt").toFile())
+                .start();
+        processes.add(p);
+        return p;
+    }
+
+    private String out(int i) throws IOException {
+        return Files.readString(tmp.resolve("out-" + i + ".txt"), StandardCharsets.UTF_8);
+    }
+
+    private String err(int i) throws IOException {
+        return Files.readString(tmp.resolve("err-" + i + ".txt"), StandardCharsets.UTF_8);
+    }
+
+    private Path conf(String name, String... files) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        for (int i = 0; i < files.length; i += 2) {
+            Files.writeString(dir.resolve(files[i]), files[i + 1]);
+        }
+        return dir;
+    }
+
+    private static int exit(Process p) throws InterruptedException {
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the process ends by itself");
+        return p.exitValue();
+    }
+
+    private void awaitAnswer(int port) throws Exception {
+        for (int i = 0; i < 150; i++) {
+            try {
+                client.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/hc")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("Gatehouse did not answer on port " + port);
+    }
+
+    @Test
+    void checkExitsZeroOnAGoodConfigurationAndListsEveryErrorOtherwise() throws Exception {
+        Path good = conf("good", "a.conf", "[server]\nport = 8080\n\n[routes:line]\n/hc = return 200 OK\n");
+        assertEquals(0, exit(start("check", "--conf", good.toString())), err(0));
+
+        Path bad = conf("bad",
+                "a.conf", "[server]\nport = 8080\n\n[routes:line]\n/ = @nowhere\n",
+                "b.conf", "[tunefactors]\n\nresponse_timeout = soon\n");
+        int code = exit(start("check", "--conf", bad.toString()));
+        assertNotEquals(0, code);
+        String all = out(1) + err(1);
+        assertTrue(all.contains("a.conf:5:"), "the unknown cluster, with its file and line: " + all);
+        assertTrue(all.contains("b.conf:3:"), "the bad timeout, with its file and line: " + all);
+        assertFalse(all.contains("Exception") || all.contains("\tat "), "no stack trace: " + all);
+    }
+
+    @Test
+    void runServesAndSigtermDrainsTheRequestInFlightThenExitsZero() throws Exception {
+        int memberPort = GatehouseHarness.freePort();
+        Undertow member = Undertow.builder().addHttpListener(memberPort, "127.0.0.1").setIoThreads(1)
+                .setHandler(new io.undertow.server.handlers.BlockingHandler(exchange -> {
+                    if (exchange.getRequestPath().equals("/slow")) {
+                        Thread.sleep(1500);
+                    }
+                    exchange.getResponseSender().send("member " + exchange.getRequestPath());
+                })).build();
+        member.start();
+        members.add(member);
+        int port = GatehouseHarness.freePort();
+        Path dir = conf("run", "site.conf", """
+                [server]
+                port = %d
+
+                [routes:line]
+                / = @app
+                /hc = return 200 OK
+
+                [@app]
+                members = 127.0.0.1:%d
+
+                [log]
+                dir = %s
+                """.formatted(port, memberPort, tmp.resolve("logs")));
+        Process gatehouse = start("run", "--conf", dir.toString());
+        awaitAnswer(port);
+        CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(400); // the request is now waiting on the member
+        gatehouse.destroy(); // SIGTERM
+        HttpResponse<String> r = inFlight.get(20, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), "the request in flight completes");
+        assertEquals("member /slow", r.body());
+        assertEquals(0, exit(gatehouse), err(0));
+        assertTrue(out(0).contains("stopped"), out(0));
+    }
+
+    @Test
+    void aPortInUseIsOneClearLineAndANonZeroExit() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path dir = conf("busy", "site.conf", "[server]\nport = " + taken.getLocalPort()
+                    + "\n\n[routes:line]\n/hc = return 200 OK\n\n[log]\ndir = " + tmp.resolve("logs") + "\n");
+            int code = exit(start("run", "--conf", dir.toString()));
+            assertNotEquals(0, code);
+            String all = out(0) + err(0);
+            assertTrue(all.contains(String.valueOf(taken.getLocalPort())), "names the port: " + all);
+            assertFalse(all.contains("Exception") || all.contains("\tat "), "no stack trace: " + all);
+        }
+    }
+
+    @Test
+    void demoStartsMembersForTheClustersAndBalancesOverThem() throws Exception {
+        int port = GatehouseHarness.freePort();
+        int a = GatehouseHarness.freePort();
+        int b = GatehouseHarness.freePort();
+        Path dir = conf("demo", "site.conf", """
+                [server]
+                port = %d
+
+                [routes:line]
+                / = @demo
+                /hc = return 200 OK
+
+                [@demo]
+                members = 127.0.0.1:%d, 127.0.0.1:%d
+
+                [log]
+                dir = %s
+                """.formatted(port, a, b, tmp.resolve("logs")));
+        Process demo = start("demo", "--conf", dir.toString());
+        awaitAnswer(port);
+        Set<String> answeredBy = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/api/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"member\":\"([^\"]+)\"").matcher(r.body());
+            assertTrue(m.find(), r.body());
+            answeredBy.add(m.group(1));
+        }
+        assertEquals(Set.of("127.0.0.1:" + a, "127.0.0.1:" + b), answeredBy, "both members take turns");
+        demo.destroy();
+        assertEquals(0, exit(demo));
+    }
+
+    @Test
+    void versionPrintsTheVersion() throws Exception {
+        assertEquals(0, exit(start("version")));
+        assertTrue(out(0).matches("(?s)gatehouse \\S+.*"), out(0));
+    }
+}
