@@ -117,7 +117,15 @@ public final class ConfLoader {
                             + "; known sections: " + String.join(", ", KNOWN_SECTIONS));
                 }
             }
+            if (siteSections.isEmpty() && !ini.sections().isEmpty()) {
+                // only clusters and global sections ([log], [proxypass]...): a shared file, not a site
+                continue;
+            }
             sites.add(site(ini, siteSections, staticBase, env, problems));
+        }
+        if (sites.isEmpty() && !files.isEmpty() && !problems.hasErrors()) {
+            problems.error(SourcePos.ofFile(dir.toString()), "no site: no file has a [routes:line] section,"
+                    + " so Gatehouse would answer nothing");
         }
 
         BoundDirectory bound = new BoundDirectory(dir, sites, clusters, proxyPass, logs);
@@ -148,7 +156,8 @@ public final class ConfLoader {
         List<VirtualHostSpec> vhosts = List.of();
         if (routes == null) {
             problems.error(filePos, "no [routes:line] section: this site would answer nothing"
-                    + " (every *.conf file is a site; clusters may be defined in any of them)");
+                    + " (a file with [server], [ssl], [tunefactors] or [api-gateway] is a site; a file of only"
+                    + " clusters and global sections is not)");
         } else {
             RouteLineParser.RouteMap map = new RouteLineParser(staticBase, env, problems).parse(routes);
             if (map.routeLines() == 0) {

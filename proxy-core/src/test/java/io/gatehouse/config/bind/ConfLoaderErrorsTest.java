@@ -77,13 +77,17 @@ class ConfLoaderErrorsTest {
                 of("Skitai's [admin]", ROUTES + "[admin]\nport = 9000\n",
                         "@D/a.conf:3: warning: [admin] the admin console is not in this version; section ignored"),
                 of("a file without [routes:line]", "[server]\nport = 5000\n",
-                        "@D/a.conf: no [routes:line] section: this site would answer nothing (every *.conf file is"
-                                + " a site; clusters may be defined in any of them)"),
+                        "@D/a.conf: no [routes:line] section: this site would answer nothing (a file with [server],"
+                                + " [ssl], [tunefactors] or [api-gateway] is a site; a file of only clusters and global"
+                                + " sections is not)"),
                 of("a route section without route lines", "[routes:line]\n; nothing yet\n",
                         "@D/a.conf:1: [routes:line] has no route lines: this site would answer nothing"),
                 of("an empty file", "",
-                        "@D/a.conf: no [routes:line] section: this site would answer nothing (every *.conf file is"
-                                + " a site; clusters may be defined in any of them)"));
+                        "@D/a.conf: no [routes:line] section: this site would answer nothing (a file with [server],"
+                                + " [ssl], [tunefactors] or [api-gateway] is a site; a file of only clusters and global"
+                                + " sections is not)"),
+                of("only global sections, no site anywhere", "[log]\ndir = x\n",
+                        "@D: no site: no file has a [routes:line] section, so Gatehouse would answer nothing"));
     }
 
     static Stream<Case> envCases() {

@@ -202,6 +202,22 @@ class ConfLoaderTest {
     }
 
     @Test
+    void aFileOfOnlyClustersAndGlobalSectionsIsSharedNotASite() {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        f.file("a-site.conf", "[server]\nport = 8080\n\n[routes:line]\n/ = @app\n");
+        f.file("clusters.conf", "[@app]\nmembers = 10.0.0.1:80\n");
+        f.file("logging.conf", "[log]\ndir = /var/log/gatehouse\n");
+
+        LoadOutcome outcome = f.load();
+
+        assertEquals(List.of(), f.problems());
+        GatehouseConfig config = outcome.config().orElseThrow();
+        assertEquals(1, config.sites().size(), "one site; the other files only share definitions");
+        assertTrue(config.clusters().containsKey("app"));
+        assertEquals(Path.of("/var/log/gatehouse"), config.log().dir());
+    }
+
+    @Test
     void usesTheDocumentedDefaultsForAMinimalSite() {
         ConfDirFixture f = new ConfDirFixture(tmp);
         f.file("site.conf", "[routes:line]\n/ = return 200\n");
