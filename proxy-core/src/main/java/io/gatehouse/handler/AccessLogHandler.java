@@ -4,7 +4,6 @@ import io.gatehouse.log.RequestLogRecord;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
@@ -21,8 +20,6 @@ import java.util.function.Consumer;
  * {@code sink} (the file writer and the in-memory ring), which must not block.
  */
 public final class AccessLogHandler implements HttpHandler {
-    /** The client's {@code ip:port} text, kept on the connection: the same for every request on it. */
-    private static final AttachmentKey<Peer> PEER = AttachmentKey.create(Peer.class);
     private static volatile Second second = new Second(Long.MIN_VALUE, LocalDateTime.MIN);
 
     private final Consumer<RequestLogRecord> sink;
@@ -79,7 +76,7 @@ public final class AccessLogHandler implements HttpHandler {
             String query = exchange.getQueryString();
             String uri = exchange.getRequestURI();
             return new RequestLogRecord(received,
-                    client(exchange),
+                    ClientAddress.ipPort(exchange),
                     serverName(exchange),
                     exchange.getRequestMethod().toString(),
                     query == null || query.isEmpty() ? uri : uri + "?" + query,
@@ -112,20 +109,6 @@ public final class AccessLogHandler implements HttpHandler {
     private record Second(long epochSecond, LocalDateTime time) {
     }
 
-    private record Peer(InetSocketAddress address, String text) {
-    }
-
-    private static String client(HttpServerExchange exchange) {
-        InetSocketAddress source = exchange.getSourceAddress();
-        Peer peer = exchange.getConnection().getAttachment(PEER);
-        if (peer == null || peer.address != source) {
-            // a new connection, or a source address replaced by a handler (trusted proxy headers)
-            peer = new Peer(source, address(source));
-            exchange.getConnection().putAttachment(PEER, peer);
-        }
-        return peer.text;
-    }
-
     private static String serverName(HttpServerExchange exchange) {
         String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
         if (host != null && !host.isEmpty()) {
@@ -135,14 +118,6 @@ public final class AccessLogHandler implements HttpHandler {
     }
 
     static String address(InetSocketAddress a) {
-        if (a == null) {
-            return null;
-        }
-        String ip = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-        int zone = ip.indexOf('%');
-        if (zone >= 0) {
-            ip = ip.substring(0, zone);
-        }
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+        return ClientAddress.format(a);
     }
 }

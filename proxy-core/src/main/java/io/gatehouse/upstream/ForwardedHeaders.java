@@ -17,6 +17,8 @@ public final class ForwardedHeaders {
     static final HttpString PROXY_CONNECTION = new HttpString("Proxy-Connection");
     static final HttpString X_REQUEST_ID = new HttpString("X-Request-ID");
     static final String VIA_NAME = "gatehouse";
+    private static final String VIA_11 = "1.1 " + VIA_NAME;
+    private static final String VIA_10 = "1.0 " + VIA_NAME;
 
     private static final Set<HttpString> HOP_BY_HOP = Set.of(Headers.CONNECTION, Headers.KEEP_ALIVE,
             PROXY_CONNECTION, Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE,
@@ -118,7 +120,7 @@ public final class ForwardedHeaders {
 
     private static void appendVia(HeaderMap from, HeaderMap to, String protocol) {
         HeaderValues via = from.get(Headers.VIA);
-        String mine = protocol + " " + VIA_NAME;
+        String mine = "1.1".equals(protocol) ? VIA_11 : "1.0".equals(protocol) ? VIA_10 : protocol + " " + VIA_NAME;
         to.put(Headers.VIA, via == null ? mine : joined(via) + ", " + mine);
     }
 

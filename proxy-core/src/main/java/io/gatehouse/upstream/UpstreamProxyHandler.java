@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.handler.ClientAddress;
 import io.gatehouse.handler.ErrorReply;
 import io.gatehouse.handler.RequestIds;
 import io.gatehouse.routing.RoutedRequest;
@@ -19,7 +20,9 @@ import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.Protocols;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import io.undertow.util.Transfer;
@@ -453,13 +456,20 @@ public final class UpstreamProxyHandler implements HttpHandler {
         }
 
         private String clientIp() {
-            InetSocketAddress peer = exchange.getSourceAddress();
-            return peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
+            String ip = ClientAddress.ip(exchange);
+            return ip == null ? "unknown" : ip;
         }
 
         private String viaVersion() {
-            String protocol = exchange.getProtocol().toString();
-            return protocol.startsWith("HTTP/") ? protocol.substring(5) : protocol;
+            HttpString protocol = exchange.getProtocol();
+            if (protocol.equals(Protocols.HTTP_1_1)) {
+                return "1.1";
+            }
+            if (protocol.equals(Protocols.HTTP_1_0)) {
+                return "1.0";
+            }
+            String text = protocol.toString();
+            return text.startsWith("HTTP/") ? text.substring(5) : text;
         }
 
         @Override
