@@ -51,6 +51,21 @@ class StreamingBodiesTest {
         return (int) ((i * 31 + (i >>> 13)) & 0xFF);
     }
 
+    /** Reads {@code in} to its end into {@code crc}; counts {@code firstMiB} down once a MiB has come. */
+    static long consume(InputStream in, CRC32 crc, CountDownLatch firstMiB) throws java.io.IOException {
+        long count = 0;
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            crc.update(buf, 0, n);
+            count += n;
+            if (count >= SIGNAL_AT) {
+                firstMiB.countDown();
+            }
+        }
+        return count;
+    }
+
     static long expectedCrc(long size) {
         CRC32 crc = new CRC32();
         byte[] buf = new byte[64 * 1024];
@@ -73,18 +88,7 @@ class StreamingBodiesTest {
                 .setHandler(new BlockingHandler(exchange -> {
                     if (exchange.getRequestPath().equals("/upload")) {
                         CRC32 crc = new CRC32();
-                        long count = 0;
-                        byte[] buf = new byte[64 * 1024];
-                        InputStream in = exchange.getInputStream();
-                        int n;
-                        while ((n = in.read(buf)) > 0) {
-                            crc.update(buf, 0, n);
-                            long before = count;
-                            count += n;
-                            if (before < SIGNAL_AT && count >= SIGNAL_AT) {
-                                memberSawFirstMiB.countDown();
-                            }
-                        }
+                        long count = consume(exchange.getInputStream(), crc, memberSawFirstMiB);
                         exchange.getResponseSender().send(count + " " + crc.getValue());
                     } else {
                         long size = Long.parseLong(exchange.getQueryParameters().get("size").getFirst());
@@ -203,18 +207,9 @@ class StreamingBodiesTest {
             assertEquals("chunked", response.headers().firstValue("Transfer-Encoding").orElse(null));
         }
         CRC32 crc = new CRC32();
-        long count = 0;
-        byte[] buf = new byte[64 * 1024];
+        long count;
         try (InputStream in = response.body()) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                crc.update(buf, 0, n);
-                long before = count;
-                count += n;
-                if (before < SIGNAL_AT && count >= SIGNAL_AT) {
-                    clientSawFirstMiB.countDown();
-                }
-            }
+            count = consume(in, crc, clientSawFirstMiB);
         }
         assertNull(memberProblem.get());
         assertEquals(SIZE, count);
@@ -252,18 +247,9 @@ class StreamingBodiesTest {
                     HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(
                                     gatehouse.uri("/download?length&size=" + SIZE))
                             .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
-                    long count = 0;
-                    byte[] buf = new byte[64 * 1024];
                     try (InputStream in = r.body()) {
-                        int n;
-                        while ((n = in.read(buf)) > 0) {
-                            count += n;
-                            if (count >= SIGNAL_AT) {
-                                clientSawFirstMiB.countDown();
-                            }
-                        }
+                        return consume(in, new CRC32(), clientSawFirstMiB);
                     }
-                    return count;
                 }));
             }
             for (var f : futures) {
