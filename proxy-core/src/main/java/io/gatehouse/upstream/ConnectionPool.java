@@ -1,8 +1,6 @@
 package io.gatehouse.upstream;
 
-import io.undertow.client.ClientConnection;
 import java.util.ArrayDeque;
-import org.xnio.IoUtils;
 
 /**
  * Idle keep-alive connections to one member, owned by one IO thread: only that thread takes and
@@ -11,15 +9,15 @@ import org.xnio.IoUtils;
  */
 final class ConnectionPool {
     private final int maxIdle;
-    private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
+    private final ArrayDeque<MemberConnection> idle = new ArrayDeque<>();
 
     ConnectionPool(int maxIdle) {
         this.maxIdle = maxIdle;
     }
 
     /** An open idle connection, or null. Called on the owning IO thread. */
-    ClientConnection take() {
-        ClientConnection c;
+    MemberConnection take() {
+        MemberConnection c;
         while ((c = idle.pollLast()) != null) {
             if (c.isOpen()) {
                 return c;
@@ -29,19 +27,20 @@ final class ConnectionPool {
     }
 
     /** Keeps the connection for reuse, or closes it when the pool is full. Called on the owning IO thread. */
-    void offer(ClientConnection connection) {
+    void offer(MemberConnection connection) {
         if (!connection.isOpen()) {
             return;
         }
         if (idle.size() >= maxIdle) {
-            IoUtils.safeClose(connection);
+            connection.close();
             return;
         }
         idle.addLast(connection);
+        connection.park(this);
     }
 
     /** Forgets a connection that closed while idle. Called on the owning IO thread. */
-    void remove(ClientConnection connection) {
+    void remove(MemberConnection connection) {
         idle.remove(connection);
     }
 
@@ -51,9 +50,9 @@ final class ConnectionPool {
 
     /** Closes every idle connection. Called on the owning IO thread. */
     void closeAll() {
-        ClientConnection c;
+        MemberConnection c;
         while ((c = idle.pollLast()) != null) {
-            IoUtils.safeClose(c);
+            c.close();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.upstream.http1.HeaderSink;
+import io.gatehouse.upstream.http1.ResponseHead;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -19,6 +21,10 @@ public final class ForwardedHeaders {
     static final String VIA_NAME = "gatehouse";
     private static final String VIA_11 = "1.1 " + VIA_NAME;
     private static final String VIA_10 = "1.0 " + VIA_NAME;
+
+    /** Request headers Gatehouse writes itself, after the client's: never copied as they came. */
+    private static final Set<HttpString> REPLACED_UPSTREAM = Set.of(Headers.X_FORWARDED_FOR,
+            Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST, Headers.VIA, X_REQUEST_ID, Headers.EXPECT);
 
     private static final Set<HttpString> HOP_BY_HOP = Set.of(Headers.CONNECTION, Headers.KEEP_ALIVE,
             PROXY_CONNECTION, Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE,
@@ -42,7 +48,9 @@ public final class ForwardedHeaders {
     }
 
     /**
-     * Copies the end-to-end request headers into {@code to}, then adds the forwarding headers.
+     * Writes the end-to-end request headers to {@code to}, then the forwarding headers. Gatehouse's own
+     * {@code X-Forwarded-Proto}, {@code X-Forwarded-Host} and {@code X-Request-ID} replace the client's;
+     * {@code X-Forwarded-For} and {@code Via} are extended; {@code Expect} is answered here, never sent on.
      *
      * @param clientIp   the socket peer's address (no port, no brackets)
      * @param scheme     {@code http} or {@code https} as the client spoke it
@@ -50,50 +58,84 @@ public final class ForwardedHeaders {
      * @param upgrade    keep {@code Upgrade}/{@code Connection: upgrade} (a relayable upgrade)
      * @param requestId  the global transaction id, sent as {@code X-Request-ID}
      */
-    static void copyRequest(HeaderMap from, HeaderMap to, String clientIp, String scheme, String protocol,
-                            boolean upgrade, String requestId) {
-        copyEndToEnd(from, to);
-        if (upgrade) {
-            to.put(Headers.UPGRADE, from.getFirst(Headers.UPGRADE));
-            to.put(Headers.CONNECTION, Headers.UPGRADE_STRING);
-        }
-        String xff = from.get(Headers.X_FORWARDED_FOR) == null ? null : joined(from.get(Headers.X_FORWARDED_FOR));
-        to.put(Headers.X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-        to.put(Headers.X_FORWARDED_PROTO, scheme);
-        String host = from.getFirst(Headers.HOST);
-        if (host != null) {
-            to.put(Headers.X_FORWARDED_HOST, host);
-        }
-        appendVia(from, to, protocol);
-        to.put(X_REQUEST_ID, requestId);
-    }
-
-    /** Copies the end-to-end response headers and adds {@code Via}. Keeps {@code Upgrade} on a 101. */
-    static void copyResponse(HeaderMap from, HeaderMap to, String protocol, boolean switching) {
-        copyEndToEnd(from, to);
-        if (switching) {
-            String upgrade = from.getFirst(Headers.UPGRADE);
-            if (upgrade != null) {
-                to.put(Headers.UPGRADE, upgrade);
-                to.put(Headers.CONNECTION, Headers.UPGRADE_STRING);
-            }
-        }
-        appendVia(from, to, protocol);
-    }
-
-    private static void copyEndToEnd(HeaderMap from, HeaderMap to) {
+    static void writeRequest(HeaderMap from, HeaderSink to, String clientIp, String scheme, String protocol,
+                             boolean upgrade, String requestId) {
         HeaderValues connection = from.get(Headers.CONNECTION);
         long cookie = from.fastIterateNonEmpty();
         while (cookie != -1L) {
             HeaderValues values = from.fiCurrent(cookie);
             HttpString name = values.getHeaderName();
-            // Headers already set on this side (the request id) win over the other side's copy.
-            if (!HOP_BY_HOP.contains(name) && !namedIn(connection, name) && !to.contains(name)
-                    && !name.equals(Headers.X_FORWARDED_FOR) && !name.equals(Headers.VIA)) {
-                to.putAll(name, values);
+            if (!HOP_BY_HOP.contains(name) && !REPLACED_UPSTREAM.contains(name) && !namedIn(connection, name)) {
+                for (int i = 0, n = values.size(); i < n; i++) {
+                    to.header(name, values.get(i));
+                }
             }
             cookie = from.fiNextNonEmpty(cookie);
         }
+        if (upgrade) {
+            to.header(Headers.UPGRADE, from.getFirst(Headers.UPGRADE));
+            to.header(Headers.CONNECTION, Headers.UPGRADE_STRING);
+        }
+        HeaderValues forwardedFor = from.get(Headers.X_FORWARDED_FOR);
+        String xff = forwardedFor == null ? null : joined(forwardedFor);
+        to.header(Headers.X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
+        to.header(Headers.X_FORWARDED_PROTO, scheme);
+        String host = from.getFirst(Headers.HOST);
+        if (host != null) {
+            to.header(Headers.X_FORWARDED_HOST, host);
+        }
+        to.header(Headers.VIA, via(from.get(Headers.VIA), protocol));
+        to.header(X_REQUEST_ID, requestId);
+    }
+
+    /**
+     * Copies a member's end-to-end response headers into {@code to} and adds {@code Via}. Headers already
+     * set on Gatehouse's side (the request id) win over the member's. Keeps {@code Upgrade} on a 101.
+     */
+    static void copyResponse(ResponseHead from, HeaderMap to, String protocol, boolean switching) {
+        HttpString[] preset = presetNames(to);
+        String memberVia = null;
+        for (int i = 0, n = from.fieldCount(); i < n; i++) {
+            HttpString name = from.name(i);
+            if (name.equals(Headers.VIA)) {
+                memberVia = memberVia == null ? from.value(i) : memberVia + ", " + from.value(i);
+            } else if (!HOP_BY_HOP.contains(name) && !from.isConnectionOption(name) && !contains(preset, name)) {
+                to.add(name, from.value(i));
+            }
+        }
+        if (switching) {
+            String upgrade = from.first(Headers.UPGRADE);
+            if (upgrade != null) {
+                to.put(Headers.UPGRADE, upgrade);
+                to.put(Headers.CONNECTION, Headers.UPGRADE_STRING);
+            }
+        }
+        String mine = mine(protocol);
+        to.put(Headers.VIA, memberVia == null ? mine : memberVia + ", " + mine);
+    }
+
+    private static final HttpString[] NONE = new HttpString[0];
+
+    private static HttpString[] presetNames(HeaderMap to) {
+        int n = to.size();
+        if (n == 0) {
+            return NONE;
+        }
+        HttpString[] names = new HttpString[n];
+        int i = 0;
+        for (long c = to.fastIterateNonEmpty(); c != -1L && i < n; c = to.fiNextNonEmpty(c)) {
+            names[i++] = to.fiCurrent(c).getHeaderName();
+        }
+        return names;
+    }
+
+    private static boolean contains(HttpString[] names, HttpString name) {
+        for (HttpString n : names) {
+            if (n != null && n.equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when the Connection header lists {@code name} as a hop-by-hop option. */
@@ -118,10 +160,13 @@ public final class ForwardedHeaders {
         return false;
     }
 
-    private static void appendVia(HeaderMap from, HeaderMap to, String protocol) {
-        HeaderValues via = from.get(Headers.VIA);
-        String mine = "1.1".equals(protocol) ? VIA_11 : "1.0".equals(protocol) ? VIA_10 : protocol + " " + VIA_NAME;
-        to.put(Headers.VIA, via == null ? mine : joined(via) + ", " + mine);
+    private static String via(HeaderValues via, String protocol) {
+        String mine = mine(protocol);
+        return via == null ? mine : joined(via) + ", " + mine;
+    }
+
+    private static String mine(String protocol) {
+        return "1.1".equals(protocol) ? VIA_11 : "1.0".equals(protocol) ? VIA_10 : protocol + " " + VIA_NAME;
     }
 
     private static String joined(HeaderValues values) {

@@ -1,6 +1,6 @@
 package io.gatehouse.upstream;
 
-import java.net.URI;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,16 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MemberState {
     private final MemberKey key;
-    private final URI connectUri;
+    private final InetSocketAddress address;
     private final ConnectionPool[] pools;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean down;
 
-    MemberState(MemberKey key, URI connectUri, int ioThreads, int maxIdlePerThread) {
+    MemberState(MemberKey key, InetSocketAddress address, int ioThreads, int maxIdlePerThread) {
         this.key = key;
-        this.connectUri = connectUri;
+        this.address = address;
         this.pools = new ConnectionPool[ioThreads];
         for (int i = 0; i < ioThreads; i++) {
             pools[i] = new ConnectionPool(maxIdlePerThread);
@@ -31,9 +31,12 @@ public final class MemberState {
         return key;
     }
 
-    /** Where connections go: the resolved address for plain HTTP, the host name for TLS (SNI). */
-    URI connectUri() {
-        return connectUri;
+    /**
+     * Where connections go: resolved when the configuration was built (never on an IO thread); for TLS
+     * members it keeps the configured host name too, for SNI.
+     */
+    InetSocketAddress address() {
+        return address;
     }
 
     /** False while the member is marked down (health checks and passive ejection set this). */

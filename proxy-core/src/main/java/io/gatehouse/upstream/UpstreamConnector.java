@@ -1,26 +1,35 @@
 package io.gatehouse.upstream;
 
-import io.undertow.client.ClientCallback;
-import io.undertow.client.ClientConnection;
-import io.undertow.client.UndertowClient;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
+import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
 import javax.net.ssl.SSLContext;
+import org.xnio.ChannelListener;
+import org.xnio.IoFuture;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioIoThread;
 import org.xnio.ssl.XnioSsl;
 
-/** Opens connections to members on the IO thread of the request that needs them. */
+/**
+ * Opens connections to members on the IO thread of the request that needs them (TLS for {@code
+ * https} members), and holds the buffers the proxy moves bodies through.
+ */
 public final class UpstreamConnector {
-    private final UndertowClient client = UndertowClient.getInstance();
+    private static final OptionMap OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
+
     private final ByteBufferPool bufferPool;
-    private final OptionMap options = OptionMap.builder()
-            .set(Options.TCP_NODELAY, true)
-            .getMap();
     private volatile XnioSsl ssl;
+
+    /** What becomes of a connection attempt; called on the IO thread it was made from. */
+    interface Callback {
+        void connected(MemberConnection connection);
+
+        void failed(IOException e);
+    }
 
     public UpstreamConnector(ByteBufferPool bufferPool) {
         this.bufferPool = bufferPool;
@@ -30,9 +39,16 @@ public final class UpstreamConnector {
         return bufferPool;
     }
 
-    void connect(MemberState member, XnioIoThread thread, ClientCallback<ClientConnection> callback) {
-        XnioSsl tls = member.key().tls() ? ssl() : null;
-        client.connect(callback, null, member.connectUri(), thread, tls, bufferPool, options);
+    void connect(MemberState member, XnioIoThread thread, Callback callback) {
+        ChannelListener<StreamConnection> opened = connection -> callback.connected(new MemberConnection(connection));
+        IoFuture<? extends StreamConnection> future = member.key().tls()
+                ? ssl().openSslConnection(thread, member.address(), opened, OPTIONS)
+                : thread.openStreamConnection(member.address(), opened, OPTIONS);
+        future.addNotifier((f, attachment) -> {
+            if (f.getStatus() == IoFuture.Status.FAILED) {
+                callback.failed(f.getException());
+            }
+        }, null);
     }
 
     /** Loads the TLS context for https members now, so the first such connection does not wait on an IO thread. */

@@ -2,8 +2,7 @@ package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.HostPort;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.List;
@@ -33,8 +32,8 @@ public final class UpstreamRegistry {
         if (existing != null) {
             return existing;
         }
-        URI uri = connectUri(key);
-        return members.computeIfAbsent(key, k -> new MemberState(k, uri, worker.getIoThreadCount(), maxIdlePerThread));
+        InetSocketAddress address = resolve(key);
+        return members.computeIfAbsent(key, k -> new MemberState(k, address, worker.getIoThreadCount(), maxIdlePerThread));
     }
 
     public Collection<MemberState> all() {
@@ -56,20 +55,11 @@ public final class UpstreamRegistry {
         }
     }
 
-    private static URI connectUri(MemberKey key) throws UnknownHostException {
+    private static InetSocketAddress resolve(MemberKey key) throws UnknownHostException {
         HostPort address = key.address();
-        String host;
-        if (key.tls()) {
-            host = address.host(); // keep the name for SNI and certificate checks
-        } else {
-            InetAddress resolved = InetAddress.getByName(address.host());
-            host = resolved.getHostAddress();
-        }
-        String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.port();
-        try {
-            return new URI((key.tls() ? "https" : "http") + "://" + authority);
-        } catch (URISyntaxException e) {
-            throw new UnknownHostException("invalid upstream address " + address + ": " + e.getMessage());
-        }
+        InetAddress resolved = InetAddress.getByName(address.host());
+        // A TLS member keeps its configured name beside the address, for SNI; nothing is looked up later.
+        InetAddress named = key.tls() ? InetAddress.getByAddress(address.host(), resolved.getAddress()) : resolved;
+        return new InetSocketAddress(named, address.port());
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.it;
 
+import static io.gatehouse.it.RawMember.latin1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,14 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,97 +26,47 @@ class MisbehavingPeersTest {
     @TempDir
     java.nio.file.Path tmp;
 
-    ServerSocket member;
-    ExecutorService memberThreads;
-    final AtomicInteger connections = new AtomicInteger();
+    RawMember member;
     GatehouseHarness gatehouse;
 
-    /** What the member does with each request, by the request's path. */
-    private void serve(Socket s) {
-        try (s) {
-            s.setSoTimeout(10_000);
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            while (true) {
-                String head = readHead(in);
-                if (head == null) {
-                    return;
-                }
-                String path = head.split(" ")[1];
-                switch (path) {
-                    case "/garbage" -> {
-                        out.write("this is not HTTP at all\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                        out.flush();
-                        return;
-                    }
-                    case "/bad-header" -> {
-                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nBroken Header Line\r\n\r\nok"
-                                .getBytes(StandardCharsets.ISO_8859_1));
-                        out.flush();
-                        return;
-                    }
-                    case "/hang-up" -> {
-                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\npartial body"
-                                .getBytes(StandardCharsets.ISO_8859_1));
-                        out.flush();
-                        return; // closes with 999 988 bytes still owed
-                    }
-                    case "/close-before-answer" -> {
-                        return;
-                    }
-                    case "/endless" -> {
-                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n"
-                                .getBytes(StandardCharsets.ISO_8859_1));
-                        byte[] chunk = new byte[64 * 1024];
-                        for (int i = 0; i < 15_000; i++) { // ~1 GB at most; the client leaves long before
-                            out.write(chunk);
-                        }
-                        return;
-                    }
-                    default -> {
-                        byte[] body = ("fine " + path).getBytes(StandardCharsets.ISO_8859_1);
-                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
-                                .getBytes(StandardCharsets.ISO_8859_1));
-                        out.write(body);
-                        out.flush();
-                    }
-                }
+    /** What the member does with each request, by the request's path; false closes the connection. */
+    private static boolean answer(String path, String head, InputStream in, OutputStream out) throws IOException {
+        switch (path) {
+            case "/garbage" -> {
+                out.write(latin1("this is not HTTP at all\r\n\r\n"));
+                return false;
             }
-        } catch (IOException e) {
-            // the other side left: that is what some of these tests do
-        }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.append((char) b);
-            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-                return head.toString();
+            case "/bad-header" -> {
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nBroken Header Line\r\n\r\nok"));
+                return false;
             }
-            if (head.length() > 65_536) {
-                return null;
+            case "/hang-up" -> {
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\npartial body"));
+                return false; // closes with 999 988 bytes still owed
+            }
+            case "/close-before-answer" -> {
+                return false;
+            }
+            case "/endless" -> {
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n"));
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < 15_000; i++) { // ~1 GB at most; the client leaves long before
+                    out.write(chunk);
+                }
+                return false;
+            }
+            default -> {
+                byte[] body = latin1("fine " + path);
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n"));
+                out.write(body);
+                return true;
             }
         }
-        return null;
     }
 
     @BeforeEach
     void start() throws IOException {
-        member = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        memberThreads = Executors.newFixedThreadPool(16);
-        memberThreads.execute(() -> {
-            while (!member.isClosed()) {
-                try {
-                    Socket s = member.accept();
-                    connections.incrementAndGet();
-                    memberThreads.execute(() -> serve(s));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        member = RawMember.start(MisbehavingPeersTest::answer);
         gatehouse = GatehouseHarness.start(tmp, """
                 [server]
                 port = ${PORT}
@@ -133,15 +79,13 @@ class MisbehavingPeersTest {
 
                 [@app]
                 members = 127.0.0.1:%d
-                """.formatted(member.getLocalPort()));
+                """.formatted(member.port()));
     }
 
     @AfterEach
     void stop() throws Exception {
         gatehouse.close();
         member.close();
-        memberThreads.shutdownNow();
-        memberThreads.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private String exchange(String path) throws IOException {

@@ -1,0 +1,846 @@
+package io.gatehouse.upstream;
+
+import io.gatehouse.handler.ClientAddress;
+import io.gatehouse.handler.ErrorReply;
+import io.gatehouse.handler.RequestIds;
+import io.gatehouse.upstream.balance.RequestKey;
+import io.gatehouse.upstream.balance.TriedMembers;
+import io.gatehouse.upstream.http1.ChunkedDecoder;
+import io.gatehouse.upstream.http1.MalformedResponseException;
+import io.gatehouse.upstream.http1.RequestHeadWriter;
+import io.gatehouse.upstream.http1.ResponseHead;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.Protocols;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * One request's trip to a member and back, entirely on the IO thread of the client's exchange.
+ *
+ * <p>The request head is written straight from the client's headers into one buffer and sent with one
+ * write; a body follows as it arrives (re-chunked when the client sent it chunked). The response head is
+ * parsed from the bytes the first read brought, into the client's response headers, and whatever body
+ * came with it is written on at once; the rest is relayed read by read, with the member's reads held
+ * back while the client is slow. Bodies are never held whole. A response with a known end leaves the
+ * connection reusable, and a complete response is never followed by a read that can only say
+ * "nothing more" (the reads stay armed instead, see {@link MemberConnection}).
+ */
+final class ProxyExchange implements Runnable, TriedMembers, RequestKey, ExchangeCompletionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
+
+    private static final int NO_BODY = 0;
+    private static final int FIXED = 1;
+    private static final int CHUNKED = 2;
+    private static final int UNTIL_CLOSE = 3;
+
+    /** Room kept before request body bytes for a chunk-size line ({@code 16 hex digits CRLF}). */
+    private static final int CHUNK_ROOM = 18;
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    /** Most response heads fit in this many bytes; only a longer one is copied whole for parsing. */
+    private static final int FIRST_LOOK = 2048;
+
+    /** Per IO thread: a response head's bytes and its parse, and the request head being written. */
+    private static final class Scratch {
+        byte[] head = new byte[FIRST_LOOK];
+        final ResponseHead response = new ResponseHead();
+        final RequestHeadWriter request = new RequestHeadWriter(2048);
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final UpstreamProxyHandler handler;
+    private final HttpServerExchange exchange;
+    private final MemberState[] tried;
+    private int triedCount;
+    private MemberState member;
+    private MemberConnection conn;
+    private boolean reused;
+    private boolean upgradeRequested;
+    private boolean relayUpgrade;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean finished;
+    private boolean upgraded;
+    private boolean reusable;
+    private long received;
+    private XnioExecutor.Key timeout;
+
+    // request side
+    private ByteBuffer unsentHead;
+    private StreamSourceChannel requestBody;
+    private PooledByteBuffer upPooled;
+    private ByteBuffer up;
+    private boolean chunkedUpload;
+    private boolean uploadEnded;
+
+    // response side
+    private PooledByteBuffer downPooled;
+    private ByteBuffer down;
+    private int bodyMode;
+    private long remaining;
+    private ChunkedDecoder chunks;
+    private boolean memberEnded;
+    private boolean memberReadsHeld;
+    private StreamSinkChannel responseBody;
+
+    private final ChannelListener<Channel> memberReadable = channel -> onMemberReadable();
+    private ChannelListener<Channel> memberWritable;
+    private ChannelListener<Channel> clientReadable;
+    private ChannelListener<Channel> clientWritable;
+
+    ProxyExchange(UpstreamProxyHandler handler, HttpServerExchange exchange) {
+        this.handler = handler;
+        this.exchange = exchange;
+        this.tried = new MemberState[handler.cluster().members().size()];
+    }
+
+    @Override
+    public void run() {
+        HeaderMap headers = exchange.getRequestHeaders();
+        upgradeRequested = headers.contains(Headers.UPGRADE);
+        relayUpgrade = upgradeRequested && exchange.getRequestMethod().equals(Methods.GET)
+                && ForwardedHeaders.isRelayableUpgrade(headers);
+        exchange.addExchangeCompleteListener(this);
+        if (exchange.isRequestComplete()) {
+            armTimeout();
+        }
+        tryNextMember();
+    }
+
+    // ---- choosing a member and a connection
+
+    private void tryNextMember() {
+        MemberState next = handler.cluster().picker().pick(this, this);
+        if (next == null) {
+            fail(triedCount == 0 ? UpstreamFailure.NO_MEMBER : UpstreamFailure.CONNECT_FAILED);
+            return;
+        }
+        member = next;
+        tried[triedCount++] = next;
+        next.onRequestStart();
+        MemberConnection pooled = next.pool(exchange.getIoThread().getNumber()).take();
+        if (pooled != null) {
+            reused = true;
+            send(pooled);
+        } else {
+            connect();
+        }
+    }
+
+    private void connect() {
+        reused = false;
+        MemberState target = member;
+        int thread = exchange.getIoThread().getNumber();
+        handler.connector().connect(target, exchange.getIoThread(), new UpstreamConnector.Callback() {
+            @Override
+            public void connected(MemberConnection fresh) {
+                if (finished) {
+                    target.pool(thread).offer(fresh); // the request is over; the connection is still good
+                    return;
+                }
+                send(fresh);
+            }
+
+            @Override
+            public void failed(IOException e) {
+                target.onFailure();
+                target.onRequestEnd();
+                if (target == member) {
+                    member = null;
+                }
+                if (finished) {
+                    return;
+                }
+                LOG.debug("connect to {} failed: {}", target, e.toString());
+                tryNextMember();
+            }
+        });
+    }
+
+    // ---- sending the request
+
+    private void send(MemberConnection c) {
+        conn = c;
+        received = 0;
+        c.attach(memberReadable);
+        HeaderMap in = exchange.getRequestHeaders();
+        RequestIds ids = exchange.getAttachment(RequestIds.KEY);
+        RequestHeadWriter head = SCRATCH.get().request.start(exchange.getRequestMethod(), handler.upstreamPath(exchange));
+        ForwardedHeaders.writeRequest(in, head, clientIp(), exchange.getRequestScheme(), viaVersion(), relayUpgrade,
+                ids == null ? "-" : ids.gtid());
+        if (!in.contains(Headers.HOST)) {
+            head.header(Headers.HOST, member.key().address().toString());
+        }
+        chunkedUpload = !exchange.isRequestComplete() && !in.contains(Headers.CONTENT_LENGTH);
+        if (chunkedUpload) {
+            head.header(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+        }
+        ByteBuffer bytes = head.finish();
+        try {
+            if (!writeUp(bytes)) {
+                // The head is in the writer's array, which the next request on this thread reuses.
+                unsentHead = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+                return;
+            }
+        } catch (IOException e) {
+            onUpstreamError(e);
+            return;
+        }
+        headSent();
+    }
+
+    /**
+     * Writes {@code bytes} to the member and flushes. False when the member cannot take them all now:
+     * the rest stays in {@code bytes} and {@link #onMemberWritable} is called once it can.
+     */
+    private boolean writeUp(ByteBuffer bytes) throws IOException {
+        StreamSinkChannel sink = conn.sink();
+        while (bytes.hasRemaining()) {
+            if (sink.write(bytes) == 0) {
+                waitForMemberWritable();
+                return false;
+            }
+        }
+        if (!sink.flush()) {
+            waitForMemberWritable();
+            return false;
+        }
+        return true;
+    }
+
+    private void waitForMemberWritable() {
+        if (memberWritable == null) {
+            memberWritable = channel -> onMemberWritable();
+        }
+        conn.sink().getWriteSetter().set(memberWritable);
+        conn.sink().resumeWrites();
+    }
+
+    private void onMemberWritable() {
+        if (finished) {
+            conn.sink().suspendWrites();
+            return;
+        }
+        try {
+            ByteBuffer pending = unsentHead != null ? unsentHead : up;
+            if (pending != null && !writeUp(pending)) {
+                return;
+            }
+        } catch (IOException e) {
+            onUpstreamError(e);
+            return;
+        }
+        conn.sink().suspendWrites();
+        if (unsentHead != null) {
+            unsentHead = null;
+            headSent();
+        } else {
+            pumpRequestBody();
+        }
+    }
+
+    private void headSent() {
+        if (exchange.isRequestComplete()) {
+            requestDone = true;
+            return;
+        }
+        if (HttpContinue.requiresContinueResponse(exchange)) {
+            // A member is connected and has the head: tell the client to send its body. Gatehouse
+            // answers the expectation itself, as nginx does, and sends the member a plain request
+            // (many members never answer Expect, which would leave client and member waiting).
+            HttpContinue.sendContinueResponse(exchange, new IoCallback() {
+                @Override
+                public void onComplete(HttpServerExchange ex, Sender sender) {
+                }
+
+                @Override
+                public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+                    closeConnection();
+                    ex.endExchange();
+                }
+            });
+        }
+        requestBody = exchange.getRequestChannel();
+        if (requestBody == null) {
+            fail(UpstreamFailure.BROKEN_RESPONSE);
+            return;
+        }
+        pumpRequestBody();
+    }
+
+    /** Moves the client's body to the member until the client has nothing more for now, or the member is full. */
+    private void pumpRequestBody() {
+        if (up == null) {
+            upPooled = handler.connector().bufferPool().allocate();
+            up = upPooled.getBuffer();
+            up.clear().flip();
+        }
+        while (true) {
+            try {
+                if (up.hasRemaining() && !writeUp(up)) {
+                    requestBody.suspendReads();
+                    return;
+                }
+            } catch (IOException e) {
+                onUpstreamError(e);
+                return;
+            }
+            if (uploadEnded) {
+                requestSent();
+                return;
+            }
+            int n;
+            up.clear();
+            if (chunkedUpload) {
+                up.position(CHUNK_ROOM).limit(up.capacity() - 2);
+            }
+            try {
+                n = requestBody.read(up);
+            } catch (IOException e) {
+                clientFailed(); // the client went away or sent a broken body: the member must not see it end
+                return;
+            }
+            if (n == 0) {
+                up.flip().position(up.limit());
+                if (clientReadable == null) {
+                    clientReadable = channel -> onClientReadable();
+                }
+                requestBody.getReadSetter().set(clientReadable);
+                requestBody.resumeReads();
+                return;
+            }
+            if (n < 0) {
+                uploadEnded = true;
+                up.clear();
+                if (chunkedUpload) {
+                    up.put(LAST_CHUNK);
+                }
+                up.flip();
+                continue;
+            }
+            if (chunkedUpload) {
+                frameChunk(n);
+            } else {
+                up.flip();
+            }
+        }
+    }
+
+    /** Puts the chunk-size line before the {@code n} body bytes just read at {@link #CHUNK_ROOM}, and CRLF after. */
+    private void frameChunk(int n) {
+        int end = up.position();
+        int digits = (64 - Long.numberOfLeadingZeros(n) + 3) / 4;
+        int start = CHUNK_ROOM - digits - 2;
+        for (int i = 0; i < digits; i++) {
+            up.put(start + i, HEX[(n >>> (4 * (digits - 1 - i))) & 0xf]);
+        }
+        up.put(CHUNK_ROOM - 2, (byte) '\r').put(CHUNK_ROOM - 1, (byte) '\n');
+        up.limit(end + 2);
+        up.put(end, (byte) '\r').put(end + 1, (byte) '\n');
+        up.position(start);
+    }
+
+    private void onClientReadable() {
+        if (finished || requestDone) {
+            requestBody.suspendReads();
+            return;
+        }
+        pumpRequestBody();
+    }
+
+    private void requestSent() {
+        requestDone = true;
+        requestBody.suspendReads();
+        requestBody.getReadSetter().set(null);
+        releaseUp();
+        // A body may take long to upload: the member's time to answer counts from its end.
+        if (!responseStarted && !finished) {
+            armTimeout();
+        }
+    }
+
+    // ---- reading the response head
+
+    private void onMemberReadable() {
+        if (finished || upgraded) {
+            conn.source().suspendReads();
+            return;
+        }
+        if (responseDone) {
+            // Bytes after a complete response belong to no request: the connection cannot be reused.
+            reusable = false;
+            conn.source().suspendReads();
+            return;
+        }
+        if (responseStarted) {
+            relayResponse();
+        } else {
+            readHead();
+        }
+    }
+
+    private void readHead() {
+        if (down == null) {
+            downPooled = handler.connector().bufferPool().allocate();
+            down = downPooled.getBuffer();
+            down.clear();
+        }
+        while (true) {
+            int n;
+            try {
+                n = conn.source().read(down);
+            } catch (IOException e) {
+                onUpstreamError(e);
+                return;
+            }
+            if (n == 0) {
+                return; // reads stay armed
+            }
+            if (n < 0) {
+                onUpstreamError(new IOException(received == 0
+                        ? "the member closed the connection without answering"
+                        : "the member closed the connection in the middle of the response head"));
+                return;
+            }
+            received += n;
+            try {
+                if (parseHead()) {
+                    return;
+                }
+            } catch (MalformedResponseException e) {
+                onUpstreamError(e);
+                return;
+            }
+            if (!down.hasRemaining()) {
+                onUpstreamError(new MalformedResponseException("response head longer than " + down.capacity() + " bytes"));
+                return;
+            }
+        }
+    }
+
+    /** Parses the head in {@code down} (write mode). True when it is complete and the response has begun. */
+    private boolean parseHead() throws MalformedResponseException {
+        Scratch s = SCRATCH.get();
+        while (true) {
+            int have = down.position();
+            int look = Math.min(have, FIRST_LOOK);
+            down.get(0, s.head, 0, look);
+            int length = s.response.parse(s.head, look);
+            if (length < 0 && have > look) {
+                if (s.head.length < have) {
+                    s.head = new byte[down.capacity()];
+                }
+                down.get(0, s.head, 0, have);
+                length = s.response.parse(s.head, have);
+            }
+            if (length < 0) {
+                return false;
+            }
+            int status = s.response.status();
+            if (status >= 200 || status == 101 && relayUpgrade) {
+                onResponseHead(s.response, length);
+                return true;
+            }
+            if (status == 101) {
+                throw new MalformedResponseException("the member switched protocols without being asked to");
+            }
+            // An interim answer (100 Continue, 103 Early Hints): not passed on; the final one follows.
+            down.flip().position(length);
+            down.compact();
+            if (down.position() == 0) {
+                return false;
+            }
+        }
+    }
+
+    private void onResponseHead(ResponseHead head, int length) {
+        cancelTimeout();
+        responseStarted = true;
+        int status = head.status();
+        boolean switching = status == 101;
+        exchange.setStatusCode(status);
+        ForwardedHeaders.copyResponse(head, exchange.getResponseHeaders(), viaVersion(), switching);
+        exchange.putAttachment(UpstreamProxyHandler.MEMBER, member);
+        down.flip().position(length); // what follows the head in this read is the body's start
+        reusable = head.isPersistent();
+        if (switching) {
+            upgrade();
+            return;
+        }
+        if (upgradeRequested) {
+            // A refused upgrade ends the connection, so bytes after it are never read as a new request.
+            exchange.setPersistent(false);
+        }
+        if (exchange.getRequestMethod().equals(Methods.HEAD) || status == 204 || status == 304) {
+            bodyMode = NO_BODY;
+        } else if (head.isChunked()) {
+            bodyMode = CHUNKED;
+            chunks = new ChunkedDecoder();
+        } else if (head.contentLength() >= 0) {
+            bodyMode = FIXED;
+            remaining = head.contentLength();
+        } else {
+            bodyMode = UNTIL_CLOSE; // RFC 9112 §6.3: the body ends when the member closes
+            reusable = false;
+        }
+        responseBody = exchange.getResponseChannel();
+        relayResponse();
+    }
+
+    // ---- relaying the response body
+
+    private void relayResponse() {
+        while (true) {
+            long available;
+            try {
+                available = bodyAvailable();
+            } catch (MalformedResponseException e) {
+                LOG.warn("{} sent an invalid response body for {}: {}", member, exchange.getRequestURI(), e.getMessage());
+                abort(true);
+                return;
+            }
+            if (available < 0) {
+                responseComplete();
+                return;
+            }
+            if (available == 0) {
+                int n;
+                down.clear();
+                try {
+                    n = conn.source().read(down);
+                } catch (IOException e) {
+                    down.flip();
+                    abort(true);
+                    return;
+                }
+                down.flip();
+                if (n > 0) {
+                    continue;
+                }
+                if (n == 0) {
+                    return; // reads stay armed
+                }
+                if (bodyMode == UNTIL_CLOSE) {
+                    memberEnded = true;
+                    continue;
+                }
+                LOG.debug("{} closed the connection with the response body to {} incomplete", member,
+                        exchange.getRequestURI());
+                abort(true);
+                return;
+            }
+            int limit = down.limit();
+            down.limit(down.position() + (int) available);
+            int written;
+            try {
+                written = responseBody.write(down);
+            } catch (IOException e) {
+                abort(false);
+                return;
+            } finally {
+                down.limit(limit);
+            }
+            if (bodyMode == FIXED) {
+                remaining -= written;
+            } else if (bodyMode == CHUNKED) {
+                chunks.consumed(written);
+            }
+            if (written < available) {
+                // The client takes no more for now: hold the member back until it does.
+                conn.source().suspendReads();
+                memberReadsHeld = true;
+                if (clientWritable == null) {
+                    clientWritable = channel -> onClientWritable();
+                }
+                responseBody.getWriteSetter().set(clientWritable);
+                responseBody.resumeWrites();
+                return;
+            }
+        }
+    }
+
+    /** How many body bytes at the front of {@code down} can go to the client: -1 at the body's end, 0 when more must be read. */
+    private long bodyAvailable() throws MalformedResponseException {
+        switch (bodyMode) {
+            case NO_BODY:
+                return -1;
+            case FIXED:
+                return remaining == 0 ? -1 : Math.min(remaining, down.remaining());
+            case CHUNKED:
+                long a = chunks.available(down);
+                return a < 0 ? -1 : Math.min(a, down.remaining());
+            default:
+                return down.hasRemaining() ? down.remaining() : memberEnded ? -1 : 0;
+        }
+    }
+
+    private void onClientWritable() {
+        responseBody.suspendWrites();
+        if (finished) {
+            return;
+        }
+        if (memberReadsHeld) {
+            memberReadsHeld = false;
+            conn.source().resumeReads();
+        }
+        relayResponse();
+    }
+
+    private void responseComplete() {
+        responseDone = true;
+        if (down.hasRemaining()) {
+            reusable = false; // the member sent more than the response it framed
+        }
+        releaseDown();
+        StreamSinkChannel sink = responseBody != null ? responseBody : exchange.getResponseChannel();
+        finishWrites(sink);
+    }
+
+    // ---- protocol switch
+
+    private void upgrade() {
+        upgraded = true;
+        conn.source().suspendReads();
+        ByteBuffer early = null;
+        if (down.hasRemaining()) {
+            // The member's first bytes in the new protocol came with its 101: the client gets them first.
+            early = ByteBuffer.allocate(down.remaining()).put(down).flip();
+        }
+        releaseDown();
+        MemberConnection c = conn;
+        ByteBuffer first = early;
+        exchange.upgradeChannel((clientSide, ex) -> Tunnel.start(clientSide, c.detach(), first,
+                handler.connector().bufferPool()));
+        finishWrites(exchange.getResponseChannel());
+    }
+
+    // ---- failures
+
+    private void onUpstreamError(IOException e) {
+        if (finished) {
+            return;
+        }
+        boolean malformed = e instanceof MalformedResponseException;
+        if (!responseStarted && reused && received == 0 && !malformed && exchange.isRequestComplete() && isIdempotent()) {
+            // A kept-alive connection the member had already closed: try once more on a fresh one.
+            LOG.debug("reused connection to {} failed, retrying on a new one: {}", member, e.toString());
+            closeConnection();
+            releaseDown();
+            unsentHead = null;
+            connect();
+            return;
+        }
+        if (malformed) {
+            LOG.warn("{} sent an invalid response for {}: {}", member, exchange.getRequestURI(), e.getMessage());
+        } else {
+            LOG.debug("upstream {} failed: {}", member, e.toString());
+        }
+        if (member != null) {
+            member.onFailure();
+        }
+        if (responseStarted) {
+            abort(false);
+        } else {
+            fail(UpstreamFailure.BROKEN_RESPONSE);
+        }
+    }
+
+    /** Starts (or restarts) the {@code response_timeout} clock. */
+    private void armTimeout() {
+        long millis = handler.responseTimeoutMillis();
+        if (millis <= 0) {
+            return;
+        }
+        cancelTimeout();
+        timeout = exchange.getIoThread().executeAfter(this::onTimeout, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void onTimeout() {
+        timeout = null;
+        if (finished || responseStarted) {
+            return;
+        }
+        if (member != null) {
+            member.onFailure();
+        }
+        fail(UpstreamFailure.TIMEOUT);
+    }
+
+    private void cancelTimeout() {
+        XnioExecutor.Key key = timeout;
+        if (key != null) {
+            timeout = null;
+            key.remove();
+        }
+    }
+
+    /** Ends the exchange with an error answer, or by closing the client connection once an answer has begun. */
+    private void fail(UpstreamFailure failure) {
+        finished = true;
+        cancelTimeout();
+        closeConnection();
+        exchange.putAttachment(UpstreamProxyHandler.FAILURE, failure);
+        if (exchange.isResponseStarted()) {
+            IoUtils.safeClose(exchange.getConnection());
+        } else {
+            exchange.setPersistent(exchange.isPersistent() && exchange.isRequestComplete());
+            ErrorReply.send(exchange, failure.status(), failure.message());
+        }
+    }
+
+    /** The response is cut short (the member broke off or the client left): both connections end. */
+    private void abort(boolean memberSide) {
+        finished = true;
+        if (memberSide && member != null) {
+            member.onFailure();
+        }
+        closeConnection();
+        IoUtils.safeClose(exchange.getConnection());
+    }
+
+    private void clientFailed() {
+        finished = true;
+        closeConnection();
+        IoUtils.safeClose(exchange.getConnection());
+    }
+
+    private void closeConnection() {
+        MemberConnection c = conn;
+        if (c != null && !upgraded) {
+            c.close();
+        }
+    }
+
+    // ---- completion
+
+    @Override
+    public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
+        try {
+            cancelTimeout();
+            MemberState m = member;
+            if (m != null) {
+                m.onRequestEnd();
+            }
+            MemberConnection c = conn;
+            if (c != null && !upgraded) {
+                if (!finished && requestDone && responseDone && reusable && c.isOpen()) {
+                    m.pool(ex.getIoThread().getNumber()).offer(c);
+                } else {
+                    c.close();
+                }
+            }
+            finished = true;
+            releaseUp();
+            releaseDown();
+        } finally {
+            nextListener.proceed();
+        }
+    }
+
+    private void releaseUp() {
+        PooledByteBuffer p = upPooled;
+        if (p != null) {
+            upPooled = null;
+            up = null;
+            p.close();
+        }
+    }
+
+    private void releaseDown() {
+        PooledByteBuffer p = downPooled;
+        if (p != null) {
+            downPooled = null;
+            down = null;
+            p.close();
+        }
+    }
+
+    // ---- small parts
+
+    private boolean isIdempotent() {
+        HttpString method = exchange.getRequestMethod();
+        return method.equals(Methods.GET) || method.equals(Methods.HEAD) || method.equals(Methods.OPTIONS)
+                || method.equals(Methods.PUT) || method.equals(Methods.DELETE) || method.equals(Methods.TRACE);
+    }
+
+    private String clientIp() {
+        String ip = ClientAddress.ip(exchange);
+        return ip == null ? "unknown" : ip;
+    }
+
+    private String viaVersion() {
+        HttpString protocol = exchange.getProtocol();
+        if (protocol.equals(Protocols.HTTP_1_1)) {
+            return "1.1";
+        }
+        if (protocol.equals(Protocols.HTTP_1_0)) {
+            return "1.0";
+        }
+        String text = protocol.toString();
+        return text.startsWith("HTTP/") ? text.substring(5) : text;
+    }
+
+    @Override
+    public boolean contains(MemberState m) {
+        for (int i = 0; i < triedCount; i++) {
+            if (tried[i] == m) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public InetAddress clientAddress() {
+        InetSocketAddress peer = exchange.getSourceAddress();
+        return peer == null ? null : peer.getAddress();
+    }
+
+    @Override
+    public String hashSource() {
+        return exchange.getRequestURI();
+    }
+
+    /** Ends the writes on a sink and flushes it, now or as soon as it can take the rest. */
+    private static void finishWrites(StreamSinkChannel sink) {
+        try {
+            sink.shutdownWrites();
+            if (sink.flush()) {
+                sink.getWriteSetter().set(null);
+                return;
+            }
+            sink.getWriteSetter().set(ChannelListeners.flushingChannelListener(
+                    flushed -> {
+                        flushed.suspendWrites();
+                        flushed.getWriteSetter().set(null);
+                    },
+                    ChannelListeners.closingChannelExceptionHandler()));
+            sink.resumeWrites();
+        } catch (IOException e) {
+            IoUtils.safeClose(sink);
+        }
+    }
+}
