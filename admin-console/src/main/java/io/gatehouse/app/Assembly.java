@@ -64,11 +64,10 @@ public final class Assembly implements AutoCloseable {
 
     private Assembly(Path confDir, GatehouseConfig config) throws IOException {
         this.confDir = confDir;
-        int ioThreads = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
         int workers = Math.max(2, config.workerThreads());
         this.worker = Xnio.getInstance().createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, "gatehouse")
-                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.WORKER_IO_THREADS, config.ioThreads())
                 .set(Options.WORKER_TASK_CORE_THREADS, workers)
                 .set(Options.WORKER_TASK_MAX_THREADS, workers)
                 .set(Options.TCP_NODELAY, true)
@@ -151,6 +150,11 @@ public final class Assembly implements AutoCloseable {
 
     public RequestLogRing requestLog() {
         return logRing;
+    }
+
+    /** The event loops serving connections ({@code processes}). */
+    public int ioThreads() {
+        return worker.getIoThreadCount();
     }
 
     public UpstreamRegistry upstreams() {

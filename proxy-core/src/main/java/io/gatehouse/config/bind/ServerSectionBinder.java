@@ -8,15 +8,18 @@ import io.gatehouse.config.source.SourcePos;
 import java.util.List;
 
 /**
- * Binds {@code [server]}: where a site listens ({@code ip}, {@code port}) and how many worker threads
- * it wants. Skitai's {@code threads = 0} (single-threaded) and {@code processes} are accepted with a
- * warning that says what Gatehouse does instead.
+ * Binds {@code [server]}: where a site listens ({@code ip}, {@code port}), how many worker threads it
+ * wants for blocking work ({@code threads}) and how many event loops ({@code processes}: Skitai's worker
+ * processes, nginx's {@code worker_processes}; Gatehouse runs them as IO threads in its one JVM).
+ * Skitai's {@code threads = 0} (single-threaded) is accepted with a warning that says what Gatehouse
+ * does instead.
  */
 final class ServerSectionBinder {
     public static final List<String> KEYS = List.of("ip", "port", "name", "threads", "processes");
     public static final String DEFAULT_IP = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
     public static final int DEFAULT_THREADS = 4;
+    public static final int DEFAULT_PROCESSES = 1;
 
     private ServerSectionBinder() {
     }
@@ -24,7 +27,7 @@ final class ServerSectionBinder {
     /** The section, or every default at the file's position when the file has no {@code [server]}. */
     public static ServerSpec bind(IniSection section, SourcePos filePos, EnvSubstitution env, Problems problems) {
         if (section == null) {
-            return new ServerSpec(filePos, new HostPort(DEFAULT_IP, DEFAULT_PORT), "", DEFAULT_THREADS, 1);
+            return new ServerSpec(filePos, new HostPort(DEFAULT_IP, DEFAULT_PORT), "", DEFAULT_THREADS, DEFAULT_PROCESSES);
         }
         KeyValues kv = new KeyValues(section, "[server]", KEYS, env, problems);
         String ip = kv.parse("ip", DEFAULT_IP,
@@ -36,11 +39,7 @@ final class ServerSectionBinder {
             kv.warning("threads", "threads = 0 (Skitai's single thread) is read as threads = 1");
             threads = 1;
         }
-        int processes = kv.integer("processes", 1, 256, 1);
-        if (processes > 1) {
-            kv.warning("processes", "processes = " + processes + " is ignored: Gatehouse runs as one JVM"
-                    + " process; threads sizes its worker pool");
-        }
+        int processes = kv.integer("processes", 1, 256, DEFAULT_PROCESSES);
         return new ServerSpec(section.pos(), new HostPort(ip, port), name, threads, processes);
     }
 }

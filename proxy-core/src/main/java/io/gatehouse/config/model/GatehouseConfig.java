@@ -29,4 +29,12 @@ public record GatehouseConfig(Path confDir, List<SiteSpec> sites, List<ListenerS
     public int workerThreads() {
         return sites.stream().mapToInt(s -> s.server().threads()).max().orElse(4);
     }
+
+    /**
+     * Event loops (IO threads) for the process: the largest {@code processes} of any site. Every
+     * connection lives on one loop; a loop is what nginx calls a worker process.
+     */
+    public int ioThreads() {
+        return sites.stream().mapToInt(s -> s.server().processes()).max().orElse(1);
+    }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param bind      {@code ip} and {@code port} (defaults 127.0.0.1:5000)
  * @param name      {@code name}, the server name used in logs when a request names no host ("" if unset)
  * @param threads   {@code threads}: worker threads for blocking work (default 4)
- * @param processes {@code processes}: accepted for Skitai compatibility; Gatehouse is one JVM
+ * @param processes {@code processes}: event loops (IO threads) in Gatehouse's one JVM (default 1)
  */
 public record ServerSpec(SourcePos pos, HostPort bind, String name, int threads, int processes) {
     public ServerSpec {

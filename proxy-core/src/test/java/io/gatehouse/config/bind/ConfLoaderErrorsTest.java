@@ -128,9 +128,8 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:2: [server] threads must be 0..256, got 300"),
                 of("Skitai's single thread", "[server]\nthreads = 0\n" + ROUTES,
                         "@D/a.conf:2: warning: [server] threads = 0 (Skitai's single thread) is read as threads = 1"),
-                of("several processes", "[server]\nprocesses = 2\n" + ROUTES,
-                        "@D/a.conf:2: warning: [server] processes = 2 is ignored: Gatehouse runs as one JVM process;"
-                                + " threads sizes its worker pool"),
+                of("too many processes", "[server]\nprocesses = 300\n" + ROUTES,
+                        "@D/a.conf:2: [server] processes must be 1..256, got 300"),
                 of("zero processes", "[server]\nprocesses = 0\n" + ROUTES,
                         "@D/a.conf:2: [server] processes must be 1..256, got 0"));
     }

@@ -199,6 +199,7 @@ class ConfLoaderTest {
         assertEquals(List.of(a, b), config.listeners().get(0).sites().stream().map(SiteSpec::file).toList());
         assertEquals(a, config.listeners().get(0).primary().file());
         assertEquals(8, config.workerThreads());
+        assertEquals(1, config.ioThreads(), "one event loop unless a site asks for more");
     }
 
     @Test
@@ -284,7 +285,8 @@ class ConfLoaderTest {
 
         assertTrue(outcome.ok());
         assertEquals(1, outcome.config().orElseThrow().sites().get(0).server().threads());
-        assertEquals(3, outcome.problems().size());
+        assertEquals(4, outcome.config().orElseThrow().ioThreads(), "processes sets the event loops");
+        assertEquals(2, outcome.problems().size());
         assertTrue(outcome.problems().stream().noneMatch(p -> p.isError()));
     }
 
@@ -337,8 +339,6 @@ class ConfLoaderTest {
         f.bytes("example.conf", resource("example.conf"));
 
         assertEquals(List.of(
-                "@D/example.conf:3: warning: [server] processes = 2 is ignored: Gatehouse runs as one JVM process;"
-                        + " threads sizes its worker pool",
                 "@D/example.conf:29: route / = \"/var/wsgi/example/static\": static directory /var/wsgi/example/static"
                         + " does not exist",
                 "@D/example.conf:30: route / = \"/var/wsgi/example/webapp\": static directory /var/wsgi/example/webapp"

@@ -49,13 +49,13 @@ class CheckCommandTest {
     @Test
     void printsWarningsButStillExitsZero() {
         ConfDirFixture f = new ConfDirFixture(tmp);
-        f.file("a.conf", "[server]\nprocesses = 2\n[routes:line]\n/ = return 200\n");
+        f.file("a.conf", "[server]\nthreads = 0\n[routes:line]\n/ = return 200\n");
 
         int status = run(f, Map.of());
 
         assertEquals(0, status);
-        assertEquals("@D/a.conf:2: warning: [server] processes = 2 is ignored: Gatehouse runs as one JVM process;"
-                + " threads sizes its worker pool\n", err(f));
+        assertEquals("@D/a.conf:2: warning: [server] threads = 0 (Skitai's single thread) is read as threads = 1\n",
+                err(f));
         assertEquals("@D: configuration OK (1 site, 1 listener, 0 clusters), 1 warning\n", out(f));
     }
 
