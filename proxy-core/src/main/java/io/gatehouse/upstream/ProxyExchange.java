@@ -25,13 +25,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
@@ -46,7 +44,8 @@ import org.xnio.channels.StreamSourceChannel;
  * connection reusable, and a complete response is never followed by a read that can only say
  * "nothing more" (the reads stay armed instead, see {@link MemberConnection}).
  */
-final class ProxyExchange implements Runnable, TriedMembers, RequestKey, ExchangeCompletionListener {
+final class ProxyExchange extends ResponseDeadlines.Entry
+        implements Runnable, TriedMembers, RequestKey, ExchangeCompletionListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
     private static final int NO_BODY = 0;
@@ -58,17 +57,6 @@ final class ProxyExchange implements Runnable, TriedMembers, RequestKey, Exchang
     private static final int CHUNK_ROOM = 18;
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    /** Most response heads fit in this many bytes; only a longer one is copied whole for parsing. */
-    private static final int FIRST_LOOK = 2048;
-
-    /** Per IO thread: a response head's bytes and its parse, and the request head being written. */
-    private static final class Scratch {
-        byte[] head = new byte[FIRST_LOOK];
-        final ResponseHead response = new ResponseHead();
-        final RequestHeadWriter request = new RequestHeadWriter(2048);
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final UpstreamProxyHandler handler;
     private final HttpServerExchange exchange;
@@ -86,7 +74,8 @@ final class ProxyExchange implements Runnable, TriedMembers, RequestKey, Exchang
     private boolean upgraded;
     private boolean reusable;
     private long received;
-    private XnioExecutor.Key timeout;
+    private LoopState loop;
+    private ResponseDeadlines deadlines;
 
     // request side
     private ByteBuffer unsentHead;
@@ -119,6 +108,7 @@ final class ProxyExchange implements Runnable, TriedMembers, RequestKey, Exchang
 
     @Override
     public void run() {
+        loop = LoopState.current();
         HeaderMap headers = exchange.getRequestHeaders();
         upgradeRequested = headers.contains(Headers.UPGRADE);
         relayUpgrade = upgradeRequested && exchange.getRequestMethod().equals(Methods.GET)
@@ -188,7 +178,7 @@ final class ProxyExchange implements Runnable, TriedMembers, RequestKey, Exchang
         c.attach(memberReadable);
         HeaderMap in = exchange.getRequestHeaders();
         RequestIds ids = exchange.getAttachment(RequestIds.KEY);
-        RequestHeadWriter head = SCRATCH.get().request.start(exchange.getRequestMethod(), handler.upstreamPath(exchange));
+        RequestHeadWriter head = loop.request.start(exchange.getRequestMethod(), handler.upstreamPath(exchange));
         ForwardedHeaders.writeRequest(in, head, clientIp(), exchange.getRequestScheme(), viaVersion(), relayUpgrade,
                 ids == null ? "-" : ids.gtid());
         if (!in.contains(Headers.HOST)) {
@@ -443,25 +433,24 @@ final class ProxyExchange implements Runnable, TriedMembers, RequestKey, Exchang
 
     /** Parses the head in {@code down} (write mode). True when it is complete and the response has begun. */
     private boolean parseHead() throws MalformedResponseException {
-        Scratch s = SCRATCH.get();
+        ResponseHead parsed = loop.response;
         while (true) {
             int have = down.position();
-            int look = Math.min(have, FIRST_LOOK);
-            down.get(0, s.head, 0, look);
-            int length = s.response.parse(s.head, look);
+            int look = Math.min(have, LoopState.FIRST_LOOK);
+            byte[] bytes = loop.headBytes(look);
+            down.get(0, bytes, 0, look);
+            int length = parsed.parse(bytes, look);
             if (length < 0 && have > look) {
-                if (s.head.length < have) {
-                    s.head = new byte[down.capacity()];
-                }
-                down.get(0, s.head, 0, have);
-                length = s.response.parse(s.head, have);
+                bytes = loop.headBytes(have);
+                down.get(0, bytes, 0, have);
+                length = parsed.parse(bytes, have);
             }
             if (length < 0) {
                 return false;
             }
-            int status = s.response.status();
+            int status = parsed.status();
             if (status >= 200 || status == 101 && relayUpgrade) {
-                onResponseHead(s.response, length);
+                onResponseHead(parsed, length);
                 return true;
             }
             if (status == 101) {
@@ -483,7 +472,6 @@ final class ProxyExchange implements Runnable, TriedMembers, RequestKey, Exchang
         boolean switching = status == 101;
         exchange.setStatusCode(status);
         ForwardedHeaders.copyResponse(head, exchange.getResponseHeaders(), viaVersion(), switching);
-        exchange.putAttachment(UpstreamProxyHandler.MEMBER, member);
         down.flip().position(length); // what follows the head in this read is the body's start
         reusable = head.isPersistent();
         if (switching) {
@@ -674,12 +662,14 @@ final class ProxyExchange implements Runnable, TriedMembers, RequestKey, Exchang
         if (millis <= 0) {
             return;
         }
-        cancelTimeout();
-        timeout = exchange.getIoThread().executeAfter(this::onTimeout, millis, TimeUnit.MILLISECONDS);
+        if (deadlines == null) {
+            deadlines = loop.deadlines(millis, exchange.getIoThread());
+        }
+        deadlines.start(this);
     }
 
-    private void onTimeout() {
-        timeout = null;
+    @Override
+    void expired() {
         if (finished || responseStarted) {
             return;
         }
@@ -690,10 +680,8 @@ final class ProxyExchange implements Runnable, TriedMembers, RequestKey, Exchang
     }
 
     private void cancelTimeout() {
-        XnioExecutor.Key key = timeout;
-        if (key != null) {
-            timeout = null;
-            key.remove();
+        if (deadlines != null) {
+            deadlines.stop(this);
         }
     }
 

@@ -18,8 +18,6 @@ import io.undertow.util.SameThreadExecutor;
 public final class UpstreamProxyHandler implements HttpHandler {
     /** Set on the exchange when an upstream exchange failed, for logs and metrics. */
     public static final AttachmentKey<UpstreamFailure> FAILURE = AttachmentKey.create(UpstreamFailure.class);
-    /** The member that served the request. */
-    public static final AttachmentKey<MemberState> MEMBER = AttachmentKey.create(MemberState.class);
 
     private final UpstreamCluster cluster;
     private final UpstreamConnector connector;

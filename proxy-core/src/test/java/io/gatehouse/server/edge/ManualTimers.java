@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 import org.xnio.XnioExecutor;
 
 /** An IO thread's timers and a monotonic clock that move only when the test says so. */
-final class ManualTimers implements XnioExecutor, LongSupplier {
+public final class ManualTimers implements XnioExecutor, LongSupplier {
     private final List<Task> tasks = new ArrayList<>();
     private long now = 1_000_000_000L;
 
@@ -53,12 +53,12 @@ final class ManualTimers implements XnioExecutor, LongSupplier {
     }
 
     /** Scheduled tasks not yet run or removed. */
-    int pending() {
+    public int pending() {
         return tasks.size();
     }
 
     /** Moves the clock forward and runs every task that has come due, in order. */
-    void advance(long nanos) {
+    public void advance(long nanos) {
         now += nanos;
         for (int guard = 0; guard < 1000; guard++) {
             Task due = null;
