@@ -27,6 +27,7 @@ SETTLE=${SETTLE:-1}               # pause between two wrk runs
 START_TIMEOUT=${START_TIMEOUT:-120}
 GATEHOUSE_CMD=${GATEHOUSE_CMD:-$DEFAULT_GATEHOUSE_CMD}
 GH_THREADS=${GH_THREADS:-4}
+GH_PROCESSES=${GH_PROCESSES:-1}   # Gatehouse's event loops; the reference nginx runs one worker
 GH_PORT=${GH_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 ORIGIN_PORT=${ORIGIN_PORT:-18090}
@@ -60,7 +61,7 @@ while (($#)); do
 done
 DURATION=${DURATION%s}
 WARMUP=${WARMUP%s}
-for v in THREADS CONNS DURATION ROUNDS WARMUP NGINX_WARMUP SETTLE START_TIMEOUT GH_THREADS; do
+for v in THREADS CONNS DURATION ROUNDS WARMUP NGINX_WARMUP SETTLE START_TIMEOUT GH_THREADS GH_PROCESSES; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
 done
 ((DURATION >= 1 && ROUNDS >= 1 && CONNS >= THREADS)) || die "need DURATION>=1, ROUNDS>=1, CONNS>=THREADS"
@@ -204,6 +205,7 @@ cat >"$CONF/bench.conf" <<EOF
 ip = 127.0.0.1
 port = $GH_PORT
 threads = $GH_THREADS
+processes = $GH_PROCESSES
 
 [tunefactors]
 response_timeout = 10
@@ -307,7 +309,7 @@ REQLOG_BYTES=$(du -sb "$GH_LOG_DIR" 2>/dev/null | cut -f1)
 {
     printf 'stamp=%s\nmode=%s\nthreads=%s\nconns=%s\nduration_s=%s\nrounds=%s\n' \
         "$STAMP" "$MODE" "$THREADS" "$CONNS" "$DURATION" "$ROUNDS"
-    printf 'warmup_s=%s\nnginx_warmup_s=%s\nsettle_s=%s\ngh_threads=%s\n' "$WARMUP" "$NGINX_WARMUP" "$SETTLE" "$GH_THREADS"
+    printf 'warmup_s=%s\nnginx_warmup_s=%s\nsettle_s=%s\ngh_threads=%s\ngh_processes=%s\n' "$WARMUP" "$NGINX_WARMUP" "$SETTLE" "$GH_THREADS" "$GH_PROCESSES"
     printf 'gatehouse_cmd=%s\ngatehouse_startup_ms=%s\nnginx_startup_ms=%s\n' "$GATEHOUSE_CMD" "$GH_START_MS" "$NGINX_START_MS"
     printf 'gatehouse_pid=%s\njava_pid=%s\nnginx_access_log=%s\nrequest_log_dir_bytes=%s\n' "$GH_PID" "$JAVA_PID" "$NGINX_ACCESS_LOG" "$REQLOG_BYTES"
     printf 'busy_before_start_pct=%s\n' "$IDLE_BUSY"
