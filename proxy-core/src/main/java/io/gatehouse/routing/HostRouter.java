@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <p>{@code .a.com} takes {@code a.com} and every subdomain; {@code *.a.com} takes every subdomain but
  * not {@code a.com} itself. A lookup makes one hash probe for the exact name and at most two per dot in
- * the name (its suffixes, longest first); it never scans the patterns. Immutable and thread-safe.
+ * the name (its suffixes, longest first, and only those as long as some pattern); it never scans the
+ * patterns. Immutable and thread-safe.
  *
  * @param <T> what a host resolves to (a compiled route table)
  */
@@ -24,12 +25,24 @@ public final class HostRouter<T> {
     /** {@code *.suffix}: subdomains only. */
     private final Map<String, T> starSuffix;
     private final T defaultValue;
+    /** {@code suffixLength[n]}: some {@code .suffix} or {@code *.suffix} is {@code n} characters long. */
+    private final boolean[] suffixLength;
 
     private HostRouter(Builder<T> builder) {
         this.exact = Map.copyOf(builder.exact);
         this.dotSuffix = Map.copyOf(builder.dotSuffix);
         this.starSuffix = Map.copyOf(builder.starSuffix);
         this.defaultValue = builder.defaultValue;
+        int longest = 0;
+        for (String suffix : dotSuffix.keySet()) {
+            longest = Math.max(longest, suffix.length());
+        }
+        for (String suffix : starSuffix.keySet()) {
+            longest = Math.max(longest, suffix.length());
+        }
+        this.suffixLength = new boolean[longest + 1];
+        dotSuffix.keySet().forEach(k -> suffixLength[k.length()] = true);
+        starSuffix.keySet().forEach(k -> suffixLength[k.length()] = true);
     }
 
     public static <T> Builder<T> builder() {
@@ -54,8 +67,13 @@ public final class HostRouter<T> {
         if (found != null) {
             return found;
         }
-        // Proper suffixes, longest first: "x.a.com" tries "a.com", then "com".
-        for (int dot = host.indexOf('.'); dot >= 0 && dot < host.length() - 1; dot = host.indexOf('.', dot + 1)) {
+        // Proper suffixes, longest first: "x.a.com" tries "a.com", then "com" (only lengths some pattern has).
+        int n = host.length();
+        for (int dot = host.indexOf('.'); dot >= 0 && dot < n - 1; dot = host.indexOf('.', dot + 1)) {
+            int length = n - dot - 1;
+            if (length >= suffixLength.length || !suffixLength[length]) {
+                continue;
+            }
             String suffix = host.substring(dot + 1);
             found = dotSuffix.get(suffix);
             if (found == null) {
