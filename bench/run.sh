@@ -32,6 +32,8 @@ GH_PORT=${GH_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 ORIGIN_PORT=${ORIGIN_PORT:-18090}
 NGINX_ACCESS_LOG=${NGINX_ACCESS_LOG:-0}   # 1: the reference nginx writes an access log too
+NGINX_SAME_JOB=${NGINX_SAME_JOB:-0}       # 1: ... and adds Gatehouse's forwarding headers and request id
+if ((NGINX_SAME_JOB)); then NGINX_ACCESS_LOG=1; export NGINX_SAME_HEADERS=1; fi
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 INSTALL=${INSTALL:-1}
 BUILD=${BUILD:-auto}
@@ -311,7 +313,7 @@ REQLOG_BYTES=$(du -sb "$GH_LOG_DIR" 2>/dev/null | cut -f1)
         "$STAMP" "$MODE" "$THREADS" "$CONNS" "$DURATION" "$ROUNDS"
     printf 'warmup_s=%s\nnginx_warmup_s=%s\nsettle_s=%s\ngh_threads=%s\ngh_processes=%s\n' "$WARMUP" "$NGINX_WARMUP" "$SETTLE" "$GH_THREADS" "$GH_PROCESSES"
     printf 'gatehouse_cmd=%s\ngatehouse_startup_ms=%s\nnginx_startup_ms=%s\n' "$GATEHOUSE_CMD" "$GH_START_MS" "$NGINX_START_MS"
-    printf 'gatehouse_pid=%s\njava_pid=%s\nnginx_access_log=%s\nrequest_log_dir_bytes=%s\n' "$GH_PID" "$JAVA_PID" "$NGINX_ACCESS_LOG" "$REQLOG_BYTES"
+    printf 'gatehouse_pid=%s\njava_pid=%s\nnginx_access_log=%s\nnginx_same_job=%s\nrequest_log_dir_bytes=%s\n' "$GH_PID" "$JAVA_PID" "$NGINX_ACCESS_LOG" "$NGINX_SAME_JOB" "$REQLOG_BYTES"
     printf 'busy_before_start_pct=%s\n' "$IDLE_BUSY"
     printf 'clk_tck=%s\nnproc=%s\nkernel=%s\n' "$(getconf CLK_TCK)" "$(nproc)" "$(uname -r)"
     printf 'nginx_version=%s\nwrk_version=%s\n' "$(nginx -v 2>&1 | sed 's/.*\///')" "$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"

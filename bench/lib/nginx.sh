@@ -37,6 +37,19 @@ nginx_http_common() {
 EOF
 }
 
+# The headers Gatehouse adds to every request (and X-Request-ID to every answer), when asked for.
+nginx_same_headers() {
+    ((${NGINX_SAME_HEADERS:-0})) || return 0
+    cat <<'CONF'
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $http_host;
+            proxy_set_header Via "1.1 nginx";
+            proxy_set_header X-Request-ID $request_id;
+            add_header X-Request-ID $request_id;
+CONF
+}
+
 # write_origin_conf PREFIX PORT: serves PREFIX/www (1k.bin, 100k.bin are made here)
 write_origin_conf() {
     local prefix=$1 port=$2
@@ -59,7 +72,8 @@ EOF
 }
 
 # write_proxy_conf PREFIX PORT UPSTREAM_HOSTPORT: the reference reverse proxy.
-# NGINX_ACCESS_LOG_PATH (default off) may name a log file to make it log like Gatehouse does.
+# NGINX_ACCESS_LOG_PATH (default off) may name a log file to make it log like Gatehouse does;
+# NGINX_SAME_HEADERS=1 makes it add the forwarding headers and request id Gatehouse adds.
 write_proxy_conf() {
     local prefix=$1 port=$2 upstream=$3
     mkdir -p "$prefix/tmp"
@@ -80,6 +94,7 @@ write_proxy_conf() {
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host \$host;
+$(nginx_same_headers)
             # stream what does not fit the buffers instead of spooling it to a temp file
             proxy_max_temp_file_size 0;
         }

@@ -199,6 +199,13 @@ def print_table(res):
     print(f"Gatehouse vs nginx, same origin: wrk -t{m.get('threads')} -c{m.get('conns')} "
           f"-d{m.get('duration_s')}s, {m.get('rounds')} interleaved rounds, medians "
           f"({m.get('mode')} mode, {m.get('nproc')} cores, Gatehouse warm-up {m.get('warmup_s')}s)")
+    if m.get("nginx_same_job"):
+        job = "an access log and Gatehouse's forwarding headers and request id"
+    elif m.get("nginx_access_log"):
+        job = "an access log"
+    else:
+        job = "no access log and no added headers (Gatehouse logs and adds them)"
+    print(f"Gatehouse: {m.get('gh_processes')} event loop(s); reference nginx: one worker, {job}")
     for size in SIZES:
         s = res["summary"][size]
         print()
