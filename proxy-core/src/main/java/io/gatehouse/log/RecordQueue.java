@@ -21,6 +21,12 @@ final class RecordQueue<T> {
     private final AtomicLong tail = new AtomicLong();
     /** Written only by the consumer; read by producers to see free space. */
     private final AtomicLong head = new AtomicLong();
+    /**
+     * Producers' view of where the queue is full: {@code head + capacity} for some {@code head} a producer
+     * has read. It only errs low (head never moves back), so a producer re-reads {@code head}, a line the
+     * consumer keeps writing from another core, only when this says the queue may be full.
+     */
+    private volatile long limit;
 
     /** A queue holding at least {@code capacity} elements (rounded up to a power of two). */
     RecordQueue(int capacity) {
@@ -33,6 +39,7 @@ final class RecordQueue<T> {
         }
         this.slots = new AtomicReferenceArray<>(size);
         this.mask = size - 1;
+        this.limit = size;
     }
 
     int capacity() {
@@ -44,11 +51,18 @@ final class RecordQueue<T> {
         long t;
         do {
             t = tail.get();
-            if ((t & CLOSED) != 0 || t - head.get() > mask) {
+            if ((t & CLOSED) != 0) {
                 return false;
             }
+            if (t >= limit) {
+                long fresh = head.get() + mask + 1;
+                limit = fresh;
+                if (t >= fresh) {
+                    return false;
+                }
+            }
         } while (!tail.compareAndSet(t, t + 1));
-        slots.set((int) t & mask, e);
+        slots.lazySet((int) t & mask, e); // the consumer's volatile read of the slot sees it published
         return true;
     }
 

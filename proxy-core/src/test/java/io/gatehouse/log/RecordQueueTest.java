@@ -29,6 +29,25 @@ class RecordQueueTest {
     }
 
     @Test
+    void fillsToCapacityExactlyOnEveryLapRoundTheRing() {
+        RecordQueue<Long> q = new RecordQueue<>(8);
+        long next = 0;
+        long expected = 0;
+        for (int lap = 0; lap < 50; lap++) {
+            int accepted = 0;
+            while (q.offer(next)) {
+                next++;
+                accepted++;
+            }
+            assertEquals(lap == 0 ? 8 : 5, accepted, "lap " + lap + ": the queue takes exactly what is free");
+            for (int i = 0; i < 5; i++) {
+                assertEquals(expected++, q.poll());
+            }
+        }
+        assertEquals(3, q.size());
+    }
+
+    @Test
     void closeRefusesFurtherOffersAndTellsHowManyWereAccepted() {
         RecordQueue<Long> q = new RecordQueue<>(8);
         q.offer(1L);
