@@ -36,7 +36,11 @@ public final class LazyReadSuspend extends AbstractStreamSourceConduit<StreamSou
     /** Puts the conduit directly above {@code connection}'s socket. Call before any other conduit is added. */
     public static void install(StreamConnection connection) {
         ConduitStreamSourceChannel source = connection.getSourceChannel();
-        source.setConduit(new LazyReadSuspend(source.getConduit(), connection.getIoThread()));
+        LazyReadSuspend lazy = new LazyReadSuspend(source.getConduit(), connection.getIoThread());
+        source.setConduit(lazy);
+        // XNIO's setConduit keeps the channel's readiness handler on the socket conduit below, where it
+        // would pass the gate by: hand it over again through this conduit, which puts the gate in front.
+        lazy.setReadReadyHandler(new ReadReadyHandler.ChannelListenerHandler<>(source));
     }
 
     @Override

@@ -4,15 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.xnio.ChannelListeners;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
 import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSourceConduit;
 
@@ -97,5 +109,49 @@ class LazyReadSuspendTest {
         lazy.wakeupReads();
         assertEquals("wakeup", socket.calls.get(3));
         assertTrue(lazy.isReadResumed());
+    }
+
+    /**
+     * On a real connection: XNIO's {@code setConduit} does not pass the channel's readiness handler to a
+     * new conduit, so {@link LazyReadSuspend#install} must put its gate in front itself. Without it, a
+     * reader that suspended (Undertow while it handles a request, the proxy while a member is slow) was
+     * woken again and again by bytes it did not want yet, a busy loop on the IO thread.
+     */
+    @Test
+    void installedOnAConnectionBytesArrivingWhileSuspendedWakeTheReaderOnce() throws Exception {
+        XnioWorker worker = Xnio.getInstance().createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
+        try {
+            AtomicInteger wakeUps = new AtomicInteger();
+            CompletableFuture<Void> installed = new CompletableFuture<>();
+            AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    ChannelListeners.openListenerAdapter(connection -> {
+                        LazyReadSuspend.install(connection);
+                        ConduitStreamSourceChannel source = connection.getSourceChannel();
+                        source.getReadSetter().set(channel -> {
+                            wakeUps.incrementAndGet();
+                            channel.suspendReads(); // wants nothing now, and reads nothing
+                        });
+                        source.resumeReads();
+                        installed.complete(null);
+                    }), OptionMap.EMPTY);
+            server.resumeAccepts();
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(),
+                    server.getLocalAddress(InetSocketAddress.class).getPort())) {
+                installed.get(5, TimeUnit.SECONDS);
+                client.getOutputStream().write(new byte[] {1, 2, 3});
+                client.getOutputStream().flush();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (wakeUps.get() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(300); // long enough for thousands of wake-ups, were the gate missing
+                assertEquals(1, wakeUps.get(), "the reader is told once; then the suspend is made real");
+            } finally {
+                server.close();
+            }
+        } finally {
+            worker.shutdownNow();
+        }
     }
 }
