@@ -53,6 +53,7 @@ class EdgeRefusalTest {
 
                 [routes:line]
                 / = @app
+                /hc = return 200 OK
 
                 [@app]
                 members = 127.0.0.1:%d
@@ -156,6 +157,29 @@ class EdgeRefusalTest {
                 .anyRequestedFor(anyUrl()));
         assertEquals(1, seen.size(), "only the first request reached the member");
         assertEquals("/first", seen.get(0).getUrl());
+    }
+
+    /**
+     * The edge reads what follows a request asking for a protocol switch as an opaque tunnel, so such a
+     * request that is not switched must end its connection, whoever answers it: otherwise an ambiguous
+     * request sent behind it would be read unchecked.
+     */
+    @Test
+    void aSwitchThatDoesNotHappenEndsTheConnectionWhoeverAnswers() throws Exception {
+        for (String path : new String[] {"/hc", "/member", "/nowhere/../.."}) {
+            String answer;
+            try (RawHttp http = new RawHttp(gatehouse.address())) {
+                answer = http.send("GET " + path + " HTTP/1.1\r\n" + H + "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                        + "POST /smuggled HTTP/1.1\r\n" + H + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "0\r\n\r\n").readAll();
+            }
+            assertEquals(1, answer.split("HTTP/1\\.1 \\d{3} ", -1).length - 1,
+                    path + ": one answer, then the connection ends: " + answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), path + ": " + answer);
+        }
+        List<LoggedRequest> seen = upstream.findAll(com.github.tomakehurst.wiremock.client.WireMock
+                .anyRequestedFor(anyUrl()));
+        assertTrue(seen.stream().noneMatch(r -> r.getUrl().contains("smuggled")), "nothing behind the switch went on");
     }
 
     @Test
