@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * Which headers cross the proxy and which are added. Hop-by-hop headers (RFC 9110 §7.6.1, and the
  * ones a {@code Connection} header names) stay on their own hop in both directions; {@code Upgrade}
- * goes upstream only for a real protocol switch and never for {@code h2c}; {@code HTTP2-Settings}
- * never does. Gatehouse adds {@code X-Forwarded-For/-Proto/-Host} and {@code Via} upstream.
+ * goes upstream only for a real protocol switch, and without {@code h2c} however the client lists it;
+ * {@code HTTP2-Settings} never does. Gatehouse adds {@code X-Forwarded-For/-Proto/-Host} and {@code Via} upstream.
  */
 public final class ForwardedHeaders {
     static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
@@ -33,14 +33,37 @@ public final class ForwardedHeaders {
     private ForwardedHeaders() {
     }
 
-    /** True when the request asks to switch to a protocol Gatehouse relays (WebSocket and the like, never h2c). */
-    public static boolean isRelayableUpgrade(HeaderMap requestHeaders) {
-        String upgrade = requestHeaders.getFirst(Headers.UPGRADE);
-        if (upgrade == null || upgrade.isBlank()) {
+    /**
+     * The protocols of the request's {@code Upgrade} that Gatehouse relays (WebSocket and the like), as
+     * the value to send the member: {@code h2c} is never among them (an HTTP/2 switch through a proxy is a
+     * known way past its checks). Null when nothing relayable is asked for.
+     */
+    public static String relayableUpgrade(HeaderMap requestHeaders) {
+        HeaderValues upgrade = requestHeaders.get(Headers.UPGRADE);
+        if (upgrade == null) {
+            return null;
+        }
+        StringBuilder offer = null;
+        for (String value : upgrade) {
+            for (String token : value.split(",")) {
+                String protocol = token.trim();
+                if (protocol.isEmpty() || protocol.equalsIgnoreCase("h2c")) {
+                    continue;
+                }
+                offer = offer == null ? new StringBuilder(protocol) : offer.append(", ").append(protocol);
+            }
+        }
+        return offer == null ? null : offer.toString();
+    }
+
+    /** True when the protocol a member switched to ({@code Upgrade} of its 101) is one of {@code offer}. */
+    static boolean isOffered(String chosen, String offer) {
+        if (chosen == null) {
             return false;
         }
-        for (String token : upgrade.split(",")) {
-            if (!token.trim().equalsIgnoreCase("h2c") && !token.isBlank()) {
+        String protocol = chosen.trim();
+        for (String token : offer.split(",")) {
+            if (token.trim().equalsIgnoreCase(protocol)) {
                 return true;
             }
         }
@@ -55,11 +78,11 @@ public final class ForwardedHeaders {
      * @param clientIp   the socket peer's address (no port, no brackets)
      * @param scheme     {@code http} or {@code https} as the client spoke it
      * @param protocol   the client's protocol version for {@code Via}, e.g. {@code 1.1}
-     * @param upgrade    keep {@code Upgrade}/{@code Connection: upgrade} (a relayable upgrade)
+     * @param upgrade    the protocols to offer the member ({@link #relayableUpgrade}), or null for none
      * @param requestId  the global transaction id, sent as {@code X-Request-ID}
      */
     static void writeRequest(HeaderMap from, HeaderSink to, String clientIp, String scheme, String protocol,
-                             boolean upgrade, String requestId) {
+                             String upgrade, String requestId) {
         HeaderValues connection = from.get(Headers.CONNECTION);
         long cookie = from.fastIterateNonEmpty();
         while (cookie != -1L) {
@@ -72,8 +95,8 @@ public final class ForwardedHeaders {
             }
             cookie = from.fiNextNonEmpty(cookie);
         }
-        if (upgrade) {
-            to.header(Headers.UPGRADE, from.getFirst(Headers.UPGRADE));
+        if (upgrade != null) {
+            to.header(Headers.UPGRADE, upgrade);
             to.header(Headers.CONNECTION, Headers.UPGRADE_STRING);
         }
         HeaderValues forwardedFor = from.get(Headers.X_FORWARDED_FOR);

@@ -92,7 +92,8 @@ final class MemberConnection {
         closed = true;
         source.getReadSetter().set(null);
         sink.getWriteSetter().set(null);
-        connection.getCloseSetter().set(null);
+        // The close listener stays: XNIO merges close listeners (setting null would plant a null one),
+        // and with no pool it does nothing.
         return connection;
     }
 

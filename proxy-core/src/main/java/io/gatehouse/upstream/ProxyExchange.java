@@ -65,8 +65,10 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private MemberState member;
     private MemberConnection conn;
     private boolean reused;
-    private boolean upgradeRequested;
-    private boolean relayUpgrade;
+    /** The request came without a body (only such a request is retried on a fresh connection). */
+    private boolean bodyless;
+    /** The protocols offered to the member for a switch ({@code Upgrade}, never h2c), or null. */
+    private String upgradeOffer;
     private boolean requestDone;
     private boolean responseStarted;
     private boolean responseDone;
@@ -76,6 +78,8 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private long received;
     private LoopState loop;
     private ResponseDeadlines deadlines;
+    /** The client's protocol version as {@code Via} names it, worked out once. */
+    private String via;
 
     // request side
     private ByteBuffer unsentHead;
@@ -84,6 +88,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private ByteBuffer up;
     private boolean chunkedUpload;
     private boolean uploadEnded;
+    private boolean uploadAbandoned;
 
     // response side
     private PooledByteBuffer downPooled;
@@ -109,14 +114,14 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     @Override
     public void run() {
         loop = LoopState.current();
+        via = viaVersion(exchange.getProtocol());
         HeaderMap headers = exchange.getRequestHeaders();
-        upgradeRequested = headers.contains(Headers.UPGRADE);
-        relayUpgrade = upgradeRequested && exchange.getRequestMethod().equals(Methods.GET)
-                && ForwardedHeaders.isRelayableUpgrade(headers);
-        exchange.addExchangeCompleteListener(this);
-        if (exchange.isRequestComplete()) {
-            armTimeout();
+        bodyless = exchange.isRequestComplete();
+        if (exchange.getRequestMethod().equals(Methods.GET) && headers.contains(Headers.UPGRADE)) {
+            upgradeOffer = ForwardedHeaders.relayableUpgrade(headers);
         }
+        exchange.addExchangeCompleteListener(this);
+        armTimeout(); // picking, connecting and sending the head all count against response_timeout
         tryNextMember();
     }
 
@@ -157,12 +162,12 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             @Override
             public void failed(IOException e) {
                 target.onFailure();
+                if (finished) {
+                    return; // the exchange's end has counted the request off already
+                }
                 target.onRequestEnd();
                 if (target == member) {
                     member = null;
-                }
-                if (finished) {
-                    return;
                 }
                 LOG.debug("connect to {} failed: {}", target, e.toString());
                 tryNextMember();
@@ -179,7 +184,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         HeaderMap in = exchange.getRequestHeaders();
         RequestIds ids = exchange.getAttachment(RequestIds.KEY);
         RequestHeadWriter head = loop.request.start(exchange.getRequestMethod(), handler.upstreamPath(exchange));
-        ForwardedHeaders.writeRequest(in, head, clientIp(), exchange.getRequestScheme(), viaVersion(), relayUpgrade,
+        ForwardedHeaders.writeRequest(in, head, clientIp(), exchange.getRequestScheme(), via, upgradeOffer,
                 ids == null ? "-" : ids.gtid());
         if (!in.contains(Headers.HOST)) {
             head.header(Headers.HOST, member.key().address().toString());
@@ -222,6 +227,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     }
 
     private void waitForMemberWritable() {
+        armTimeout(); // the member is not reading what it was sent
         if (memberWritable == null) {
             memberWritable = channel -> onMemberWritable();
         }
@@ -240,7 +246,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 return;
             }
         } catch (IOException e) {
-            onUpstreamError(e);
+            uploadFailed(e);
             return;
         }
         conn.sink().suspendWrites();
@@ -248,6 +254,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             unsentHead = null;
             headSent();
         } else {
+            cancelTimeout(); // the member took the body so far; the pump waits on the client or re-arms
             pumpRequestBody();
         }
     }
@@ -295,7 +302,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                     return;
                 }
             } catch (IOException e) {
-                onUpstreamError(e);
+                uploadFailed(e);
                 return;
             }
             if (uploadEnded) {
@@ -315,6 +322,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             }
             if (n == 0) {
                 up.flip().position(up.limit());
+                cancelTimeout(); // waiting for the client is not the member's time
                 if (clientReadable == null) {
                     clientReadable = channel -> onClientReadable();
                 }
@@ -354,7 +362,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     }
 
     private void onClientReadable() {
-        if (finished || requestDone) {
+        if (finished || requestDone || uploadAbandoned) {
             requestBody.suspendReads();
             return;
         }
@@ -449,7 +457,14 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 return false;
             }
             int status = parsed.status();
-            if (status >= 200 || status == 101 && relayUpgrade) {
+            if (status == 101 && upgradeOffer != null) {
+                String chosen = parsed.first(Headers.UPGRADE);
+                if (!ForwardedHeaders.isOffered(chosen, upgradeOffer)) {
+                    throw new MalformedResponseException("the member switched to a protocol it was not offered: "
+                            + (chosen == null ? "(none named)" : chosen));
+                }
+            }
+            if (status >= 200 || status == 101 && upgradeOffer != null) {
                 onResponseHead(parsed, length);
                 return true;
             }
@@ -471,16 +486,12 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         int status = head.status();
         boolean switching = status == 101;
         exchange.setStatusCode(status);
-        ForwardedHeaders.copyResponse(head, exchange.getResponseHeaders(), viaVersion(), switching);
+        ForwardedHeaders.copyResponse(head, exchange.getResponseHeaders(), via, switching);
         down.flip().position(length); // what follows the head in this read is the body's start
         reusable = head.isPersistent();
         if (switching) {
             upgrade();
             return;
-        }
-        if (upgradeRequested) {
-            // A refused upgrade ends the connection, so bytes after it are never read as a new request.
-            exchange.setPersistent(false);
         }
         if (exchange.getRequestMethod().equals(Methods.HEAD) || status == 204 || status == 304) {
             bodyMode = NO_BODY;
@@ -526,9 +537,11 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 }
                 down.flip();
                 if (n > 0) {
+                    cancelTimeout();
                     continue;
                 }
                 if (n == 0) {
+                    armTimeout(); // the member owes more of the body: response_timeout between its reads
                     return; // reads stay armed
                 }
                 if (bodyMode == UNTIL_CLOSE) {
@@ -558,6 +571,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             }
             if (written < available) {
                 // The client takes no more for now: hold the member back until it does.
+                cancelTimeout();
                 conn.source().suspendReads();
                 memberReadsHeld = true;
                 if (clientWritable == null) {
@@ -599,6 +613,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
 
     private void responseComplete() {
         responseDone = true;
+        cancelTimeout();
         if (down.hasRemaining()) {
             reusable = false; // the member sent more than the response it framed
         }
@@ -632,7 +647,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             return;
         }
         boolean malformed = e instanceof MalformedResponseException;
-        if (!responseStarted && reused && received == 0 && !malformed && exchange.isRequestComplete() && isIdempotent()) {
+        if (!responseStarted && reused && received == 0 && !malformed && bodyless && isIdempotent()) {
             // A kept-alive connection the member had already closed: try once more on a fresh one.
             LOG.debug("reused connection to {} failed, retrying on a new one: {}", member, e.toString());
             closeConnection();
@@ -656,6 +671,29 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         }
     }
 
+    /**
+     * The member stopped taking the request body. A member may answer before it has read a body (a
+     * 413, a 401) and close: that answer is still passed on, so the upload stops quietly and the
+     * answer is read; the connection is not reused.
+     */
+    private void uploadFailed(IOException e) {
+        if (finished) {
+            return;
+        }
+        LOG.debug("writing the request body to {} failed: {}", member, e.toString());
+        uploadAbandoned = true;
+        reusable = false;
+        if (requestBody != null) {
+            requestBody.suspendReads();
+            requestBody.getReadSetter().set(null);
+        }
+        releaseUp();
+        if (!responseStarted) {
+            armTimeout();
+            readHead(); // what the member answered, if it did; 502 if it closed without a word
+        }
+    }
+
     /** Starts (or restarts) the {@code response_timeout} clock. */
     private void armTimeout() {
         long millis = handler.responseTimeoutMillis();
@@ -670,7 +708,15 @@ final class ProxyExchange extends ResponseDeadlines.Entry
 
     @Override
     void expired() {
-        if (finished || responseStarted) {
+        if (finished) {
+            return;
+        }
+        if (responseStarted) {
+            // The answer has begun and the member stopped sending it: the client can only be told by
+            // the connection ending before the body does.
+            LOG.debug("{} sent nothing for {} ms in the middle of the response to {}", member,
+                    handler.responseTimeoutMillis(), exchange.getRequestURI());
+            abort(true);
             return;
         }
         if (member != null) {
@@ -779,8 +825,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         return ip == null ? "unknown" : ip;
     }
 
-    private String viaVersion() {
-        HttpString protocol = exchange.getProtocol();
+    private static String viaVersion(HttpString protocol) {
         if (protocol.equals(Protocols.HTTP_1_1)) {
             return "1.1";
         }

@@ -47,6 +47,8 @@ public final class UpstreamConnector {
         future.addNotifier((f, attachment) -> {
             if (f.getStatus() == IoFuture.Status.FAILED) {
                 callback.failed(f.getException());
+            } else if (f.getStatus() == IoFuture.Status.CANCELLED) {
+                callback.failed(new IOException("connecting to " + member + " was cancelled"));
             }
         }, null);
     }

@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,8 @@ final class RawMember implements AutoCloseable {
     private final ServerSocket socket;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Queue<String> heads = new ConcurrentLinkedQueue<>();
+    private static final ThreadLocal<int[]> REQUESTS_ON_CONNECTION = ThreadLocal.withInitial(() -> new int[1]);
     private final Script script;
 
     private RawMember(Script script) throws IOException {
@@ -48,6 +53,16 @@ final class RawMember implements AutoCloseable {
         return connections.get();
     }
 
+    /** Every request head this member has read, in the order they came. */
+    List<String> heads() {
+        return List.copyOf(heads);
+    }
+
+    /** For a script: 1 for the first request on the connection being served, 2 for the next... */
+    static int requestNumberOnConnection() {
+        return REQUESTS_ON_CONNECTION.get()[0];
+    }
+
     private void acceptLoop() {
         while (!socket.isClosed()) {
             try {
@@ -61,13 +76,20 @@ final class RawMember implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        int[] count = REQUESTS_ON_CONNECTION.get();
+        count[0] = 0;
         try (s) {
             s.setSoTimeout(10_000);
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             while (true) {
                 String head = readHead(in);
-                if (head == null || !script.answer(head.split(" ")[1], head, in, out)) {
+                if (head == null) {
+                    return;
+                }
+                heads.add(head);
+                count[0]++;
+                if (!script.answer(head.split(" ")[1], head, in, out)) {
                     return;
                 }
                 out.flush();

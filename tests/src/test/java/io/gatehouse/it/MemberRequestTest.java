@@ -1,0 +1,262 @@
+package io.gatehouse.it;
+
+import static io.gatehouse.it.RawMember.latin1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a member is sent and when Gatehouse gives up on it: {@code Expect} and {@code h2c} never go
+ * upstream, a switch to a protocol nobody offered is refused, only bodyless idempotent requests are
+ * retried on a fresh connection, an early answer to an upload is passed on, and {@code response_timeout}
+ * bounds every wait on a member (connecting, taking an upload, sending the body) however the request
+ * began.
+ */
+@Timeout(60)
+class MemberRequestTest {
+    private static final int TIMEOUT_SECONDS = 2;
+
+    @TempDir
+    java.nio.file.Path tmp;
+
+    RawMember member;
+    ServerSocket hole;
+    final List<Socket> holeFillers = new ArrayList<>();
+    GatehouseHarness gatehouse;
+
+    private static boolean answer(String path, String head, InputStream in, OutputStream out) throws IOException {
+        switch (path) {
+            case "/echo" -> {
+                byte[] body = in.readNBytes(Integer.parseInt(RawMember.header(head, "content-length")));
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n"));
+                out.write(body);
+            }
+            case "/switch" -> {
+                out.write(latin1("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                        + "tunnel open"));
+                out.flush();
+                sleep(300);
+                return false;
+            }
+            case "/switch-to-h2c" -> {
+                out.write(latin1("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n"));
+                out.flush();
+                sleep(300);
+                return false;
+            }
+            case "/drop-reused" -> {
+                if (RawMember.requestNumberOnConnection() > 1) {
+                    return false; // the member's idle timeout struck just as the request came
+                }
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh"));
+            }
+            case "/early" -> {
+                out.write(latin1("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo much"));
+                out.flush();
+                sleep(1000);
+                return false;
+            }
+            case "/deaf" -> {
+                sleep(8000); // reads neither the body nor anything else, and never answers
+                return false;
+            }
+            case "/stall" -> {
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000)));
+                out.flush();
+                sleep(8000);
+                return false;
+            }
+            default -> out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        }
+        return true;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        member = RawMember.start(MemberRequestTest::answer);
+        // A member that never accepts: its backlog is full, so the kernel drops further connection attempts.
+        hole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        for (int i = 0; i < 8; i++) {
+            Socket s = new Socket();
+            try {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), hole.getLocalPort()), 300);
+                holeFillers.add(s);
+            } catch (SocketTimeoutException e) {
+                s.close();
+                break;
+            }
+        }
+        gatehouse = GatehouseHarness.start(tmp, """
+                [server]
+                port = ${PORT}
+
+                [tunefactors]
+                response_timeout = %d
+
+                [routes:line]
+                / = @app
+                /hole = @hole
+
+                [@app]
+                members = 127.0.0.1:%d
+
+                [@hole]
+                members = 127.0.0.1:%d
+                """.formatted(TIMEOUT_SECONDS, member.port(), hole.getLocalPort()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gatehouse.close();
+        member.close();
+        for (Socket s : holeFillers) {
+            s.close();
+        }
+        hole.close();
+    }
+
+    private List<String> headsFor(String path) {
+        return member.heads().stream().filter(h -> h.startsWith(h.split(" ")[0] + " " + path + " ")).toList();
+    }
+
+    private String raw(String request) throws IOException {
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            return http.send(request).readAll();
+        }
+    }
+
+    @Test
+    void expectIsAnsweredByGatehouseAndNeverSentOn() throws Exception {
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            String interim = http.send("POST /echo HTTP/1.1\r\nHost: m.test\r\nContent-Length: 7\r\n"
+                    + "Expect: 100-continue\r\n\r\n").readUntil("\r\n\r\n");
+            assertTrue(interim.startsWith("HTTP/1.1 100"), interim);
+            assertTrue(http.send("payload").readUntil("payload").startsWith("HTTP/1.1 200"));
+        }
+        String head = headsFor("/echo").get(0).toLowerCase(Locale.ROOT);
+        assertFalse(head.contains("expect:"), head);
+        assertTrue(head.contains("content-length: 7"), head);
+    }
+
+    @Test
+    void h2cIsNeverOfferedUpstreamEvenBesideAnotherProtocol() throws Exception {
+        String r = raw("GET /switch HTTP/1.1\r\nHost: m.test\r\nUpgrade: h2c, websocket\r\n"
+                + "Connection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertTrue(r.startsWith("HTTP/1.1 101 "), r);
+        assertTrue(r.endsWith("tunnel open"), "the member's first bytes after its 101 arrive: " + r);
+        String head = headsFor("/switch").get(0).toLowerCase(Locale.ROOT);
+        assertTrue(head.contains("\r\nupgrade: websocket\r\n"), head);
+        assertFalse(head.contains("h2c") || head.contains("http2-settings"), head);
+    }
+
+    @Test
+    void aSwitchToAProtocolNobodyOfferedGives502() throws Exception {
+        String r = raw("GET /switch-to-h2c HTTP/1.1\r\nHost: m.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertTrue(r.startsWith("HTTP/1.1 502 "), r);
+    }
+
+    @Test
+    void aBodylessRequestOnAConnectionTheMemberDroppedIsRetriedOnAFreshOne() throws Exception {
+        assertTrue(raw("GET /warm HTTP/1.1\r\nHost: m.test\r\nConnection: close\r\n\r\n").endsWith("ok"));
+        String r = raw("GET /drop-reused HTTP/1.1\r\nHost: m.test\r\nConnection: close\r\n\r\n");
+        assertTrue(r.startsWith("HTTP/1.1 200 ") && r.endsWith("fresh"), r);
+        assertEquals(2, headsFor("/drop-reused").size(), "sent on the kept-alive connection, then on a fresh one");
+    }
+
+    @Test
+    void aRequestWithABodyIsNeverRetriedOnAnotherConnection() throws Exception {
+        assertTrue(raw("GET /warm HTTP/1.1\r\nHost: m.test\r\nConnection: close\r\n\r\n").endsWith("ok"));
+        String r = raw("PUT /drop-reused HTTP/1.1\r\nHost: m.test\r\nConnection: close\r\nContent-Length: 4\r\n\r\ndata");
+        assertTrue(r.startsWith("HTTP/1.1 502 "), "the body went out once and cannot be sent again: " + r);
+        assertEquals(1, headsFor("/drop-reused").size(), "the member never sees the PUT again (without its body)");
+    }
+
+    @Test
+    void anAnswerTheMemberGivesBeforeTheUploadEndsIsPassedOn() throws Exception {
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            http.send("POST /early HTTP/1.1\r\nHost: m.test\r\nContent-Length: 33554432\r\n\r\n");
+            Thread uploader = uploadInBackground(http.output(), 32 << 20);
+            String r = http.readUntil("too much");
+            assertTrue(r.startsWith("HTTP/1.1 413 "), r);
+            uploader.interrupt();
+        }
+    }
+
+    @Test
+    void aMemberThatStopsTakingAnUploadGives504AfterTheTimeout() throws Exception {
+        long start = System.nanoTime();
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            http.send("POST /deaf HTTP/1.1\r\nHost: m.test\r\nContent-Length: 67108864\r\n\r\n");
+            Thread uploader = uploadInBackground(http.output(), 64 << 20);
+            String r = http.readUntil("\r\n\r\n");
+            uploader.interrupt();
+            assertTrue(r.startsWith("HTTP/1.1 504 "), r);
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms < 6000, "cut off after about " + TIMEOUT_SECONDS + " s of the member taking nothing: " + ms + " ms");
+    }
+
+    @Test
+    void aMemberThatStallsMidBodyIsCutOffAfterTheTimeout() throws Exception {
+        long start = System.nanoTime();
+        String r = raw("GET /stall HTTP/1.1\r\nHost: m.test\r\n\r\n");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(r.startsWith("HTTP/1.1 200 ") && r.endsWith("x".repeat(1000)), "what came is passed on");
+        assertTrue(ms < 4500, "the connection ends about " + TIMEOUT_SECONDS + " s after the member's last byte"
+                + " (a reader would wait 5 s on an open one): " + ms + " ms");
+    }
+
+    @Test
+    void aMemberThatNeverAcceptsGives504EvenForARequestWithABody() throws Exception {
+        assertFalse(holeFillers.isEmpty(), "the test could fill the member's backlog");
+        long start = System.nanoTime();
+        String r = raw("POST /hole HTTP/1.1\r\nHost: m.test\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(r.startsWith("HTTP/1.1 504 "), r);
+        assertTrue(ms < 4500, "connecting counts against response_timeout: " + ms + " ms");
+    }
+
+    /** Writes {@code bytes} zeros to {@code out} from another thread, until done, refused or interrupted. */
+    private static Thread uploadInBackground(OutputStream out, int bytes) {
+        Thread t = new Thread(() -> {
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                for (int sent = 0; sent < bytes && !Thread.currentThread().isInterrupted(); sent += chunk.length) {
+                    out.write(chunk);
+                }
+            } catch (IOException e) {
+                // Gatehouse answered and closed: the rest is not wanted
+            }
+        }, "upload");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
