@@ -34,6 +34,7 @@ import io.gatehouse.upstream.UpstreamCluster;
 import io.gatehouse.upstream.UpstreamConnector;
 import io.gatehouse.upstream.UpstreamProxyHandler;
 import io.gatehouse.upstream.UpstreamRegistry;
+import io.gatehouse.upstream.balance.ClusterMember;
 import io.gatehouse.upstream.balance.RoundRobinStrategy;
 import io.gatehouse.upstream.balance.Strategies;
 import io.undertow.server.HttpHandler;
@@ -86,10 +87,10 @@ public final class RuntimeBuilder {
         Map<String, UpstreamCluster> clusters = new LinkedHashMap<>();
         Set<MemberKey> used = new HashSet<>();
         for (ClusterSpec spec : config.clusters().values()) {
-            List<MemberState> members = new ArrayList<>();
+            List<ClusterMember> members = new ArrayList<>();
             for (MemberSpec m : spec.members()) {
                 MemberKey key = new MemberKey(spec.ssl(), m.address());
-                member(key, m.pos(), problems).ifPresent(members::add);
+                member(key, m.pos(), problems).ifPresent(state -> members.add(new ClusterMember(state, m.weight(), m.backup())));
                 used.add(key);
             }
             if (members.size() == spec.members().size()) {
@@ -197,7 +198,7 @@ public final class RuntimeBuilder {
                     if (member.isEmpty()) {
                         return null;
                     }
-                    UpstreamCluster single = new UpstreamCluster(key.toString(), List.of(member.get()),
+                    UpstreamCluster single = new UpstreamCluster(key.toString(), List.of(ClusterMember.plain(member.get())),
                             new RoundRobinStrategy());
                     urlClusters.add(single);
                     return new UpstreamProxyHandler(single, connector, timeoutMillis, t.basePath());

@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.upstream.balance.BalancingStrategy;
+import io.gatehouse.upstream.balance.ClusterMember;
 import io.gatehouse.upstream.balance.Picker;
 import java.util.List;
 import java.util.Objects;
@@ -14,13 +15,13 @@ public final class UpstreamCluster {
     private final List<MemberState> members;
     private final Picker picker;
 
-    public UpstreamCluster(String name, List<MemberState> members, BalancingStrategy strategy) {
+    public UpstreamCluster(String name, List<ClusterMember> members, BalancingStrategy strategy) {
         this.name = Objects.requireNonNull(name, "name");
-        this.members = List.copyOf(members);
-        if (this.members.isEmpty()) {
+        if (members.isEmpty()) {
             throw new IllegalArgumentException("cluster " + name + " has no members");
         }
-        this.picker = strategy.newPicker(this.members);
+        this.members = members.stream().map(ClusterMember::state).toList();
+        this.picker = strategy.newPicker(List.copyOf(members));
     }
 
     public String name() {

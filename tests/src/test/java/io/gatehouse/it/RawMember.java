@@ -32,6 +32,7 @@ final class RawMember implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final AtomicInteger connections = new AtomicInteger();
     private final Queue<String> heads = new ConcurrentLinkedQueue<>();
+    private final Queue<Socket> accepted = new ConcurrentLinkedQueue<>();
     private static final ThreadLocal<int[]> REQUESTS_ON_CONNECTION = ThreadLocal.withInitial(() -> new int[1]);
     private final Script script;
 
@@ -67,6 +68,7 @@ final class RawMember implements AutoCloseable {
         while (!socket.isClosed()) {
             try {
                 Socket s = socket.accept();
+                accepted.add(s);
                 connections.incrementAndGet();
                 threads.execute(() -> serve(s));
             } catch (IOException e) {
@@ -132,9 +134,13 @@ final class RawMember implements AutoCloseable {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** Stops like a dead server: no more connections accepted, and the open ones closed. */
     @Override
     public void close() throws InterruptedException, IOException {
         socket.close();
+        for (Socket s : accepted) {
+            s.close();
+        }
         threads.shutdownNow();
         threads.awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -1,6 +1,5 @@
 package io.gatehouse.upstream.balance;
 
-import io.gatehouse.upstream.MemberState;
 import java.util.List;
 
 /**
@@ -12,5 +11,5 @@ public interface BalancingStrategy {
     String name();
 
     /** Builds an immutable picker over the members; rebuilt when membership or weights change. */
-    Picker newPicker(List<MemberState> members);
+    Picker newPicker(List<ClusterMember> members);
 }

@@ -1,0 +1,25 @@
+package io.gatehouse.upstream.balance;
+
+import io.gatehouse.upstream.MemberState;
+import java.util.Objects;
+
+/**
+ * A member as one cluster sees it: the shared live state, and the cluster's own {@code weight=N} and
+ * {@code backup} for it (the same member may carry other ones in another cluster).
+ *
+ * @param weight its share of the requests against the other members, 1..256
+ * @param backup used only when no other member of the cluster is usable
+ */
+public record ClusterMember(MemberState state, int weight, boolean backup) {
+    public ClusterMember {
+        Objects.requireNonNull(state, "state");
+        if (weight < 1 || weight > 256) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: 1..256)");
+        }
+    }
+
+    /** A member with weight 1 that is not a backup. */
+    public static ClusterMember plain(MemberState state) {
+        return new ClusterMember(state, 1, false);
+    }
+}

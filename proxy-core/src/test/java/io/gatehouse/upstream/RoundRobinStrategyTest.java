@@ -1,0 +1,113 @@
+package io.gatehouse.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.gatehouse.config.model.HostPort;
+import io.gatehouse.upstream.balance.ClusterMember;
+import io.gatehouse.upstream.balance.Picker;
+import io.gatehouse.upstream.balance.RequestKey;
+import io.gatehouse.upstream.balance.RoundRobinStrategy;
+import io.gatehouse.upstream.balance.TriedMembers;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RoundRobinStrategyTest {
+    private static final RequestKey KEY = new RequestKey() {
+        @Override
+        public InetAddress clientAddress() {
+            return InetAddress.getLoopbackAddress();
+        }
+
+        @Override
+        public String hashSource() {
+            return "/";
+        }
+    };
+
+    private static MemberState member(int port) {
+        return new MemberState(new MemberKey(false, new HostPort("127.0.0.1", port)),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1, 1);
+    }
+
+    private static String names(Picker picker, Map<MemberState, String> name, int picks) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < picks; i++) {
+            out.append(name.get(picker.pick(KEY, TriedMembers.NONE)));
+        }
+        return out.toString();
+    }
+
+    @Test
+    void equalMembersTakeTurns() {
+        MemberState a = member(1);
+        MemberState b = member(2);
+        MemberState c = member(3);
+        Picker p = new RoundRobinStrategy().newPicker(List.of(ClusterMember.plain(a), ClusterMember.plain(b),
+                ClusterMember.plain(c)));
+        assertEquals("abcabcabc", names(p, Map.of(a, "a", b, "b", c, "c"), 9));
+    }
+
+    @Test
+    void weightsAreSpreadSmoothlyAsNginxDoes() {
+        MemberState a = member(1);
+        MemberState b = member(2);
+        MemberState c = member(3);
+        Picker p = new RoundRobinStrategy().newPicker(List.of(new ClusterMember(a, 5, false),
+                new ClusterMember(b, 1, false), new ClusterMember(c, 1, false)));
+        assertEquals("aabacaa".repeat(3), names(p, Map.of(a, "a", b, "b", c, "c"), 21));
+    }
+
+    @Test
+    void sharesFollowTheWeightsExactly() {
+        MemberState a = member(1);
+        MemberState b = member(2);
+        Picker p = new RoundRobinStrategy().newPicker(List.of(new ClusterMember(a, 3, false),
+                new ClusterMember(b, 1, false)));
+        Map<MemberState, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            counts.merge(p.pick(KEY, TriedMembers.NONE), 1, Integer::sum);
+        }
+        assertEquals(300, counts.get(a));
+        assertEquals(100, counts.get(b));
+    }
+
+    @Test
+    void backupsServeOnlyWhenNoOtherMemberIsUsable() {
+        MemberState a = member(1);
+        MemberState b = member(2);
+        MemberState spare = member(3);
+        Picker p = new RoundRobinStrategy().newPicker(List.of(ClusterMember.plain(a), ClusterMember.plain(b),
+                new ClusterMember(spare, 1, true)));
+        Map<MemberState, String> name = Map.of(a, "a", b, "b", spare, "s");
+        assertEquals("abababab", names(p, name, 8));
+        a.markDown(true);
+        assertEquals("bbbb", names(p, name, 4));
+        b.markDown(true);
+        assertEquals("ssss", names(p, name, 4), "the backup steps in once every other member is down");
+        assertSame(spare, p.pick(KEY, m -> m == a), "members already tried are skipped");
+    }
+
+    @Test
+    void aRetryGoesToAMemberNotTriedYetThenToOnesMarkedDownThenNowhere() {
+        MemberState a = member(1);
+        MemberState b = member(2);
+        MemberState spare = member(3);
+        Picker p = new RoundRobinStrategy().newPicker(List.of(ClusterMember.plain(a), ClusterMember.plain(b),
+                new ClusterMember(spare, 1, true)));
+        Set<MemberState> tried = Set.of(a);
+        assertSame(b, p.pick(KEY, tried::contains));
+        a.markDown(true);
+        b.markDown(true);
+        spare.markDown(true);
+        assertSame(a, p.pick(KEY, TriedMembers.NONE), "all down: one is tried anyway, as nginx does");
+        assertSame(spare, p.pick(KEY, m -> m != spare), "then the backups, even down");
+        assertNull(p.pick(KEY, m -> true), "nothing left untried");
+    }
+}
