@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged jar as an operator runs it: check, run, SIGTERM, a port in use, demo, version. */
 @Timeout(120)
 class CommandLineTest {
-    static final Path JAR = Path.of("..", "admin-console", "target", "gatehouse.jar").toAbsolutePath().normalize();
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path JAR = ROOT.resolve("admin-console/target/gatehouse.jar");
 
     @TempDir
     Path tmp;
@@ -58,6 +59,20 @@ class CommandLineTest {
                 .redirectOutput(tmp.resolve("out-" + processes.size() + ".txt").toFile())
                 .redirectError(tmp.resolve("err-" + processes.size() + ".txt").toFile())
                 .start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Runs the {@code ./gatehouse} launcher from the repository root, as the README has a new user do. */
+    private Process launch(String... args) throws IOException {
+        assertTrue(Files.isRegularFile(JAR), "the reactor builds " + JAR + " before the tests (so the launcher does not)");
+        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("gatehouse").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectOutput(tmp.resolve("out-" + processes.size() + ".txt").toFile())
+                .redirectError(tmp.resolve("err-" + processes.size() + ".txt").toFile());
+        builder.environment().put("GATEHOUSE_JAVA_OPTS", "-Xmx128m");
+        Process p = builder.start();
         processes.add(p);
         return p;
     }
@@ -205,5 +220,42 @@ class CommandLineTest {
     void versionPrintsTheVersion() throws Exception {
         assertEquals(0, exit(start("version")));
         assertTrue(out(0).matches("(?s)gatehouse \\S+.*"), out(0));
+    }
+
+    @Test
+    void theLauncherChecksTheShippedConfiguration() throws Exception {
+        Process check = launch("check");
+        assertEquals(0, exit(check), err(0));
+        assertTrue(out(0).contains("configuration OK"), out(0));
+    }
+
+    /** The README's first command: the shipped conf.d with demo members, nothing else running. */
+    @Test
+    void theLauncherDemoServesTheShippedSite() throws Exception {
+        for (int port : new int[] {5000, 9001, 9002, 9003}) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertTrue(probe.isBound());
+            } catch (IOException e) {
+                throw new AssertionError("the shipped conf.d uses 127.0.0.1:" + port + ", which something else holds", e);
+            }
+        }
+        Process demo = launch("demo");
+        awaitAnswer(5000);
+        HttpResponse<String> home = client.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:5000/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, home.statusCode());
+        assertTrue(home.body().contains("Gatehouse is running"), "the welcome page from www/: " + home.body());
+        Set<String> answeredBy = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:5000/api/hello")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"member\":\"([^\"]+)\"").matcher(r.body());
+            assertTrue(m.find(), r.body());
+            answeredBy.add(m.group(1));
+        }
+        assertEquals(Set.of("127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"), answeredBy, "the three demo members take turns");
+        demo.destroy(); // SIGTERM to the launcher, which exec'd java
+        assertEquals(0, exit(demo));
     }
 }
