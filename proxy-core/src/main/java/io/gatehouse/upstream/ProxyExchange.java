@@ -755,8 +755,14 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         IoUtils.safeClose(exchange.getConnection());
     }
 
+    /**
+     * The client's body could not be read: it broke its framing (a malformed chunk size after the head
+     * had gone on) or went away. Undertow has closed the client connection already; the member
+     * connection closes mid-request, so the member never sees the request end.
+     */
     private void clientFailed() {
         finished = true;
+        cancelTimeout();
         closeConnection();
         IoUtils.safeClose(exchange.getConnection());
     }

@@ -83,9 +83,54 @@ class MemberRequestTest {
                 sleep(8000);
                 return false;
             }
+            case "/chunked-sink" -> {
+                String body = readChunked(in); // null: the body never ended
+                CHUNKED_BODIES.add(body == null ? "(incomplete)" : body);
+                if (body == null) {
+                    return false;
+                }
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+            }
             default -> out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         }
         return true;
+    }
+
+    static final java.util.Queue<String> CHUNKED_BODIES = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A chunked body as a member reads it; null if the stream ends or breaks first. */
+    private static String readChunked(InputStream in) throws IOException {
+        StringBuilder body = new StringBuilder();
+        try {
+            while (true) {
+                String size = line(in);
+                if (size == null) {
+                    return null;
+                }
+                int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+                if (n == 0) {
+                    return line(in) == null ? null : body.toString();
+                }
+                body.append(new String(in.readNBytes(n), java.nio.charset.StandardCharsets.ISO_8859_1));
+                if (line(in) == null) {
+                    return null;
+                }
+            }
+        } catch (NumberFormatException | IOException e) {
+            return null;
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder l = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                return l.toString().replace("\r", "");
+            }
+            l.append((char) b);
+        }
+        return null;
     }
 
     private static void sleep(long millis) {
@@ -241,6 +286,28 @@ class MemberRequestTest {
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(r.startsWith("HTTP/1.1 504 "), r);
         assertTrue(ms < 4500, "connecting counts against response_timeout: " + ms + " ms");
+    }
+
+    @Test
+    void aMalformedChunkSizeAfterTheHeadWentUpEndsBothConnectionsAndTheMemberNeverSeesTheRequestEnd() throws Exception {
+        CHUNKED_BODIES.clear();
+        String r;
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            http.send("POST /chunked-sink HTTP/1.1\r\nHost: m.test\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (headsFor("/chunked-sink").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10); // the head is upstream, the body is streaming
+            }
+            r = http.send("zz\r\nworld\r\n0\r\n\r\n").readAll();
+        }
+        // The body streams, so its head had gone on: the client connection ends (no answer can be sent
+        // once Undertow's own body reader has failed), and so does the member's, mid-request.
+        assertEquals("", r, "no answer, in particular not the member's");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (CHUNKED_BODIES.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of("(incomplete)"), List.copyOf(CHUNKED_BODIES), "the member never got a complete request");
     }
 
     /** Writes {@code bytes} zeros to {@code out} from another thread, until done, refused or interrupted. */

@@ -262,6 +262,36 @@ class RoutingAndLogTest {
         assertNotNull(log);
         for (String line : Files.readAllLines(log, StandardCharsets.US_ASCII)) {
             assertEquals(17, RequestLogFormatter.parse(line).size(), line);
+            // Read as a log reader would, from LOGS.md alone, not with Gatehouse's own parser.
+            assertTrue(DOCUMENTED_LINE.matcher(line).matches(), "the 17 documented fields in order: " + line);
         }
+    }
+
+    /** LOGS.md's line: date, time, client, server, method, URL, protocol, status, recv, sent, gtid, ltid, user, token, "agent", Nms, Nms. */
+    private static final java.util.regex.Pattern DOCUMENTED_LINE = java.util.regex.Pattern.compile(
+            "\\d{4}\\.\\d\\d\\.\\d\\d \\d\\d:\\d\\d:\\d\\d (127\\.0\\.0\\.1|\\[::1]):\\d+ \\S+ [A-Z]+ \\S+ HTTP/\\d\\.\\d \\d{3}"
+                    + " \\d+ \\d+ \\S+ \\d+ \\S+ \\S+ \"([^\"\\\\]|\\\\.)*\" \\d+ms \\d+ms");
+
+    @Test
+    void theBodyReceivedAndTheClientsOwnRequestIdAreLogged() throws Exception {
+        String body = "b".repeat(1234);
+        String upload;
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            upload = http.send("POST /logged/upload HTTP/1.1\r\nHost: logged.test\r\nUser-Agent: upload-test\r\n"
+                    + "X-Correlation-ID: corr-42\r\nContent-Length: 1234\r\nConnection: close\r\n\r\n" + body).readAll();
+        }
+        assertEquals("corr-42", header(upload, "X-Request-ID"), "a client's X-Correlation-ID becomes the request id");
+        String other;
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            other = http.send("GET /logged/rid HTTP/1.1\r\nHost: logged.test\r\nRequest-ID: rid-7\r\n"
+                    + "Connection: close\r\n\r\n").readAll();
+        }
+        assertEquals("rid-7", header(other, "X-Request-ID"), "and so does its Request-ID");
+        List<List<String>> lines = waitForLines(2, "/logged/upload", "/logged/rid");
+        assertEquals("POST", lines.get(0).get(4));
+        assertEquals("1234", lines.get(0).get(8), "bytes received = the request body");
+        assertEquals("corr-42", lines.get(0).get(10));
+        assertEquals("rid-7", lines.get(1).get(10));
+        assertEquals("-", lines.get(1).get(14), "no user agent: -");
     }
 }
