@@ -165,7 +165,9 @@ public final class RuntimeBuilder {
                                               List<UpstreamCluster> urlClusters, Set<MemberKey> used,
                                               Problems problems) {
         List<Target> targets = route.targets();
-        long timeoutMillis = site.tune().responseTimeout().toMillis();
+        UpstreamProxyHandler.Timeouts timeouts = new UpstreamProxyHandler.Timeouts(
+                site.tune().responseTimeout().toMillis(), site.tune().sendTimeout().toMillis(),
+                site.tune().clientBodyTimeout().toMillis());
         HttpHandler handler = null;
         Optional<ClusterSpec> clusterSpec = Optional.empty();
         for (int i = targets.size() - 1; i >= 0; i--) {
@@ -201,14 +203,14 @@ public final class RuntimeBuilder {
                     UpstreamCluster single = new UpstreamCluster(key.toString(), List.of(ClusterMember.plain(member.get())),
                             new RoundRobinStrategy());
                     urlClusters.add(single);
-                    return new UpstreamProxyHandler(single, connector, timeoutMillis, t.basePath());
+                    return new UpstreamProxyHandler(single, connector, timeouts, t.basePath());
                 }
 
                 @Override
                 public HttpHandler visitCluster(ClusterTarget t) {
                     UpstreamCluster cluster = clusters.get(t.cluster());
                     return cluster == null ? null
-                            : new UpstreamProxyHandler(cluster, connector, timeoutMillis, "");
+                            : new UpstreamProxyHandler(cluster, connector, timeouts, "");
                 }
             });
             if (target instanceof ClusterTarget ct) {

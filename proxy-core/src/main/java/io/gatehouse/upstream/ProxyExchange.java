@@ -12,6 +12,7 @@ import io.gatehouse.upstream.http1.ResponseHead;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
+import io.undertow.server.Connectors;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpContinue;
@@ -48,6 +49,11 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         implements Runnable, TriedMembers, RequestKey, ExchangeCompletionListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
+    private static final int NO_CLOCK = 0;
+    private static final int MEMBER_CLOCK = 1;
+    private static final int CLIENT_READING = 2;
+    private static final int CLIENT_SENDING = 3;
+
     private static final int NO_BODY = 0;
     private static final int FIXED = 1;
     private static final int CHUNKED = 2;
@@ -77,7 +83,8 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private boolean reusable;
     private long received;
     private LoopState loop;
-    private ResponseDeadlines deadlines;
+    /** Whom the running clock waits on: nobody, the member, or the client (taking the answer, sending the body). */
+    private int clock;
     /** The client's protocol version as {@code Via} names it, worked out once. */
     private String via;
 
@@ -121,7 +128,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             upgradeOffer = ForwardedHeaders.relayableUpgrade(headers);
         }
         exchange.addExchangeCompleteListener(this);
-        armTimeout(); // picking, connecting and sending the head all count against response_timeout
+        waitOnMember(); // picking, connecting and sending the head all count against response_timeout
         tryNextMember();
     }
 
@@ -227,7 +234,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     }
 
     private void waitForMemberWritable() {
-        armTimeout(); // the member is not reading what it was sent
+        waitOnMember(); // the member is not reading what it was sent
         if (memberWritable == null) {
             memberWritable = channel -> onMemberWritable();
         }
@@ -254,7 +261,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             unsentHead = null;
             headSent();
         } else {
-            cancelTimeout(); // the member took the body so far; the pump waits on the client or re-arms
+            stopClock(); // the member took the body so far; the pump waits on the client or re-arms
             pumpRequestBody();
         }
     }
@@ -322,7 +329,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             }
             if (n == 0) {
                 up.flip().position(up.limit());
-                cancelTimeout(); // waiting for the client is not the member's time
+                waitOnClient(CLIENT_SENDING); // client_body_timeout, not the member's time
                 if (clientReadable == null) {
                     clientReadable = channel -> onClientReadable();
                 }
@@ -366,6 +373,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             requestBody.suspendReads();
             return;
         }
+        stopClock();
         pumpRequestBody();
     }
 
@@ -376,7 +384,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         releaseUp();
         // A body may take long to upload: the member's time to answer counts from its end.
         if (!responseStarted && !finished) {
-            armTimeout();
+            waitOnMember();
         }
     }
 
@@ -481,7 +489,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     }
 
     private void onResponseHead(ResponseHead head, int length) {
-        cancelTimeout();
+        stopClock();
         responseStarted = true;
         int status = head.status();
         boolean switching = status == 101;
@@ -537,11 +545,11 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 }
                 down.flip();
                 if (n > 0) {
-                    cancelTimeout();
+                    stopClock();
                     continue;
                 }
                 if (n == 0) {
-                    armTimeout(); // the member owes more of the body: response_timeout between its reads
+                    waitOnMember(); // the member owes more of the body: response_timeout between its reads
                     return; // reads stay armed
                 }
                 if (bodyMode == UNTIL_CLOSE) {
@@ -570,8 +578,8 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 chunks.consumed(written);
             }
             if (written < available) {
-                // The client takes no more for now: hold the member back until it does.
-                cancelTimeout();
+                // The client takes no more for now: hold the member back until it does (send_timeout).
+                waitOnClient(CLIENT_READING);
                 conn.source().suspendReads();
                 memberReadsHeld = true;
                 if (clientWritable == null) {
@@ -604,6 +612,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         if (finished) {
             return;
         }
+        stopClock();
         if (memberReadsHeld) {
             memberReadsHeld = false;
             conn.source().resumeReads();
@@ -613,13 +622,15 @@ final class ProxyExchange extends ResponseDeadlines.Entry
 
     private void responseComplete() {
         responseDone = true;
-        cancelTimeout();
+        stopClock();
         if (down.hasRemaining()) {
             reusable = false; // the member sent more than the response it framed
         }
         releaseDown();
         StreamSinkChannel sink = responseBody != null ? responseBody : exchange.getResponseChannel();
-        finishWrites(sink);
+        if (!finishWrites(sink)) {
+            waitOnClient(CLIENT_READING); // the end of the answer waits on the client
+        }
     }
 
     // ---- protocol switch
@@ -689,52 +700,83 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         }
         releaseUp();
         if (!responseStarted) {
-            armTimeout();
+            waitOnMember();
             readHead(); // what the member answered, if it did; 502 if it closed without a word
         }
     }
 
-    /** Starts (or restarts) the {@code response_timeout} clock. */
-    private void armTimeout() {
-        long millis = handler.responseTimeoutMillis();
-        if (millis <= 0) {
-            return;
-        }
-        if (deadlines == null) {
-            deadlines = loop.deadlines(millis, exchange.getIoThread());
-        }
-        deadlines.start(this);
+    /** Starts (or restarts) the clock on the member: {@code response_timeout}. */
+    private void waitOnMember() {
+        startClock(MEMBER_CLOCK, handler.timeouts().response());
+    }
+
+    /** Starts (or restarts) the clock on the client: {@code send_timeout} or {@code client_body_timeout}. */
+    private void waitOnClient(int kind) {
+        startClock(kind, kind == CLIENT_READING ? handler.timeouts().send() : handler.timeouts().clientBody());
+    }
+
+    private void startClock(int kind, long millis) {
+        clock = kind;
+        loop.deadlines(millis, exchange.getIoThread()).start(this);
+    }
+
+    private void stopClock() {
+        clock = NO_CLOCK;
+        ResponseDeadlines.stop(this);
     }
 
     @Override
     void expired() {
+        int kind = clock;
+        clock = NO_CLOCK;
         if (finished) {
             return;
         }
-        if (responseStarted) {
+        if (kind == CLIENT_READING) {
+            LOG.debug("the client took none of the answer to {} for {} ms", exchange.getRequestURI(),
+                    handler.timeouts().send());
+            abort(false);
+        } else if (kind == CLIENT_SENDING) {
+            LOG.debug("the client sent none of the body of {} for {} ms", exchange.getRequestURI(),
+                    handler.timeouts().clientBody());
+            bodyTimedOut();
+        } else if (responseStarted) {
             // The answer has begun and the member stopped sending it: the client can only be told by
             // the connection ending before the body does.
             LOG.debug("{} sent nothing for {} ms in the middle of the response to {}", member,
-                    handler.responseTimeoutMillis(), exchange.getRequestURI());
+                    handler.timeouts().response(), exchange.getRequestURI());
             abort(true);
-            return;
+        } else {
+            if (member != null) {
+                member.onFailure();
+            }
+            fail(UpstreamFailure.TIMEOUT);
         }
-        if (member != null) {
-            member.onFailure();
-        }
-        fail(UpstreamFailure.TIMEOUT);
     }
 
-    private void cancelTimeout() {
-        if (deadlines != null) {
-            deadlines.stop(this);
+    /**
+     * The client stopped sending its body (nginx's {@code client_body_timeout}): the member connection
+     * closes mid-request, so the member never sees the request end, and the client gets 408 if no
+     * answer has begun. Nothing more is read from it.
+     */
+    private void bodyTimedOut() {
+        finished = true;
+        closeConnection();
+        requestBody.getReadSetter().set(null);
+        requestBody.suspendReads();
+        if (exchange.isResponseStarted()) {
+            IoUtils.safeClose(exchange.getConnection());
+            return;
         }
+        exchange.setPersistent(false);
+        Connectors.terminateRequest(exchange);
+        ErrorReply.send(exchange, 408, "request timeout: the request body stopped arriving");
     }
 
     /** Ends the exchange with an error answer, or by closing the client connection once an answer has begun. */
     private void fail(UpstreamFailure failure) {
         finished = true;
-        cancelTimeout();
+        stopClock();
         closeConnection();
         exchange.putAttachment(UpstreamProxyHandler.FAILURE, failure);
         if (exchange.isResponseStarted()) {
@@ -762,7 +804,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
      */
     private void clientFailed() {
         finished = true;
-        cancelTimeout();
+        stopClock();
         closeConnection();
         IoUtils.safeClose(exchange.getConnection());
     }
@@ -779,7 +821,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     @Override
     public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
         try {
-            cancelTimeout();
+            stopClock();
             MemberState m = member;
             if (m != null) {
                 m.onRequestEnd();
@@ -863,13 +905,13 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         return exchange.getRequestURI();
     }
 
-    /** Ends the writes on a sink and flushes it, now or as soon as it can take the rest. */
-    private static void finishWrites(StreamSinkChannel sink) {
+    /** Ends the writes on a sink and flushes it, now or as soon as it can take the rest; false if it waits. */
+    private static boolean finishWrites(StreamSinkChannel sink) {
         try {
             sink.shutdownWrites();
             if (sink.flush()) {
                 sink.getWriteSetter().set(null);
-                return;
+                return true;
             }
             sink.getWriteSetter().set(ChannelListeners.flushingChannelListener(
                     flushed -> {
@@ -878,8 +920,10 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                     },
                     ChannelListeners.closingChannelExceptionHandler()));
             sink.resumeWrites();
+            return false;
         } catch (IOException e) {
             IoUtils.safeClose(sink);
+            return true;
         }
     }
 }

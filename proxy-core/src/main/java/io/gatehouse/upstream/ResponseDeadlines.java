@@ -5,7 +5,8 @@ import java.util.function.LongSupplier;
 import org.xnio.XnioExecutor;
 
 /**
- * The {@code response_timeout} clocks of one IO thread's requests that share one timeout. They all wait
+ * The clocks of one IO thread's requests that share one timeout ({@code response_timeout}, {@code
+ * send_timeout}, {@code client_body_timeout}: one list per distinct value). They all wait
  * the same time, so the order they start in is the order they run out in: a list kept in that order,
  * with one timer armed for its first deadline, does the job. Starting and stopping a clock is a few
  * pointer writes with no allocation, where a timer per request would cost an insertion and a removal in
@@ -37,7 +38,7 @@ final class ResponseDeadlines {
         this.nanoClock = nanoClock;
     }
 
-    /** Starts (or restarts) {@code e}'s clock. */
+    /** Starts (or restarts) {@code e}'s clock on this list, stopping it first on any list it was on. */
     void start(Entry e) {
         stop(e);
         e.deadline = nanoClock.getAsLong() + durationNanos;
@@ -54,12 +55,12 @@ final class ResponseDeadlines {
         }
     }
 
-    /** Stops {@code e}'s clock if it runs. */
-    void stop(Entry e) {
-        if (e.list == null) {
+    /** Stops {@code e}'s clock if it runs, on whichever list it is. */
+    static void stop(Entry e) {
+        ResponseDeadlines list = e.list;
+        if (list == null) {
             return;
         }
-        ResponseDeadlines list = e.list;
         if (e.prev == null) {
             list.head = e.next;
         } else {

@@ -21,17 +21,33 @@ public final class UpstreamProxyHandler implements HttpHandler {
 
     private final UpstreamCluster cluster;
     private final UpstreamConnector connector;
-    private final long responseTimeoutMillis;
+    private final Timeouts timeouts;
     private final String basePath;
+
+    /**
+     * The site's limits on waiting, in milliseconds.
+     *
+     * @param response   {@code response_timeout}: the longest wait on the member at any step
+     * @param send       {@code send_timeout}: the longest wait for the client to accept more of the answer
+     * @param clientBody {@code client_body_timeout}: the longest pause in the client's request body
+     */
+    public record Timeouts(long response, long send, long clientBody) {
+        public Timeouts {
+            if (response <= 0 || send <= 0 || clientBody <= 0) {
+                throw new IllegalArgumentException("timeouts: " + response + ", " + send + ", " + clientBody
+                        + " ms (expected: > 0)");
+            }
+        }
+    }
 
     /**
      * @param basePath "" to pass the path unchanged; otherwise it replaces the matched route prefix
      */
-    public UpstreamProxyHandler(UpstreamCluster cluster, UpstreamConnector connector, long responseTimeoutMillis,
+    public UpstreamProxyHandler(UpstreamCluster cluster, UpstreamConnector connector, Timeouts timeouts,
                                 String basePath) {
         this.cluster = cluster;
         this.connector = connector;
-        this.responseTimeoutMillis = responseTimeoutMillis;
+        this.timeouts = timeouts;
         this.basePath = basePath;
     }
 
@@ -43,8 +59,8 @@ public final class UpstreamProxyHandler implements HttpHandler {
         return connector;
     }
 
-    long responseTimeoutMillis() {
-        return responseTimeoutMillis;
+    Timeouts timeouts() {
+        return timeouts;
     }
 
     @Override

@@ -69,9 +69,9 @@ class ResponseDeadlinesTest {
         deadlines.start(a);
         deadlines.start(b);
         deadlines.start(c);
-        deadlines.stop(b);
-        deadlines.stop(a);
-        deadlines.stop(a); // twice is harmless
+        ResponseDeadlines.stop(b);
+        ResponseDeadlines.stop(a);
+        ResponseDeadlines.stop(a); // twice is harmless
         assertEquals(1, deadlines.running());
         advanceMillis(1000);
         assertEquals(List.of("c"), expired);

@@ -83,6 +83,26 @@ class MemberRequestTest {
                 sleep(8000);
                 return false;
             }
+            case "/big" -> {
+                long start = System.nanoTime();
+                try {
+                    out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 67108864\r\n\r\n"));
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < 1024; i++) {
+                        out.write(chunk);
+                    }
+                    BIG_WRITES.add("finished");
+                } catch (IOException e) {
+                    BIG_WRITES.add("cut off after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                }
+                return false;
+            }
+            case "/upload-sink" -> {
+                int length = Integer.parseInt(RawMember.header(head, "content-length"));
+                byte[] got = in.readNBytes(length);
+                UPLOADS.add(got.length == length ? "complete" : "incomplete: " + got.length + " of " + length);
+                return false;
+            }
             case "/chunked-sink" -> {
                 String body = readChunked(in); // null: the body never ended
                 CHUNKED_BODIES.add(body == null ? "(incomplete)" : body);
@@ -97,6 +117,8 @@ class MemberRequestTest {
     }
 
     static final java.util.Queue<String> CHUNKED_BODIES = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    static final java.util.Queue<String> BIG_WRITES = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    static final java.util.Queue<String> UPLOADS = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** A chunked body as a member reads it; null if the stream ends or breaks first. */
     private static String readChunked(InputStream in) throws IOException {
@@ -162,6 +184,8 @@ class MemberRequestTest {
 
                 [tunefactors]
                 response_timeout = %d
+                send_timeout = 1
+                client_body_timeout = 1
 
                 [routes:line]
                 / = @app
@@ -308,6 +332,42 @@ class MemberRequestTest {
             Thread.sleep(10);
         }
         assertEquals(List.of("(incomplete)"), List.copyOf(CHUNKED_BODIES), "the member never got a complete request");
+    }
+
+    /** nginx's send_timeout: a client that takes none of the answer cannot hold it, nor the member connection. */
+    @Test
+    void aClientThatStopsTakingTheAnswerIsCutOffAfterSendTimeout() throws Exception {
+        BIG_WRITES.clear();
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            http.send("GET /big HTTP/1.1\r\nHost: m.test\r\n\r\n"); // and never reads
+            long deadline = System.nanoTime() + 6_000_000_000L;
+            while (BIG_WRITES.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        List<String> seen = List.copyOf(BIG_WRITES);
+        assertEquals(1, seen.size(), "the member's answer ends within 6 s: " + seen);
+        assertTrue(seen.get(0).startsWith("cut off"), "Gatehouse closed the member connection: " + seen);
+    }
+
+    /** nginx's client_body_timeout: a client that stops sending its body gets 408; the member never gets a whole request. */
+    @Test
+    void aClientThatStopsSendingItsBodyGets408AfterClientBodyTimeout() throws Exception {
+        UPLOADS.clear();
+        long start = System.nanoTime();
+        String r;
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            r = http.send("POST /upload-sink HTTP/1.1\r\nHost: m.test\r\nContent-Length: 100\r\n\r\n0123456789")
+                    .readAll(); // 90 bytes never come
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(r.startsWith("HTTP/1.1 408 "), r);
+        assertTrue(ms < 4000, "after about 1 s without a byte: " + ms + " ms");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (UPLOADS.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of("incomplete: 10 of 100"), List.copyOf(UPLOADS));
     }
 
     /** Writes {@code bytes} zeros to {@code out} from another thread, until done, refused or interrupted. */

@@ -8,11 +8,11 @@ import java.util.List;
 
 /**
  * Binds {@code [tunefactors]}: Skitai's timing keys (plain integers are seconds) and the extensions
- * {@code header_timeout} and {@code max_header_size}. Timeouts must be more than zero.
+ * {@code header_timeout}, {@code max_header_size}, {@code send_timeout} and {@code client_body_timeout}. Timeouts must be more than zero.
  */
 final class TuneFactorsSectionBinder {
     public static final List<String> KEYS = List.of("static_max_age", "response_timeout", "keep_alive",
-            "num_result_cache_max", "header_timeout", "max_header_size");
+            "num_result_cache_max", "header_timeout", "max_header_size", "send_timeout", "client_body_timeout");
     private static final Duration MORE_THAN_ZERO = Duration.ofMillis(1);
 
     private TuneFactorsSectionBinder() {
@@ -30,6 +30,8 @@ final class TuneFactorsSectionBinder {
                 kv.duration("keep_alive", MORE_THAN_ZERO, d.keepAlive()),
                 kv.integer("num_result_cache_max", 0, Integer.MAX_VALUE, d.numResultCacheMax()),
                 kv.duration("header_timeout", Duration.ofSeconds(1), d.headerTimeout()),
-                kv.size("max_header_size", 1024, 1024 * 1024, d.maxHeaderSize()));
+                kv.size("max_header_size", 1024, 1024 * 1024, d.maxHeaderSize()),
+                kv.duration("send_timeout", MORE_THAN_ZERO, d.sendTimeout()),
+                kv.duration("client_body_timeout", MORE_THAN_ZERO, d.clientBodyTimeout()));
     }
 }

@@ -154,6 +154,11 @@ class ConfLoaderErrorsTest {
         return Stream.of(
                 of("a zero response_timeout", "[tunefactors]\nresponse_timeout = 0\n" + ROUTES,
                         "@D/a.conf:2: [tunefactors] response_timeout must be more than 0, got 0"),
+                of("a zero send_timeout", "[tunefactors]\nsend_timeout = 0\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] send_timeout must be more than 0, got 0"),
+                of("a client_body_timeout that is not a duration", "[tunefactors]\nclient_body_timeout = soon\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] client_body_timeout must be a whole number of seconds, or of ms, s,"
+                                + " m, h or d (e.g. 30, 500ms, 2m), got \"soon\""),
                 of("a zero keep_alive", "[tunefactors]\nkeep_alive = 0s\n" + ROUTES,
                         "@D/a.conf:2: [tunefactors] keep_alive must be more than 0, got \"0s\""),
                 of("a fractional duration", "[tunefactors]\nkeep_alive = 1.5s\n" + ROUTES,

@@ -54,7 +54,6 @@ class ConfLoaderTest {
             certfile = server.pem
             keyfile = server.key
             passphrase = ${TLS_PASS}
-
             [tunefactors]
             static_max_age = 1h
             response_timeout = 30
@@ -62,7 +61,8 @@ class ConfLoaderTest {
             num_result_cache_max = 50
             header_timeout = 5s
             max_header_size = 64k
-
+            send_timeout = 2m
+            client_body_timeout = 45s
             [api-gateway]
             enable_gateway = yes
             authenticate = no
@@ -140,7 +140,7 @@ class ConfLoaderTest {
         assertEquals(new ServerSpec(new SourcePos(a, 2), new HostPort("0.0.0.0", 8080), "front", 8, 1), siteA.server());
         assertEquals(new SslSpec(new SourcePos(a, 8), false, "server.pem", "server.key", "s3cret"), siteA.ssl());
         assertEquals(new TuneFactors(Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(500), 50,
-                Duration.ofSeconds(5), 64 * 1024), siteA.tune());
+                Duration.ofSeconds(5), 64 * 1024, Duration.ofMinutes(2), Duration.ofSeconds(45)), siteA.tune());
         assertEquals(new GatewaySpec(new SourcePos(a, 22), true, false, "Shop", "k3y"), siteA.gateway());
         assertEquals(new ProxyPassSpec(new SourcePos(a, 28), 16, 100), config.proxyPass());
         assertEquals(new LogSpec(new SourcePos(a, 32), Path.of("/var/log/gatehouse"), 500, 0), config.log());
