@@ -21,8 +21,9 @@ import java.util.List;
  * </ul>
  * An unpaired surrogate, which has no UTF-8 form, is written as U+FFFD.
  *
- * <p>{@link #formatTo} runs on the request-log writer thread for every request: it appends into a
- * caller-owned builder, formats the date by hand and allocates nothing for plain ASCII values.
+ * <p>{@link #formatTo} runs on the request-log writer thread for every request: it writes ASCII bytes
+ * into the writer's reused {@link LineBuffer}, copies runs of plain characters in bulk, formats the date
+ * and numbers by hand and allocates nothing.
  */
 public final class RequestLogFormatter {
     /** Number of fields in a request-log line. */
@@ -50,53 +51,53 @@ public final class RequestLogFormatter {
 
     /** The line for {@code r}, without a line break. */
     public static String format(RequestLogRecord r) {
-        StringBuilder out = new StringBuilder(256);
+        LineBuffer out = new LineBuffer(256);
         formatTo(r, out);
         return out.toString();
     }
 
     /** Appends the line for {@code r}, without a line break, to {@code out}. */
-    public static void formatTo(RequestLogRecord r, StringBuilder out) {
+    static void formatTo(RequestLogRecord r, LineBuffer out) {
         LocalDateTime t = r.received();
         appendDate(t, out);
-        out.append(' ');
-        pad2(t.getHour(), out).append(':');
-        pad2(t.getMinute(), out).append(':');
-        pad2(t.getSecond(), out).append(' ');
-        appendPlain(r.client(), out).append(' ');
-        appendPlain(r.server(), out).append(' ');
-        appendPlain(r.method(), out).append(' ');
-        appendPlain(r.url(), out).append(' ');
-        appendPlain(r.protocol(), out).append(' ');
-        out.append(r.status()).append(' ');
-        out.append(r.bytesRecv()).append(' ');
-        out.append(r.bytesSent()).append(' ');
-        appendPlain(r.gtid(), out).append(' ');
-        out.append(r.ltid()).append(' ');
-        appendPlain(r.user(), out).append(' ');
-        appendPlain(r.token(), out).append(' ');
-        appendQuoted(r.userAgent(), out).append(' ');
-        out.append(r.handlingMs()).append("ms ");
-        out.append(r.sendingMs()).append("ms");
+        out.put(' ');
+        pad2(t.getHour(), out).put(':');
+        pad2(t.getMinute(), out).put(':');
+        pad2(t.getSecond(), out).put(' ');
+        appendPlain(r.client(), out).put(' ');
+        appendPlain(r.server(), out).put(' ');
+        appendPlain(r.method(), out).put(' ');
+        appendPlain(r.url(), out).put(' ');
+        appendPlain(r.protocol(), out).put(' ');
+        out.put(r.status()).put(' ');
+        out.put(r.bytesRecv()).put(' ');
+        out.put(r.bytesSent()).put(' ');
+        appendPlain(r.gtid(), out).put(' ');
+        out.put(r.ltid()).put(' ');
+        appendPlain(r.user(), out).put(' ');
+        appendPlain(r.token(), out).put(' ');
+        appendQuoted(r.userAgent(), out).put(' ');
+        out.put(r.handlingMs()).put("ms ");
+        out.put(r.sendingMs()).put("ms");
     }
 
-    private static void appendDate(LocalDateTime t, StringBuilder out) {
+    private static void appendDate(LocalDateTime t, LineBuffer out) {
         int year = t.getYear();
         if (year >= 0 && year < 1000) {
-            out.append(year < 10 ? "000" : year < 100 ? "00" : "0");
+            out.put(year < 10 ? "000" : year < 100 ? "00" : "0");
         }
-        out.append(year).append('.');
-        pad2(t.getMonthValue(), out).append('.');
+        out.put(year).put('.');
+        pad2(t.getMonthValue(), out).put('.');
         pad2(t.getDayOfMonth(), out);
     }
 
-    private static StringBuilder pad2(int v, StringBuilder out) {
-        return out.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+    private static LineBuffer pad2(int v, LineBuffer out) {
+        return out.put((char) ('0' + v / 10)).put((char) ('0' + v % 10));
     }
 
-    private static StringBuilder appendPlain(String v, StringBuilder out) {
+    private static LineBuffer appendPlain(String v, LineBuffer out) {
         if (v == null || v.isEmpty()) {
-            return out.append('-');
+            return out.put('-');
         }
         int n = v.length();
         int i = 0;
@@ -109,7 +110,7 @@ public final class RequestLogFormatter {
                 }
                 i++;
             }
-            out.append(v, start, i); // the common case: the whole value in one copy
+            out.put(v, start, i); // the common case: the whole value in one copy
             if (i < n) {
                 i = appendEscaped(v, i, out);
             }
@@ -117,30 +118,38 @@ public final class RequestLogFormatter {
         return out;
     }
 
-    private static StringBuilder appendQuoted(String v, StringBuilder out) {
+    private static LineBuffer appendQuoted(String v, LineBuffer out) {
         if (v == null || v.isEmpty()) {
-            return out.append("\"-\"");
+            return out.put("\"-\"");
         }
-        out.append('"');
+        out.put('"');
         int n = v.length();
         int i = 0;
         while (i < n) {
-            char c = v.charAt(i);
-            if (c < 128 && QUOTED_PLAIN[c]) {
-                out.append(c);
+            int start = i;
+            while (i < n) {
+                char c = v.charAt(i);
+                if (c >= 128 || !QUOTED_PLAIN[c]) {
+                    break;
+                }
                 i++;
-            } else if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-                i++;
-            } else {
-                i = appendEscaped(v, i, out);
+            }
+            out.put(v, start, i);
+            if (i < n) {
+                char c = v.charAt(i);
+                if (c == '"' || c == '\\') {
+                    out.put('\\').put(c);
+                    i++;
+                } else {
+                    i = appendEscaped(v, i, out);
+                }
             }
         }
-        return out.append('"');
+        return out.put('"');
     }
 
     /** Writes the character at {@code i} as {@code \xHH} per UTF-8 byte; returns the index after it. */
-    private static int appendEscaped(String v, int i, StringBuilder out) {
+    private static int appendEscaped(String v, int i, LineBuffer out) {
         char c = v.charAt(i);
         if (c < 0x80) {
             hexByte(c, out);
@@ -168,8 +177,8 @@ public final class RequestLogFormatter {
         return i + 1;
     }
 
-    private static void hexByte(int b, StringBuilder out) {
-        out.append('\\').append('x').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+    private static void hexByte(int b, LineBuffer out) {
+        out.put('\\').put('x').put(HEX[(b >> 4) & 0xF]).put(HEX[b & 0xF]);
     }
 
     /**

@@ -75,7 +75,7 @@ public final class RequestLogSink implements AutoCloseable {
     private volatile long writeErrors;
 
     // writer-thread state
-    private final StringBuilder line = new StringBuilder(512);
+    private final LineBuffer line = new LineBuffer(512);
     private boolean lineReady;
     private byte[] buf = new byte[BUFFER_BYTES];
     private int bufLen;
@@ -271,7 +271,7 @@ public final class RequestLogSink implements AutoCloseable {
     }
 
     private boolean formatLine(RequestLogRecord r) {
-        line.setLength(0);
+        line.clear();
         try {
             RequestLogFormatter.formatTo(r, line);
         } catch (RuntimeException e) {
@@ -280,7 +280,7 @@ public final class RequestLogSink implements AutoCloseable {
             LOG.warn("request log: cannot format record {}", r, e);
             return false;
         }
-        line.append('\n');
+        line.put('\n');
         lineReady = true;
         return true;
     }
@@ -296,13 +296,8 @@ public final class RequestLogSink implements AutoCloseable {
                 buf = new byte[len];
             }
         }
-        byte[] b = buf;
-        int at = bufLen;
-        for (int i = 0; i < len; i++) {
-            char c = line.charAt(i);
-            b[at + i] = (byte) (c < 0x80 ? c : '?'); // the formatter emits ASCII only
-        }
-        bufLen = at + len;
+        line.copyTo(buf, bufLen); // the formatter writes ASCII only
+        bufLen += len;
         bufLines++;
         lineReady = false;
         return true;

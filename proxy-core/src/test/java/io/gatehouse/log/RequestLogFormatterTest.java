@@ -98,14 +98,26 @@ class RequestLogFormatterTest {
     }
 
     @Test
-    void formatToAppendsToTheCallersBuilder() {
-        StringBuilder sb = new StringBuilder("> ");
-        RequestLogFormatter.formatTo(Records.seedExample(), sb);
-        sb.append('\n');
-        RequestLogFormatter.formatTo(Records.numbered(7), sb);
-        String[] lines = sb.toString().split("\n");
+    void formatToAppendsToTheWritersLine() {
+        LineBuffer line = new LineBuffer(8); // grows as it must
+        line.put("> ");
+        RequestLogFormatter.formatTo(Records.seedExample(), line);
+        line.put('\n');
+        RequestLogFormatter.formatTo(Records.numbered(7), line);
+        String[] lines = line.toString().split("\n");
         assertEquals("> " + RequestLogFormatter.format(Records.seedExample()), lines[0]);
         assertEquals(RequestLogFormatter.format(Records.numbered(7)), lines[1]);
+        byte[] copy = new byte[line.length() + 3];
+        line.copyTo(copy, 3);
+        assertEquals(line.toString(), new String(copy, 3, line.length(), java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void numbersOfEveryWidthAndSignAreWrittenAsJavaWritesThem() {
+        for (long v : new long[] {0, 7, 10, 99, 100, 12345, -1, -120, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 40}) {
+            LineBuffer line = new LineBuffer(1);
+            assertEquals(Long.toString(v), line.put(v).toString());
+        }
     }
 
     /** Property: thousands of random records format into one printable-ASCII line that parses back. */
