@@ -40,8 +40,8 @@ public final class ForwardedHeaders {
      */
     public static String relayableUpgrade(HeaderMap requestHeaders) {
         HeaderValues upgrade = requestHeaders.get(Headers.UPGRADE);
-        if (upgrade == null) {
-            return null;
+        if (upgrade == null || !connectionHas(requestHeaders.get(Headers.CONNECTION), Headers.UPGRADE)) {
+            return null; // RFC 9110 7.8: an Upgrade without the upgrade connection option is not a request to switch
         }
         StringBuilder offer = null;
         for (String value : upgrade) {
@@ -83,12 +83,12 @@ public final class ForwardedHeaders {
      */
     static void writeRequest(HeaderMap from, HeaderSink to, String clientIp, String scheme, String protocol,
                              String upgrade, String requestId) {
-        HeaderValues connection = from.get(Headers.CONNECTION);
+        HttpString[] options = connectionOptions(from.get(Headers.CONNECTION));
         long cookie = from.fastIterateNonEmpty();
         while (cookie != -1L) {
             HeaderValues values = from.fiCurrent(cookie);
             HttpString name = values.getHeaderName();
-            if (!HOP_BY_HOP.contains(name) && !REPLACED_UPSTREAM.contains(name) && !namedIn(connection, name)) {
+            if (!HOP_BY_HOP.contains(name) && !REPLACED_UPSTREAM.contains(name) && !contains(options, name)) {
                 for (int i = 0, n = values.size(); i < n; i++) {
                     to.header(name, values.get(i));
                 }
@@ -161,11 +161,16 @@ public final class ForwardedHeaders {
         return false;
     }
 
-    /** True when the Connection header lists {@code name} as a hop-by-hop option. */
-    private static boolean namedIn(HeaderValues connection, HttpString name) {
+    /**
+     * The header names a {@code Connection} header lists as options of this hop, worked out once per
+     * request ({@code close} and {@code keep-alive} name no header and are left out).
+     */
+    private static HttpString[] connectionOptions(HeaderValues connection) {
         if (connection == null) {
-            return false;
+            return NONE;
         }
+        HttpString[] found = NONE;
+        int count = 0;
         for (int i = 0; i < connection.size(); i++) {
             String value = connection.get(i);
             int start = 0;
@@ -174,13 +179,21 @@ public final class ForwardedHeaders {
                 int comma = value.indexOf(',', start);
                 int end = comma < 0 ? len : comma;
                 String token = value.substring(start, end).trim();
-                if (!token.isEmpty() && name.equalToString(token)) {
-                    return true;
+                if (!token.isEmpty() && !token.equalsIgnoreCase("close") && !token.equalsIgnoreCase("keep-alive")) {
+                    if (count == found.length) {
+                        found = java.util.Arrays.copyOf(found, Math.max(4, count * 2));
+                    }
+                    found[count++] = new HttpString(token);
                 }
                 start = end + 1;
             }
         }
-        return false;
+        return count == found.length ? found : java.util.Arrays.copyOf(found, count);
+    }
+
+    /** True when the Connection header lists {@code option}. */
+    private static boolean connectionHas(HeaderValues connection, HttpString option) {
+        return contains(connectionOptions(connection), option);
     }
 
     private static String via(HeaderValues via, String protocol) {

@@ -49,10 +49,17 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         implements Runnable, TriedMembers, RequestKey, ExchangeCompletionListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
+    private static final Runnable NOTHING = () -> { };
+
     private static final int NO_CLOCK = 0;
+    /** The answer waits on the member (its head, or more of its body); also connecting and the head. */
     private static final int MEMBER_CLOCK = 1;
+    /** The answer waits on the client to take more of it. */
     private static final int CLIENT_READING = 2;
-    private static final int CLIENT_SENDING = 3;
+    /** The upload waits on the member to take more of it. */
+    private static final int MEMBER_TAKING = 3;
+    /** The upload waits on the client to send more of it. */
+    private static final int CLIENT_SENDING = 4;
 
     private static final int NO_BODY = 0;
     private static final int FIXED = 1;
@@ -83,8 +90,10 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private boolean reusable;
     private long received;
     private LoopState loop;
-    /** Whom the running clock waits on: nobody, the member, or the client (taking the answer, sending the body). */
+    /** Whom the answer's clock (this entry) waits on: nobody, the member, or the client. */
     private int clock;
+    /** The upload's own clock, for requests with a body: the two directions can wait at the same time. */
+    private UploadClock uploadClock;
     /** The client's protocol version as {@code Via} names it, worked out once. */
     private String via;
 
@@ -168,10 +177,10 @@ final class ProxyExchange extends ResponseDeadlines.Entry
 
             @Override
             public void failed(IOException e) {
-                target.onFailure();
                 if (finished) {
-                    return; // the exchange's end has counted the request off already
+                    return; // the exchange's end has counted the request off, and a timeout the failure
                 }
+                target.onFailure();
                 target.onRequestEnd();
                 if (target == member) {
                     member = null;
@@ -234,7 +243,11 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     }
 
     private void waitForMemberWritable() {
-        waitOnMember(); // the member is not reading what it was sent
+        if (unsentHead != null || uploadClock == null) {
+            waitOnMember(); // still connecting and sending the head
+        } else {
+            uploadClock.start(MEMBER_TAKING, handler.timeouts().response()); // the member is not taking the body
+        }
         if (memberWritable == null) {
             memberWritable = channel -> onMemberWritable();
         }
@@ -243,7 +256,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     }
 
     private void onMemberWritable() {
-        if (finished) {
+        if (finished || uploadAbandoned) {
             conn.sink().suspendWrites();
             return;
         }
@@ -261,7 +274,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             unsentHead = null;
             headSent();
         } else {
-            stopClock(); // the member took the body so far; the pump waits on the client or re-arms
+            uploadClock.stop(); // the member took the body so far; the pump waits on the client or re-arms
             pumpRequestBody();
         }
     }
@@ -292,11 +305,17 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             fail(UpstreamFailure.BROKEN_RESPONSE);
             return;
         }
+        // The answer's time counts from the end of the upload; meanwhile the upload has its own clock.
+        stopClock();
+        uploadClock = new UploadClock();
         pumpRequestBody();
     }
 
     /** Moves the client's body to the member until the client has nothing more for now, or the member is full. */
     private void pumpRequestBody() {
+        if (uploadAbandoned) {
+            return;
+        }
         if (up == null) {
             upPooled = handler.connector().bufferPool().allocate();
             up = upPooled.getBuffer();
@@ -327,9 +346,12 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 clientFailed(); // the client went away or sent a broken body: the member must not see it end
                 return;
             }
+            if (finished) {
+                return; // the read ended the request, and with the answer already out, the exchange
+            }
             if (n == 0) {
                 up.flip().position(up.limit());
-                waitOnClient(CLIENT_SENDING); // client_body_timeout, not the member's time
+                uploadClock.start(CLIENT_SENDING, handler.timeouts().clientBody()); // not the member's time
                 if (clientReadable == null) {
                     clientReadable = channel -> onClientReadable();
                 }
@@ -373,12 +395,13 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             requestBody.suspendReads();
             return;
         }
-        stopClock();
+        uploadClock.stop();
         pumpRequestBody();
     }
 
     private void requestSent() {
         requestDone = true;
+        uploadClock.stop();
         requestBody.suspendReads();
         requestBody.getReadSetter().set(null);
         releaseUp();
@@ -496,7 +519,12 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         exchange.setStatusCode(status);
         ForwardedHeaders.copyResponse(head, exchange.getResponseHeaders(), via, switching);
         down.flip().position(length); // what follows the head in this read is the body's start
-        reusable = head.isPersistent();
+        reusable = head.isPersistent() && !uploadAbandoned;
+        if (!requestDone) {
+            // The member answers before it has the whole body: this client connection ends after the
+            // answer (what is left of the body is drained, not read as a next request).
+            exchange.setPersistent(false);
+        }
         if (switching) {
             upgrade();
             return;
@@ -512,6 +540,11 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         } else {
             bodyMode = UNTIL_CLOSE; // RFC 9112 §6.3: the body ends when the member closes
             reusable = false;
+        }
+        if ((bodyMode == CHUNKED || bodyMode == UNTIL_CLOSE) && exchange.getProtocol().equals(Protocols.HTTP_1_1)) {
+            // A body of unknown length goes to an HTTP/1.1 client in chunks even when its connection
+            // closes after it (as nginx does): a body cut short can then be told from a whole one.
+            exchange.getResponseHeaders().put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
         }
         responseBody = exchange.getResponseChannel();
         relayResponse();
@@ -549,6 +582,19 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                     continue;
                 }
                 if (n == 0) {
+                    // Nothing more from the member for now: push out what was relayed (a streamed answer,
+                    // events, long polling) through any conduit that holds data back (TLS, compression).
+                    boolean flushed;
+                    try {
+                        flushed = responseBody.flush();
+                    } catch (IOException e) {
+                        abort(false);
+                        return;
+                    }
+                    if (!flushed) {
+                        holdMemberForClient();
+                        return;
+                    }
                     waitOnMember(); // the member owes more of the body: response_timeout between its reads
                     return; // reads stay armed
                 }
@@ -561,16 +607,20 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 abort(true);
                 return;
             }
-            int limit = down.limit();
-            down.limit(down.position() + (int) available);
+            ByteBuffer buf = down;
+            int limit = buf.limit();
+            buf.limit(buf.position() + (int) available);
             int written;
             try {
-                written = responseBody.write(down);
+                written = responseBody.write(buf);
             } catch (IOException e) {
+                buf.limit(limit); // before the close below ends the exchange and returns the buffer
                 abort(false);
                 return;
-            } finally {
-                down.limit(limit);
+            }
+            buf.limit(limit);
+            if (finished) {
+                return;
             }
             if (bodyMode == FIXED) {
                 remaining -= written;
@@ -578,18 +628,22 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 chunks.consumed(written);
             }
             if (written < available) {
-                // The client takes no more for now: hold the member back until it does (send_timeout).
-                waitOnClient(CLIENT_READING);
-                conn.source().suspendReads();
-                memberReadsHeld = true;
-                if (clientWritable == null) {
-                    clientWritable = channel -> onClientWritable();
-                }
-                responseBody.getWriteSetter().set(clientWritable);
-                responseBody.resumeWrites();
+                holdMemberForClient();
                 return;
             }
         }
+    }
+
+    /** The client takes no more for now: hold the member back until it does (send_timeout). */
+    private void holdMemberForClient() {
+        waitOnClient(CLIENT_READING);
+        conn.source().suspendReads();
+        memberReadsHeld = true;
+        if (clientWritable == null) {
+            clientWritable = channel -> onClientWritable();
+        }
+        responseBody.getWriteSetter().set(clientWritable);
+        responseBody.resumeWrites();
     }
 
     /** How many body bytes at the front of {@code down} can go to the client: -1 at the body's end, 0 when more must be read. */
@@ -627,9 +681,28 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             reusable = false; // the member sent more than the response it framed
         }
         releaseDown();
+        if (!requestDone) {
+            abandonUpload(); // the member answered without (all of) the body: it gets no more of it
+            closeConnection();
+        }
         StreamSinkChannel sink = responseBody != null ? responseBody : exchange.getResponseChannel();
-        if (!finishWrites(sink)) {
+        if (!finishWrites(sink, this::answerFlushed)) {
             waitOnClient(CLIENT_READING); // the end of the answer waits on the client
+        }
+    }
+
+    /**
+     * The whole answer is out. If the client is still sending a body nobody will read, Undertow drains
+     * it before the exchange ends (nginx's lingering close), for at most {@code client_body_timeout}.
+     */
+    private void answerFlushed() {
+        stopClock();
+        if (!requestDone && !finished) {
+            if (uploadClock == null) {
+                uploadClock = new UploadClock(); // the member answered before its head was even sent
+            }
+            uploadClock.start(CLIENT_SENDING, handler.timeouts().clientBody());
+            exchange.endExchange();
         }
     }
 
@@ -648,7 +721,9 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         ByteBuffer first = early;
         exchange.upgradeChannel((clientSide, ex) -> Tunnel.start(clientSide, c.detach(), first,
                 handler.connector().bufferPool()));
-        finishWrites(exchange.getResponseChannel());
+        if (!finishWrites(exchange.getResponseChannel(), NOTHING)) {
+            waitOnClient(CLIENT_READING); // a client that never takes the 101 holds nothing for long
+        }
     }
 
     // ---- failures
@@ -692,17 +767,30 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             return;
         }
         LOG.debug("writing the request body to {} failed: {}", member, e.toString());
-        uploadAbandoned = true;
-        reusable = false;
-        if (requestBody != null) {
-            requestBody.suspendReads();
-            requestBody.getReadSetter().set(null);
-        }
-        releaseUp();
+        abandonUpload();
         if (!responseStarted) {
             waitOnMember();
             readHead(); // what the member answered, if it did; 502 if it closed without a word
         }
+    }
+
+    /** The upload stops for good: no more reads from the client, no more writes to the member. */
+    private void abandonUpload() {
+        uploadAbandoned = true;
+        reusable = false;
+        if (uploadClock != null) {
+            uploadClock.stop();
+        }
+        if (requestBody != null) {
+            requestBody.suspendReads();
+            requestBody.getReadSetter().set(null);
+        }
+        MemberConnection c = conn;
+        if (c != null) {
+            c.sink().suspendWrites();
+            c.sink().getWriteSetter().set(null);
+        }
+        releaseUp();
     }
 
     /** Starts (or restarts) the clock on the member: {@code response_timeout}. */
@@ -710,9 +798,9 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         startClock(MEMBER_CLOCK, handler.timeouts().response());
     }
 
-    /** Starts (or restarts) the clock on the client: {@code send_timeout} or {@code client_body_timeout}. */
+    /** Starts (or restarts) the answer's clock on the client: {@code send_timeout}. */
     private void waitOnClient(int kind) {
-        startClock(kind, kind == CLIENT_READING ? handler.timeouts().send() : handler.timeouts().clientBody());
+        startClock(kind, handler.timeouts().send());
     }
 
     private void startClock(int kind, long millis) {
@@ -723,6 +811,14 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private void stopClock() {
         clock = NO_CLOCK;
         ResponseDeadlines.stop(this);
+    }
+
+    /** Both clocks, once the exchange is over or given up. */
+    private void stopClocks() {
+        stopClock();
+        if (uploadClock != null) {
+            uploadClock.stop();
+        }
     }
 
     @Override
@@ -736,10 +832,6 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             LOG.debug("the client took none of the answer to {} for {} ms", exchange.getRequestURI(),
                     handler.timeouts().send());
             abort(false);
-        } else if (kind == CLIENT_SENDING) {
-            LOG.debug("the client sent none of the body of {} for {} ms", exchange.getRequestURI(),
-                    handler.timeouts().clientBody());
-            bodyTimedOut();
         } else if (responseStarted) {
             // The answer has begun and the member stopped sending it: the client can only be told by
             // the connection ending before the body does.
@@ -761,9 +853,12 @@ final class ProxyExchange extends ResponseDeadlines.Entry
      */
     private void bodyTimedOut() {
         finished = true;
+        stopClocks();
         closeConnection();
-        requestBody.getReadSetter().set(null);
-        requestBody.suspendReads();
+        if (requestBody != null) {
+            requestBody.getReadSetter().set(null);
+            requestBody.suspendReads();
+        }
         if (exchange.isResponseStarted()) {
             IoUtils.safeClose(exchange.getConnection());
             return;
@@ -773,10 +868,55 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         ErrorReply.send(exchange, 408, "request timeout: the request body stopped arriving");
     }
 
+    /** The upload's clock ran out. */
+    private void uploadExpired(int kind) {
+        if (finished) {
+            return;
+        }
+        if (kind == CLIENT_SENDING) {
+            LOG.debug("the client sent none of the body of {} for {} ms", exchange.getRequestURI(),
+                    handler.timeouts().clientBody());
+            bodyTimedOut();
+        } else if (kind == MEMBER_TAKING) {
+            LOG.debug("{} took none of the body of {} for {} ms", member, exchange.getRequestURI(),
+                    handler.timeouts().response());
+            if (member != null) {
+                member.onFailure();
+            }
+            if (responseStarted) {
+                abort(false);
+            } else {
+                fail(UpstreamFailure.TIMEOUT);
+            }
+        }
+    }
+
+    /** The upload's clock: a second entry, so the answer's clock and the upload's can run at once. */
+    private final class UploadClock extends ResponseDeadlines.Entry {
+        private int kind;
+
+        void start(int k, long millis) {
+            kind = k;
+            loop.deadlines(millis, exchange.getIoThread()).start(this);
+        }
+
+        void stop() {
+            kind = NO_CLOCK;
+            ResponseDeadlines.stop(this);
+        }
+
+        @Override
+        void expired() {
+            int k = kind;
+            kind = NO_CLOCK;
+            uploadExpired(k);
+        }
+    }
+
     /** Ends the exchange with an error answer, or by closing the client connection once an answer has begun. */
     private void fail(UpstreamFailure failure) {
         finished = true;
-        stopClock();
+        stopClocks();
         closeConnection();
         exchange.putAttachment(UpstreamProxyHandler.FAILURE, failure);
         if (exchange.isResponseStarted()) {
@@ -790,6 +930,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     /** The response is cut short (the member broke off or the client left): both connections end. */
     private void abort(boolean memberSide) {
         finished = true;
+        stopClocks();
         if (memberSide && member != null) {
             member.onFailure();
         }
@@ -804,7 +945,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
      */
     private void clientFailed() {
         finished = true;
-        stopClock();
+        stopClocks();
         closeConnection();
         IoUtils.safeClose(exchange.getConnection());
     }
@@ -821,7 +962,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     @Override
     public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
         try {
-            stopClock();
+            stopClocks();
             MemberState m = member;
             if (m != null) {
                 m.onRequestEnd();
@@ -905,18 +1046,23 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         return exchange.getRequestURI();
     }
 
-    /** Ends the writes on a sink and flushes it, now or as soon as it can take the rest; false if it waits. */
-    private static boolean finishWrites(StreamSinkChannel sink) {
+    /**
+     * Ends the writes on a sink and flushes it, now or as soon as it can take the rest, then runs
+     * {@code flushed}. False when the flush has to wait for the client.
+     */
+    private static boolean finishWrites(StreamSinkChannel sink, Runnable done) {
         try {
             sink.shutdownWrites();
             if (sink.flush()) {
                 sink.getWriteSetter().set(null);
+                done.run();
                 return true;
             }
             sink.getWriteSetter().set(ChannelListeners.flushingChannelListener(
                     flushed -> {
                         flushed.suspendWrites();
                         flushed.getWriteSetter().set(null);
+                        done.run();
                     },
                     ChannelListeners.closingChannelExceptionHandler()));
             sink.resumeWrites();

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a member is sent and when Gatehouse gives up on it: {@code Expect} and {@code h2c} never go
@@ -82,6 +84,31 @@ class MemberRequestTest {
                 out.flush();
                 sleep(8000);
                 return false;
+            }
+            case "/early-open" -> {
+                // answers at once, keeps the connection, and never reads the body
+                out.write(latin1("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\n\r\ntoo much"));
+                out.flush();
+                sleep(8000);
+                return false;
+            }
+            case "/stream-echo" -> {
+                // answers while the body arrives, echoing it, then stalls before the end of its answer
+                out.write(latin1("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nstart\r\n"));
+                out.flush();
+                byte[] got = in.readNBytes(3);
+                out.write(latin1("3\r\n" + new String(got, java.nio.charset.StandardCharsets.ISO_8859_1) + "\r\n"));
+                out.flush();
+                in.readNBytes(3); // the rest of the body: read, and never answered
+                sleep(8000);
+                return false;
+            }
+            case "/events" -> {
+                out.write(latin1("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "d\r\ndata: first\n\n\r\n"));
+                out.flush();
+                sleep(1000);
+                out.write(latin1("e\r\ndata: second\n\n\r\n0\r\n\r\n"));
             }
             case "/big" -> {
                 long start = System.nanoTime();
@@ -332,6 +359,76 @@ class MemberRequestTest {
             Thread.sleep(10);
         }
         assertEquals(List.of("(incomplete)"), List.copyOf(CHUNKED_BODIES), "the member never got a complete request");
+    }
+
+    /**
+     * A member that answers before the body is in and keeps its connection without reading: the answer
+     * reaches the client, the client connection closes after it (the rest of the body is drained), and
+     * nothing hangs.
+     */
+    @Test
+    void anEarlyAnswerFromAMemberThatStopsReadingEndsTheExchange() throws Exception {
+        long start = System.nanoTime();
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            http.send("POST /early-open HTTP/1.1\r\nHost: m.test\r\nContent-Length: 8388608\r\n\r\n");
+            Thread uploader = uploadInBackground(http.output(), 8 << 20);
+            String r = http.readUntil("too much");
+            assertTrue(r.startsWith("HTTP/1.1 413 "), r);
+            assertTrue(r.toLowerCase(Locale.ROOT).contains("connection: close"), "the connection ends after it: " + r);
+            assertEquals(-1, http.input().read(), "then the connection closes");
+            uploader.interrupt();
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms < 6000, "over well before the member gives up (8 s): " + ms + " ms");
+    }
+
+    /** The answer's clock and the upload's are apart: a member that stalls after the upload ended is still cut off. */
+    @Test
+    void anAnswerThatOverlapsTheUploadAndThenStallsIsCutOff() throws Exception {
+        String r;
+        String head;
+        long start;
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            http.send("POST /stream-echo HTTP/1.1\r\nHost: m.test\r\nContent-Length: 6\r\n\r\n");
+            head = http.readUntil("start\r\n");
+            assertTrue(head.startsWith("HTTP/1.1 200 "), head);
+            http.send("abc");
+            http.readUntil("abc\r\n");
+            start = System.nanoTime();
+            http.send("def"); // the last of the body arrives while the answer waits on the member
+            r = http.readAll();
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked"), "chunked although the connection"
+                + " closes after it, as nginx does: " + head);
+        assertFalse(r.endsWith("0\r\n\r\n"), "so the client can see the answer was cut short: " + r);
+        assertTrue(ms < 4500, "cut off about " + TIMEOUT_SECONDS + " s after the member's last byte: " + ms + " ms");
+    }
+
+    /**
+     * Server-sent events, long polling: each piece reaches the client when the member sends it, in chunks
+     * for HTTP/1.1 and until the connection ends for HTTP/1.0.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1", "HTTP/1.0"})
+    void aStreamedAnswerReachesTheClientPieceByPiece(String protocol) throws Exception {
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            long start = System.nanoTime();
+            http.send("GET /events " + protocol + "\r\nHost: m.test\r\nConnection: close\r\n\r\n");
+            String first = http.readUntil("data: first\n\n");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(first.startsWith(protocol + " 200 "), first);
+            assertTrue(ms < 700, "the first event arrives before the member sends the second (1 s later): " + ms + " ms");
+            assertTrue(http.readAll().contains("data: second"));
+        }
+    }
+
+    @Test
+    void anUpgradeWithoutTheUpgradeConnectionOptionIsNotOffered() throws Exception {
+        String r = raw("GET /plain HTTP/1.1\r\nHost: m.test\r\nUpgrade: websocket\r\n\r\n");
+        assertTrue(r.startsWith("HTTP/1.1 200 "), r);
+        String head = headsFor("/plain").get(0).toLowerCase(Locale.ROOT);
+        assertFalse(head.contains("upgrade"), "RFC 9110 7.8: not a request to switch: " + head);
     }
 
     /** nginx's send_timeout: a client that takes none of the answer cannot hold it, nor the member connection. */

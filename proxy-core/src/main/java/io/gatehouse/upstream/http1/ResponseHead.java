@@ -104,13 +104,14 @@ public final class ResponseHead {
     }
 
     /** {@code HTTP/1.x SP 3DIGIT [SP reason] EOL}; returns the position after it, or -1 if incomplete. */
+    private static final byte[] PREFIX = {'H', 'T', 'T', 'P', '/', '1', '.'};
+
     private int statusLine(byte[] b, int len) throws MalformedResponseException {
-        byte[] prefix = {'H', 'T', 'T', 'P', '/', '1', '.'};
-        for (int i = 0; i < prefix.length; i++) {
+        for (int i = 0; i < PREFIX.length; i++) {
             if (i >= len) {
                 return -1;
             }
-            if (b[i] != prefix[i]) {
+            if (b[i] != PREFIX[i]) {
                 throw new MalformedResponseException("the answer is not an HTTP/1.x response");
             }
         }
@@ -281,13 +282,12 @@ public final class ResponseHead {
                 e--;
             }
             if (e > s) {
-                String token = value.substring(s, e);
-                if (token.equalsIgnoreCase("close")) {
+                if (e - s == 5 && value.regionMatches(true, s, "close", 0, 5)) {
                     close = true;
-                } else if (token.equalsIgnoreCase("keep-alive")) {
+                } else if (e - s == 10 && value.regionMatches(true, s, "keep-alive", 0, 10)) {
                     keepAlive = true;
                 } else {
-                    addConnectionOption(new HttpString(token));
+                    addConnectionOption(new HttpString(value.substring(s, e)));
                 }
             }
             start = end + 1;
