@@ -66,6 +66,19 @@ final class MemberConnection {
         return !closed && connection.isOpen();
     }
 
+    /**
+     * Writes {@code bytes} to the member and flushes. False when the member cannot take them all now
+     * (the rest stays in {@code bytes}); the caller then waits for the sink to be writable.
+     */
+    boolean write(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            if (sink.write(bytes) == 0) {
+                return false;
+            }
+        }
+        return sink.flush();
+    }
+
     /** The connection now serves a request: its reads go to {@code reader}. */
     void attach(ChannelListener<? super ConduitStreamSourceChannel> reader) {
         pool = null;

@@ -46,7 +46,7 @@ import org.xnio.channels.StreamSourceChannel;
  * "nothing more" (the reads stay armed instead, see {@link MemberConnection}).
  */
 final class ProxyExchange extends ResponseDeadlines.Entry
-        implements Runnable, TriedMembers, RequestKey, ExchangeCompletionListener {
+        implements Runnable, TriedMembers, RequestKey, ExchangeCompletionListener, RequestBodyUpload.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
     private static final Runnable NOTHING = () -> { };
@@ -56,20 +56,14 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private static final int MEMBER_CLOCK = 1;
     /** The answer waits on the client to take more of it. */
     private static final int CLIENT_READING = 2;
-    /** The upload waits on the member to take more of it. */
-    private static final int MEMBER_TAKING = 3;
-    /** The upload waits on the client to send more of it. */
-    private static final int CLIENT_SENDING = 4;
+    /** The whole answer is out; Undertow drains a body nobody reads (for {@code client_body_timeout}). */
+    private static final int LINGERING = 3;
 
     private static final int NO_BODY = 0;
     private static final int FIXED = 1;
     private static final int CHUNKED = 2;
     private static final int UNTIL_CLOSE = 3;
 
-    /** Room kept before request body bytes for a chunk-size line ({@code 16 hex digits CRLF}). */
-    private static final int CHUNK_ROOM = 18;
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     private final UpstreamProxyHandler handler;
     private final HttpServerExchange exchange;
@@ -92,19 +86,14 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private LoopState loop;
     /** Whom the answer's clock (this entry) waits on: nobody, the member, or the client. */
     private int clock;
-    /** The upload's own clock, for requests with a body: the two directions can wait at the same time. */
-    private UploadClock uploadClock;
+    /** The body's trip to the member, for requests with one: it has its own clock. */
+    private RequestBodyUpload upload;
     /** The client's protocol version as {@code Via} names it, worked out once. */
     private String via;
 
     // request side
     private ByteBuffer unsentHead;
-    private StreamSourceChannel requestBody;
-    private PooledByteBuffer upPooled;
-    private ByteBuffer up;
     private boolean chunkedUpload;
-    private boolean uploadEnded;
-    private boolean uploadAbandoned;
 
     // response side
     private PooledByteBuffer downPooled;
@@ -118,7 +107,6 @@ final class ProxyExchange extends ResponseDeadlines.Entry
 
     private final ChannelListener<Channel> memberReadable = channel -> onMemberReadable();
     private ChannelListener<Channel> memberWritable;
-    private ChannelListener<Channel> clientReadable;
     private ChannelListener<Channel> clientWritable;
 
     ProxyExchange(UpstreamProxyHandler handler, HttpServerExchange exchange) {
@@ -223,60 +211,37 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         headSent();
     }
 
-    /**
-     * Writes {@code bytes} to the member and flushes. False when the member cannot take them all now:
-     * the rest stays in {@code bytes} and {@link #onMemberWritable} is called once it can.
-     */
+    /** Writes the head; false when the member cannot take it all now ({@link #onMemberWritable} continues). */
     private boolean writeUp(ByteBuffer bytes) throws IOException {
-        StreamSinkChannel sink = conn.sink();
-        while (bytes.hasRemaining()) {
-            if (sink.write(bytes) == 0) {
-                waitForMemberWritable();
-                return false;
-            }
+        if (conn.write(bytes)) {
+            return true;
         }
-        if (!sink.flush()) {
-            waitForMemberWritable();
-            return false;
-        }
-        return true;
-    }
-
-    private void waitForMemberWritable() {
-        if (unsentHead != null || uploadClock == null) {
-            waitOnMember(); // still connecting and sending the head
-        } else {
-            uploadClock.start(MEMBER_TAKING, handler.timeouts().response()); // the member is not taking the body
-        }
+        waitOnMember(); // still connecting and sending the head
         if (memberWritable == null) {
             memberWritable = channel -> onMemberWritable();
         }
         conn.sink().getWriteSetter().set(memberWritable);
         conn.sink().resumeWrites();
+        return false;
     }
 
     private void onMemberWritable() {
-        if (finished || uploadAbandoned) {
+        if (finished) {
             conn.sink().suspendWrites();
             return;
         }
         try {
-            ByteBuffer pending = unsentHead != null ? unsentHead : up;
-            if (pending != null && !writeUp(pending)) {
+            if (!writeUp(unsentHead)) {
                 return;
             }
         } catch (IOException e) {
-            uploadFailed(e);
+            onUpstreamError(e);
             return;
         }
         conn.sink().suspendWrites();
-        if (unsentHead != null) {
-            unsentHead = null;
-            headSent();
-        } else {
-            uploadClock.stop(); // the member took the body so far; the pump waits on the client or re-arms
-            pumpRequestBody();
-        }
+        conn.sink().getWriteSetter().set(null);
+        unsentHead = null;
+        headSent();
     }
 
     private void headSent() {
@@ -300,115 +265,77 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 }
             });
         }
-        requestBody = exchange.getRequestChannel();
+        StreamSourceChannel requestBody = exchange.getRequestChannel();
         if (requestBody == null) {
             fail(UpstreamFailure.BROKEN_RESPONSE);
             return;
         }
         // The answer's time counts from the end of the upload; meanwhile the upload has its own clock.
         stopClock();
-        uploadClock = new UploadClock();
-        pumpRequestBody();
+        UpstreamProxyHandler.Timeouts t = handler.timeouts();
+        upload = new RequestBodyUpload(this, requestBody, conn, handler.connector().bufferPool(), chunkedUpload,
+                loop.deadlines(t.response(), exchange.getIoThread()), loop.deadlines(t.clientBody(), exchange.getIoThread()));
+        upload.start();
     }
 
-    /** Moves the client's body to the member until the client has nothing more for now, or the member is full. */
-    private void pumpRequestBody() {
-        if (uploadAbandoned) {
-            return;
-        }
-        if (up == null) {
-            upPooled = handler.connector().bufferPool().allocate();
-            up = upPooled.getBuffer();
-            up.clear().flip();
-        }
-        while (true) {
-            try {
-                if (up.hasRemaining() && !writeUp(up)) {
-                    requestBody.suspendReads();
-                    return;
-                }
-            } catch (IOException e) {
-                uploadFailed(e);
-                return;
-            }
-            if (uploadEnded) {
-                requestSent();
-                return;
-            }
-            int n;
-            up.clear();
-            if (chunkedUpload) {
-                up.position(CHUNK_ROOM).limit(up.capacity() - 2);
-            }
-            try {
-                n = requestBody.read(up);
-            } catch (IOException e) {
-                clientFailed(); // the client went away or sent a broken body: the member must not see it end
-                return;
-            }
-            if (finished) {
-                return; // the read ended the request, and with the answer already out, the exchange
-            }
-            if (n == 0) {
-                up.flip().position(up.limit());
-                uploadClock.start(CLIENT_SENDING, handler.timeouts().clientBody()); // not the member's time
-                if (clientReadable == null) {
-                    clientReadable = channel -> onClientReadable();
-                }
-                requestBody.getReadSetter().set(clientReadable);
-                requestBody.resumeReads();
-                return;
-            }
-            if (n < 0) {
-                uploadEnded = true;
-                up.clear();
-                if (chunkedUpload) {
-                    up.put(LAST_CHUNK);
-                }
-                up.flip();
-                continue;
-            }
-            if (chunkedUpload) {
-                frameChunk(n);
-            } else {
-                up.flip();
-            }
-        }
-    }
+    // ---- what the upload reports
 
-    /** Puts the chunk-size line before the {@code n} body bytes just read at {@link #CHUNK_ROOM}, and CRLF after. */
-    private void frameChunk(int n) {
-        int end = up.position();
-        int digits = (64 - Long.numberOfLeadingZeros(n) + 3) / 4;
-        int start = CHUNK_ROOM - digits - 2;
-        for (int i = 0; i < digits; i++) {
-            up.put(start + i, HEX[(n >>> (4 * (digits - 1 - i))) & 0xf]);
-        }
-        up.put(CHUNK_ROOM - 2, (byte) '\r').put(CHUNK_ROOM - 1, (byte) '\n');
-        up.limit(end + 2);
-        up.put(end, (byte) '\r').put(end + 1, (byte) '\n');
-        up.position(start);
-    }
-
-    private void onClientReadable() {
-        if (finished || requestDone || uploadAbandoned) {
-            requestBody.suspendReads();
-            return;
-        }
-        uploadClock.stop();
-        pumpRequestBody();
-    }
-
-    private void requestSent() {
+    @Override
+    public void bodySent() {
         requestDone = true;
-        uploadClock.stop();
-        requestBody.suspendReads();
-        requestBody.getReadSetter().set(null);
-        releaseUp();
         // A body may take long to upload: the member's time to answer counts from its end.
         if (!responseStarted && !finished) {
             waitOnMember();
         }
+    }
+
+    /**
+     * The member stopped taking the request body. A member may answer before it has read a body (a
+     * 413, a 401) and close: that answer is still passed on, so the upload stops quietly and the
+     * answer is read; the connection is not reused.
+     */
+    @Override
+    public void bodyWriteFailed(IOException e) {
+        if (finished) {
+            return;
+        }
+        LOG.debug("writing the request body to {} failed: {}", member, e.toString());
+        abandonUpload();
+        if (!responseStarted) {
+            waitOnMember();
+            readHead(); // what the member answered, if it did; 502 if it closed without a word
+        }
+    }
+
+    @Override
+    public void bodyReadFailed() {
+        clientFailed(); // the client went away or sent a broken body: the member must not see it end
+    }
+
+    @Override
+    public void bodyStalledByClient() {
+        LOG.debug("the client sent none of the body of {} for {} ms", exchange.getRequestURI(),
+                handler.timeouts().clientBody());
+        bodyTimedOut();
+    }
+
+    @Override
+    public void bodyStalledByMember() {
+        LOG.debug("{} took none of the body of {} for {} ms", member, exchange.getRequestURI(),
+                handler.timeouts().response());
+        if (member != null) {
+            member.onFailure();
+        }
+        if (responseStarted) {
+            abort(false);
+        } else {
+            fail(UpstreamFailure.TIMEOUT);
+        }
+    }
+
+    @Override
+    public boolean isFinished() {
+        return finished;
     }
 
     // ---- reading the response head
@@ -519,7 +446,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         exchange.setStatusCode(status);
         ForwardedHeaders.copyResponse(head, exchange.getResponseHeaders(), via, switching);
         down.flip().position(length); // what follows the head in this read is the body's start
-        reusable = head.isPersistent() && !uploadAbandoned;
+        reusable = head.isPersistent() && (upload == null || !upload.isAbandoned());
         if (!requestDone) {
             // The member answers before it has the whole body: this client connection ends after the
             // answer (what is left of the body is drained, not read as a next request).
@@ -698,10 +625,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     private void answerFlushed() {
         stopClock();
         if (!requestDone && !finished) {
-            if (uploadClock == null) {
-                uploadClock = new UploadClock(); // the member answered before its head was even sent
-            }
-            uploadClock.start(CLIENT_SENDING, handler.timeouts().clientBody());
+            startClock(LINGERING, handler.timeouts().clientBody());
             exchange.endExchange();
         }
     }
@@ -757,40 +681,12 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         }
     }
 
-    /**
-     * The member stopped taking the request body. A member may answer before it has read a body (a
-     * 413, a 401) and close: that answer is still passed on, so the upload stops quietly and the
-     * answer is read; the connection is not reused.
-     */
-    private void uploadFailed(IOException e) {
-        if (finished) {
-            return;
-        }
-        LOG.debug("writing the request body to {} failed: {}", member, e.toString());
-        abandonUpload();
-        if (!responseStarted) {
-            waitOnMember();
-            readHead(); // what the member answered, if it did; 502 if it closed without a word
-        }
-    }
-
     /** The upload stops for good: no more reads from the client, no more writes to the member. */
     private void abandonUpload() {
-        uploadAbandoned = true;
         reusable = false;
-        if (uploadClock != null) {
-            uploadClock.stop();
+        if (upload != null) {
+            upload.abandon();
         }
-        if (requestBody != null) {
-            requestBody.suspendReads();
-            requestBody.getReadSetter().set(null);
-        }
-        MemberConnection c = conn;
-        if (c != null) {
-            c.sink().suspendWrites();
-            c.sink().getWriteSetter().set(null);
-        }
-        releaseUp();
     }
 
     /** Starts (or restarts) the clock on the member: {@code response_timeout}. */
@@ -816,8 +712,8 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     /** Both clocks, once the exchange is over or given up. */
     private void stopClocks() {
         stopClock();
-        if (uploadClock != null) {
-            uploadClock.stop();
+        if (upload != null) {
+            upload.stopClock();
         }
     }
 
@@ -832,6 +728,8 @@ final class ProxyExchange extends ResponseDeadlines.Entry
             LOG.debug("the client took none of the answer to {} for {} ms", exchange.getRequestURI(),
                     handler.timeouts().send());
             abort(false);
+        } else if (kind == LINGERING) {
+            IoUtils.safeClose(exchange.getConnection()); // the client kept sending a body nobody reads
         } else if (responseStarted) {
             // The answer has begun and the member stopped sending it: the client can only be told by
             // the connection ending before the body does.
@@ -855,9 +753,8 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         finished = true;
         stopClocks();
         closeConnection();
-        if (requestBody != null) {
-            requestBody.getReadSetter().set(null);
-            requestBody.suspendReads();
+        if (upload != null) {
+            upload.abandon();
         }
         if (exchange.isResponseStarted()) {
             IoUtils.safeClose(exchange.getConnection());
@@ -866,51 +763,6 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         exchange.setPersistent(false);
         Connectors.terminateRequest(exchange);
         ErrorReply.send(exchange, 408, "request timeout: the request body stopped arriving");
-    }
-
-    /** The upload's clock ran out. */
-    private void uploadExpired(int kind) {
-        if (finished) {
-            return;
-        }
-        if (kind == CLIENT_SENDING) {
-            LOG.debug("the client sent none of the body of {} for {} ms", exchange.getRequestURI(),
-                    handler.timeouts().clientBody());
-            bodyTimedOut();
-        } else if (kind == MEMBER_TAKING) {
-            LOG.debug("{} took none of the body of {} for {} ms", member, exchange.getRequestURI(),
-                    handler.timeouts().response());
-            if (member != null) {
-                member.onFailure();
-            }
-            if (responseStarted) {
-                abort(false);
-            } else {
-                fail(UpstreamFailure.TIMEOUT);
-            }
-        }
-    }
-
-    /** The upload's clock: a second entry, so the answer's clock and the upload's can run at once. */
-    private final class UploadClock extends ResponseDeadlines.Entry {
-        private int kind;
-
-        void start(int k, long millis) {
-            kind = k;
-            loop.deadlines(millis, exchange.getIoThread()).start(this);
-        }
-
-        void stop() {
-            kind = NO_CLOCK;
-            ResponseDeadlines.stop(this);
-        }
-
-        @Override
-        void expired() {
-            int k = kind;
-            kind = NO_CLOCK;
-            uploadExpired(k);
-        }
     }
 
     /** Ends the exchange with an error answer, or by closing the client connection once an answer has begun. */
@@ -976,19 +828,12 @@ final class ProxyExchange extends ResponseDeadlines.Entry
                 }
             }
             finished = true;
-            releaseUp();
+            if (upload != null) {
+                upload.release();
+            }
             releaseDown();
         } finally {
             nextListener.proceed();
-        }
-    }
-
-    private void releaseUp() {
-        PooledByteBuffer p = upPooled;
-        if (p != null) {
-            upPooled = null;
-            up = null;
-            p.close();
         }
     }
 

@@ -1,0 +1,259 @@
+package io.gatehouse.upstream;
+
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.charset.StandardCharsets;
+import org.xnio.ChannelListener;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * A request body's trip to the member: read from the client as it arrives and written on at once
+ * through one pooled buffer, in chunks when the client sent it chunked. It has its own clock (it is
+ * the clock's entry), because it can wait while the answer waits too: {@code response_timeout} while
+ * the member does not take the body, {@code client_body_timeout} while the client does not send it.
+ * One per exchange with a body, on the exchange's IO thread; it tells its {@link Owner} how it ends.
+ */
+final class RequestBodyUpload extends ResponseDeadlines.Entry {
+    /** What the upload reports to its exchange. */
+    interface Owner {
+        /** The whole body went to the member. */
+        void bodySent();
+
+        /** Writing to the member failed (it may have answered and closed). */
+        void bodyWriteFailed(IOException e);
+
+        /** The client's body could not be read: broken framing, or the client left. */
+        void bodyReadFailed();
+
+        /** The client sent nothing for {@code client_body_timeout}. */
+        void bodyStalledByClient();
+
+        /** The member took nothing for {@code response_timeout}. */
+        void bodyStalledByMember();
+
+        /** True once the exchange is over: the upload does nothing more. */
+        boolean isFinished();
+    }
+
+    /** Room kept before body bytes for a chunk-size line ({@code 16 hex digits CRLF}). */
+    private static final int CHUNK_ROOM = 18;
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+
+    private static final int IDLE = 0;
+    private static final int MEMBER_TAKING = 1;
+    private static final int CLIENT_SENDING = 2;
+
+    private final Owner owner;
+    private final StreamSourceChannel client;
+    private final MemberConnection member;
+    private final ByteBufferPool buffers;
+    private final boolean chunked;
+    private final ResponseDeadlines memberWait;
+    private final ResponseDeadlines clientWait;
+    private PooledByteBuffer pooled;
+    private ByteBuffer up;
+    private boolean ended;
+    private boolean sent;
+    private boolean abandoned;
+    private int waitingOn;
+
+    private final ChannelListener<Channel> clientReadable = channel -> onClientReadable();
+    private final ChannelListener<Channel> memberWritable = channel -> onMemberWritable();
+
+    /**
+     * @param chunked    frame the body in chunks (the client sent it chunked, so its length is unknown)
+     * @param memberWait the clock list for {@code response_timeout} on this loop
+     * @param clientWait the clock list for {@code client_body_timeout} on this loop
+     */
+    RequestBodyUpload(Owner owner, StreamSourceChannel client, MemberConnection member, ByteBufferPool buffers,
+                      boolean chunked, ResponseDeadlines memberWait, ResponseDeadlines clientWait) {
+        this.owner = owner;
+        this.client = client;
+        this.member = member;
+        this.buffers = buffers;
+        this.chunked = chunked;
+        this.memberWait = memberWait;
+        this.clientWait = clientWait;
+    }
+
+    void start() {
+        pooled = buffers.allocate();
+        up = pooled.getBuffer();
+        up.clear().flip();
+        pump();
+    }
+
+    boolean isSent() {
+        return sent;
+    }
+
+    boolean isAbandoned() {
+        return abandoned;
+    }
+
+    /** Stops for good: no more reads from the client, no more writes to the member. */
+    void abandon() {
+        if (abandoned) {
+            return;
+        }
+        abandoned = true;
+        stopClock();
+        client.suspendReads();
+        client.getReadSetter().set(null);
+        member.sink().suspendWrites();
+        member.sink().getWriteSetter().set(null);
+        release();
+    }
+
+    /** Returns the buffer; called when the exchange is over. */
+    void release() {
+        PooledByteBuffer p = pooled;
+        if (p != null) {
+            pooled = null;
+            up = null;
+            p.close();
+        }
+    }
+
+    void stopClock() {
+        waitingOn = IDLE;
+        ResponseDeadlines.stop(this);
+    }
+
+    /** Moves the body to the member until the client has nothing more for now, or the member is full. */
+    private void pump() {
+        while (true) {
+            try {
+                if (up.hasRemaining() && !member.write(up)) {
+                    client.suspendReads();
+                    wait(MEMBER_TAKING, memberWait);
+                    member.sink().getWriteSetter().set(memberWritable);
+                    member.sink().resumeWrites();
+                    return;
+                }
+            } catch (IOException e) {
+                owner.bodyWriteFailed(e);
+                return;
+            }
+            if (ended) {
+                done();
+                return;
+            }
+            up.clear();
+            if (chunked) {
+                up.position(CHUNK_ROOM).limit(up.capacity() - 2);
+            }
+            int n;
+            try {
+                n = client.read(up);
+            } catch (IOException e) {
+                owner.bodyReadFailed();
+                return;
+            }
+            if (owner.isFinished()) {
+                return; // the read ended the request, and with the answer already out, the exchange
+            }
+            if (n == 0) {
+                up.flip().position(up.limit());
+                wait(CLIENT_SENDING, clientWait);
+                client.getReadSetter().set(clientReadable);
+                client.resumeReads();
+                return;
+            }
+            if (n < 0) {
+                ended = true;
+                up.clear();
+                if (chunked) {
+                    up.put(LAST_CHUNK);
+                }
+                up.flip();
+                continue;
+            }
+            if (chunked) {
+                frameChunk(n);
+            } else {
+                up.flip();
+            }
+        }
+    }
+
+    /** Puts the chunk-size line before the {@code n} body bytes just read at {@link #CHUNK_ROOM}, and CRLF after. */
+    private void frameChunk(int n) {
+        int end = up.position();
+        int digits = (64 - Long.numberOfLeadingZeros(n) + 3) / 4;
+        int start = CHUNK_ROOM - digits - 2;
+        for (int i = 0; i < digits; i++) {
+            up.put(start + i, HEX[(n >>> (4 * (digits - 1 - i))) & 0xf]);
+        }
+        up.put(CHUNK_ROOM - 2, (byte) '\r').put(CHUNK_ROOM - 1, (byte) '\n');
+        up.limit(end + 2);
+        up.put(end, (byte) '\r').put(end + 1, (byte) '\n');
+        up.position(start);
+    }
+
+    private void onClientReadable() {
+        if (owner.isFinished() || sent || abandoned) {
+            client.suspendReads();
+            return;
+        }
+        stopClock();
+        pump();
+    }
+
+    private void onMemberWritable() {
+        if (owner.isFinished() || abandoned) {
+            member.sink().suspendWrites();
+            return;
+        }
+        try {
+            int before = up.remaining();
+            if (!member.write(up)) {
+                if (up.remaining() < before) {
+                    wait(MEMBER_TAKING, memberWait); // it took some: response_timeout counts from here
+                }
+                return;
+            }
+        } catch (IOException e) {
+            owner.bodyWriteFailed(e);
+            return;
+        }
+        StreamSinkChannel sink = member.sink();
+        sink.suspendWrites();
+        sink.getWriteSetter().set(null);
+        stopClock(); // the member took the body so far; the pump waits on the client or waits again
+        pump();
+    }
+
+    private void done() {
+        sent = true;
+        stopClock();
+        client.suspendReads();
+        client.getReadSetter().set(null);
+        release();
+        owner.bodySent();
+    }
+
+    private void wait(int on, ResponseDeadlines list) {
+        waitingOn = on;
+        list.start(this);
+    }
+
+    @Override
+    void expired() {
+        int on = waitingOn;
+        waitingOn = IDLE;
+        if (owner.isFinished() || abandoned) {
+            return;
+        }
+        if (on == CLIENT_SENDING) {
+            owner.bodyStalledByClient();
+        } else if (on == MEMBER_TAKING) {
+            owner.bodyStalledByMember();
+        }
+    }
+}
