@@ -32,8 +32,7 @@ public final class ClientAddress {
     private static ClientAddress of(HttpServerExchange exchange) {
         InetSocketAddress source = exchange.getSourceAddress();
         ClientAddress known = exchange.getConnection().getAttachment(KEY);
-        // The connection hands out the same address object each time: compare by identity first.
-        if (known == null || known.address != source && !java.util.Objects.equals(known.address, source)) {
+        if (known == null || !java.util.Objects.equals(known.address, source)) {
             known = new ClientAddress(source);
             exchange.getConnection().putAttachment(KEY, known);
         }

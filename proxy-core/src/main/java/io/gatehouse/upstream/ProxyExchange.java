@@ -563,7 +563,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
 
     /** The client takes no more for now: hold the member back until it does (send_timeout). */
     private void holdMemberForClient() {
-        waitOnClient(CLIENT_READING);
+        waitOnClient();
         conn.source().suspendReads();
         memberReadsHeld = true;
         if (clientWritable == null) {
@@ -614,7 +614,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         }
         StreamSinkChannel sink = responseBody != null ? responseBody : exchange.getResponseChannel();
         if (!finishWrites(sink, this::answerFlushed)) {
-            waitOnClient(CLIENT_READING); // the end of the answer waits on the client
+            waitOnClient(); // the end of the answer waits on the client
         }
     }
 
@@ -646,7 +646,7 @@ final class ProxyExchange extends ResponseDeadlines.Entry
         exchange.upgradeChannel((clientSide, ex) -> Tunnel.start(clientSide, c.detach(), first,
                 handler.connector().bufferPool()));
         if (!finishWrites(exchange.getResponseChannel(), NOTHING)) {
-            waitOnClient(CLIENT_READING); // a client that never takes the 101 holds nothing for long
+            waitOnClient(); // a client that never takes the 101 holds nothing for long
         }
     }
 
@@ -695,8 +695,8 @@ final class ProxyExchange extends ResponseDeadlines.Entry
     }
 
     /** Starts (or restarts) the answer's clock on the client: {@code send_timeout}. */
-    private void waitOnClient(int kind) {
-        startClock(kind, handler.timeouts().send());
+    private void waitOnClient() {
+        startClock(CLIENT_READING, handler.timeouts().send());
     }
 
     private void startClock(int kind, long millis) {

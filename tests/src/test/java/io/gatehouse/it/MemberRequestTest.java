@@ -54,13 +54,13 @@ class MemberRequestTest {
                 out.write(latin1("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
                         + "tunnel open"));
                 out.flush();
-                sleep(300);
+                RawMember.pause(300);
                 return false;
             }
             case "/switch-to-h2c" -> {
                 out.write(latin1("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n"));
                 out.flush();
-                sleep(300);
+                RawMember.pause(300);
                 return false;
             }
             case "/drop-reused" -> {
@@ -72,24 +72,24 @@ class MemberRequestTest {
             case "/early" -> {
                 out.write(latin1("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo much"));
                 out.flush();
-                sleep(1000);
+                RawMember.pause(1000);
                 return false;
             }
             case "/deaf" -> {
-                sleep(8000); // reads neither the body nor anything else, and never answers
+                RawMember.pause(8000); // reads neither the body nor anything else, and never answers
                 return false;
             }
             case "/stall" -> {
                 out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000)));
                 out.flush();
-                sleep(8000);
+                RawMember.pause(8000);
                 return false;
             }
             case "/early-open" -> {
                 // answers at once, keeps the connection, and never reads the body
                 out.write(latin1("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\n\r\ntoo much"));
                 out.flush();
-                sleep(8000);
+                RawMember.pause(8000);
                 return false;
             }
             case "/stream-echo" -> {
@@ -100,14 +100,14 @@ class MemberRequestTest {
                 out.write(latin1("3\r\n" + new String(got, java.nio.charset.StandardCharsets.ISO_8859_1) + "\r\n"));
                 out.flush();
                 in.readNBytes(3); // the rest of the body: read, and never answered
-                sleep(8000);
+                RawMember.pause(8000);
                 return false;
             }
             case "/events" -> {
                 out.write(latin1("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "d\r\ndata: first\n\n\r\n"));
                 out.flush();
-                sleep(1000);
+                RawMember.pause(1000);
                 out.write(latin1("e\r\ndata: second\n\n\r\n0\r\n\r\n"));
             }
             case "/big" -> {
@@ -180,14 +180,6 @@ class MemberRequestTest {
             l.append((char) b);
         }
         return null;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @BeforeEach

@@ -65,7 +65,7 @@ class MemberResponseFramingTest {
             case "/close-after" -> {
                 out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
                 out.flush();
-                sleep(100);
+                RawMember.pause(100);
                 return false; // the member's idle timeout: it closes a kept-alive connection
             }
             case "/upload" -> {
@@ -81,14 +81,6 @@ class MemberResponseFramingTest {
             }
         }
         return true;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @BeforeEach
@@ -193,7 +185,7 @@ class MemberResponseFramingTest {
     @Test
     void aConnectionTheMemberClosesWhileIdleIsDroppedBeforeTheNextRequest() throws Exception {
         assertEquals("ok", get("/close-after").body());
-        sleep(500); // the member has closed the kept-alive connection by now
+        RawMember.pause(500); // the member has closed the kept-alive connection by now
         // A POST is never retried on another connection, so this one would fail (502) if Gatehouse still
         // held the connection the member closed.
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(gatehouse.uri("/upload"))

@@ -130,6 +130,15 @@ final class RawMember implements AutoCloseable {
         return null;
     }
 
+    /** For a script: waits as a slow or stalled member would, giving up the wait if interrupted. */
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static byte[] latin1(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
