@@ -32,6 +32,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -60,6 +63,8 @@ public final class Assembly implements AutoCloseable {
     private final UpstreamRegistry registry;
     private final RuntimeBuilder builder;
     private final ListenerManager listeners;
+    /** Looks member host names up again ({@code resolve_interval}): blocking lookups, never on an IO thread. */
+    private final ScheduledExecutorService resolver;
     private boolean stopped;
 
     private Assembly(Path confDir, GatehouseConfig config) throws IOException {
@@ -83,6 +88,20 @@ public final class Assembly implements AutoCloseable {
         this.registry = new UpstreamRegistry(worker, MAX_IDLE_PER_MEMBER_THREAD);
         this.builder = new RuntimeBuilder(registry, new UpstreamConnector(buffers), new AtomicLong(), log, List.of());
         this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming);
+        this.resolver = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "gatehouse-resolver");
+            t.setDaemon(true);
+            return t;
+        });
+        resolver.scheduleWithFixedDelay(this::refreshAddresses, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void refreshAddresses() {
+        try {
+            registry.refreshAddresses();
+        } catch (RuntimeException e) {
+            LOG.warn("looking upstream host names up again failed: {}", e.toString());
+        }
     }
 
     private static ConnectionGuard strictFraming(TuneFactors tune) {
@@ -128,8 +147,7 @@ public final class Assembly implements AutoCloseable {
             if (built.runtime().isEmpty()) {
                 throw new StartFailure(problems);
             }
-            assembly.holder.swap(built.runtime().get());
-            assembly.listeners.reconcile(config);
+            assembly.install(built.runtime().get());
             return assembly;
         } catch (ListenFailure e) {
             assembly.close();
@@ -138,6 +156,27 @@ public final class Assembly implements AutoCloseable {
             assembly.close();
             throw e;
         }
+    }
+
+    /**
+     * Puts a built generation into service: the registry adopts its members, it is swapped in, the
+     * listeners are made to match it, and members it no longer lists are retired (their idle
+     * connections close; requests of the old generation still in flight finish). If a listener cannot
+     * be bound, the previous generation and its members are put back and nothing else changed.
+     */
+    private void install(Runtime next) throws ListenFailure {
+        registry.adopt(next.upstreams());
+        Runtime previous = holder.swap(next);
+        try {
+            listeners.reconcile(next.config());
+        } catch (ListenFailure e) {
+            holder.swap(previous);
+            if (previous != null) {
+                registry.retainOnly(previous.upstreams());
+            }
+            throw e;
+        }
+        registry.retainOnly(next.upstreams());
     }
 
     public Path confDir() {
@@ -196,6 +235,7 @@ public final class Assembly implements AutoCloseable {
             LOG.warn("{} requests still in flight after {} s; closing them", inFlight.count(), drain.toSeconds());
         }
         listeners.close();
+        resolver.shutdownNow();
         worker.shutdown();
         try {
             worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);

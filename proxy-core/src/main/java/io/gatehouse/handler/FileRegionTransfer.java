@@ -90,6 +90,6 @@ final class FileRegionTransfer implements Runnable, ChannelListener<StreamSinkCh
 
     private void abort() {
         IoUtils.safeClose(file);
-        IoUtils.safeClose(exchange.getConnection());
+        ClientAbort.abort(exchange, out);
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.runtime;
 import io.gatehouse.config.model.GatehouseConfig;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.upstream.UpstreamCluster;
+import io.gatehouse.upstream.UpstreamRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.AttachmentKey;
 import java.time.Instant;
@@ -22,14 +23,16 @@ public final class Runtime {
     private final GatehouseConfig config;
     private final Map<HostPort, HttpHandler> chains;
     private final List<UpstreamCluster> clusters;
+    private final UpstreamRegistry.Claim upstreams;
     private final Instant builtAt;
 
     Runtime(long generation, GatehouseConfig config, Map<HostPort, HttpHandler> chains,
-            List<UpstreamCluster> clusters, Instant builtAt) {
+            List<UpstreamCluster> clusters, UpstreamRegistry.Claim upstreams, Instant builtAt) {
         this.generation = generation;
         this.config = config;
         this.chains = Map.copyOf(chains);
         this.clusters = List.copyOf(clusters);
+        this.upstreams = upstreams;
         this.builtAt = builtAt;
     }
 
@@ -48,6 +51,14 @@ public final class Runtime {
 
     public List<UpstreamCluster> clusters() {
         return clusters;
+    }
+
+    /**
+     * Every member this generation uses, as claimed from the registry: {@code adopt} it before the swap
+     * and {@code retainOnly} it after.
+     */
+    public UpstreamRegistry.Claim upstreams() {
+        return upstreams;
     }
 
     public Instant builtAt() {

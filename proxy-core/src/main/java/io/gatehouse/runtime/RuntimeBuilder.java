@@ -30,31 +30,36 @@ import io.gatehouse.spi.RouteContext;
 import io.gatehouse.spi.StageFactory;
 import io.gatehouse.upstream.MemberKey;
 import io.gatehouse.upstream.MemberState;
+import io.gatehouse.upstream.ProxyTimeouts;
 import io.gatehouse.upstream.UpstreamCluster;
 import io.gatehouse.upstream.UpstreamConnector;
 import io.gatehouse.upstream.UpstreamProxyHandler;
 import io.gatehouse.upstream.UpstreamRegistry;
 import io.gatehouse.upstream.balance.ClusterMember;
+import io.gatehouse.upstream.balance.PickerContext;
 import io.gatehouse.upstream.balance.RoundRobinStrategy;
 import io.gatehouse.upstream.balance.Strategies;
 import io.undertow.server.HttpHandler;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Compiles a validated configuration into a {@link Runtime}: routers, handler chains and clusters.
- * Runs before the swap, off the IO threads (host names are resolved here). What can only fail now —
- * a member host that does not resolve — is reported as {@code file:line: message} like any other
- * configuration problem, and nothing is published.
+ * Runs before the swap, off the IO threads (new members' host names are resolved here). What can only
+ * fail now — a member host that does not resolve — is reported as {@code file:line: message} like any
+ * other configuration problem, and nothing is published. A build only claims members from the
+ * registry ({@link UpstreamRegistry#claim()}); it changes nothing there, whatever its outcome. One
+ * build at a time.
  */
 public final class RuntimeBuilder {
     private final UpstreamRegistry registry;
@@ -62,6 +67,8 @@ public final class RuntimeBuilder {
     private final AtomicLong sequence;
     private final Consumer<RequestLogRecord> log;
     private final List<StageFactory> stages;
+    private final RandomGenerator random;
+    private final LongSupplier nanoClock;
     private final AtomicLong generations = new AtomicLong();
 
     /**
@@ -71,11 +78,23 @@ public final class RuntimeBuilder {
      */
     public RuntimeBuilder(UpstreamRegistry registry, UpstreamConnector connector, AtomicLong sequence,
                           Consumer<RequestLogRecord> log, List<StageFactory> stages) {
+        this(registry, connector, sequence, log, stages, PickerContext.THREAD_LOCAL_RANDOM, System::nanoTime);
+    }
+
+    /**
+     * @param random    the randomness balancing strategies get (seeded in tests)
+     * @param nanoClock the monotonic time balancing strategies get
+     */
+    public RuntimeBuilder(UpstreamRegistry registry, UpstreamConnector connector, AtomicLong sequence,
+                          Consumer<RequestLogRecord> log, List<StageFactory> stages, RandomGenerator random,
+                          LongSupplier nanoClock) {
         this.registry = registry;
         this.connector = connector;
         this.sequence = sequence;
         this.log = log;
         this.stages = List.copyOf(stages);
+        this.random = random;
+        this.nanoClock = nanoClock;
     }
 
     /** The outcome of a build: a runtime, or the problems that prevented it. */
@@ -84,17 +103,17 @@ public final class RuntimeBuilder {
 
     public Outcome build(GatehouseConfig config) {
         Problems problems = new Problems();
+        UpstreamRegistry.Claim claim = registry.claim();
         Map<String, UpstreamCluster> clusters = new LinkedHashMap<>();
-        Set<MemberKey> used = new HashSet<>();
         for (ClusterSpec spec : config.clusters().values()) {
             List<ClusterMember> members = new ArrayList<>();
             for (MemberSpec m : spec.members()) {
                 MemberKey key = new MemberKey(spec.ssl(), m.address());
-                member(key, m.pos(), problems).ifPresent(state -> members.add(new ClusterMember(state, m.weight(), m.backup())));
-                used.add(key);
+                member(claim, spec.name(), key, spec.resolveInterval(), m.pos(), problems)
+                        .ifPresent(state -> members.add(new ClusterMember(state, m.weight(), m.backup())));
             }
             if (members.size() == spec.members().size()) {
-                clusters.put(spec.name(), new UpstreamCluster(spec.name(), members,
+                clusters.put(spec.name(), new UpstreamCluster(new PickerContext(spec, members, random, nanoClock),
                         Strategies.byName(spec.strategy()).orElseGet(RoundRobinStrategy::new)));
             }
         }
@@ -107,7 +126,7 @@ public final class RuntimeBuilder {
                     RouteTable.Builder<HttpHandler> routes = RouteTable.builder();
                     for (RouteSpec route : vhost.routes()) {
                         Optional<HttpHandler> target = routeTarget(config, site, vhost, route, clusters, urlClusters,
-                                used, problems);
+                                claim, problems);
                         if (target.isPresent()) {
                             try {
                                 routes.add(route.path(), target.get());
@@ -138,22 +157,14 @@ public final class RuntimeBuilder {
         }
         List<UpstreamCluster> all = new ArrayList<>(clusters.values());
         all.addAll(urlClusters);
-        Runtime runtime = new Runtime(generations.incrementAndGet(), config, chains, all, Instant.now());
+        Runtime runtime = new Runtime(generations.incrementAndGet(), config, chains, all, claim, Instant.now());
         return new Outcome(Optional.of(runtime), problems.sorted());
     }
 
-    /** Members no longer used by {@code runtime} are forgotten (call after the swap). */
-    public void reconcile(Runtime runtime) {
-        Set<MemberKey> keep = new HashSet<>();
-        for (UpstreamCluster c : runtime.clusters()) {
-            c.members().forEach(m -> keep.add(m.key()));
-        }
-        registry.retainOnly(keep);
-    }
-
-    private Optional<MemberState> member(MemberKey key, SourcePos pos, Problems problems) {
+    private static Optional<MemberState> member(UpstreamRegistry.Claim claim, String cluster, MemberKey key,
+                                                Duration resolveInterval, SourcePos pos, Problems problems) {
         try {
-            return Optional.of(registry.member(key));
+            return Optional.of(claim.member(cluster, key, resolveInterval));
         } catch (UnknownHostException e) {
             problems.error(pos, "cannot resolve upstream host " + key.address().host() + ": " + e.getMessage());
             return Optional.empty();
@@ -162,10 +173,10 @@ public final class RuntimeBuilder {
 
     private Optional<HttpHandler> routeTarget(GatehouseConfig config, SiteSpec site, VirtualHostSpec vhost,
                                               RouteSpec route, Map<String, UpstreamCluster> clusters,
-                                              List<UpstreamCluster> urlClusters, Set<MemberKey> used,
+                                              List<UpstreamCluster> urlClusters, UpstreamRegistry.Claim claim,
                                               Problems problems) {
         List<Target> targets = route.targets();
-        UpstreamProxyHandler.Timeouts timeouts = new UpstreamProxyHandler.Timeouts(
+        ProxyTimeouts timeouts = new ProxyTimeouts(
                 site.tune().responseTimeout().toMillis(), site.tune().sendTimeout().toMillis(),
                 site.tune().clientBodyTimeout().toMillis());
         HttpHandler handler = null;
@@ -192,16 +203,16 @@ public final class RuntimeBuilder {
                 @Override
                 public HttpHandler visitUpstreamUrl(UpstreamUrlTarget t) {
                     MemberKey key = new MemberKey(t.tls(), t.address());
-                    used.add(key);
                     if (t.tls()) {
                         connector.prepareTls(); // the JVM's TLS context loads slowly: never on an IO thread
                     }
-                    Optional<MemberState> member = member(key, t.pos(), problems);
+                    ClusterSpec spec = ClusterSpec.single(t.pos(), key.toString(), t.address(), t.tls());
+                    Optional<MemberState> member = member(claim, spec.name(), key, spec.resolveInterval(), t.pos(), problems);
                     if (member.isEmpty()) {
                         return null;
                     }
-                    UpstreamCluster single = new UpstreamCluster(key.toString(), List.of(ClusterMember.plain(member.get())),
-                            new RoundRobinStrategy());
+                    UpstreamCluster single = new UpstreamCluster(new PickerContext(spec,
+                            List.of(ClusterMember.plain(member.get())), random, nanoClock), new RoundRobinStrategy());
                     urlClusters.add(single);
                     return new UpstreamProxyHandler(single, connector, timeouts, t.basePath());
                 }

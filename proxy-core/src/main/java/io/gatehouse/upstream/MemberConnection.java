@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
@@ -17,6 +18,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  */
 final class MemberConnection {
     private final StreamConnection connection;
+    private final InetSocketAddress remote;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
     private ConnectionPool pool;
@@ -34,8 +36,10 @@ final class MemberConnection {
         }
     };
 
-    MemberConnection(StreamConnection connection) {
+    /** @param remote the address it was opened to, as its {@link MemberEndpoint} gave it */
+    MemberConnection(StreamConnection connection, InetSocketAddress remote) {
         this.connection = connection;
+        this.remote = remote;
         this.source = connection.getSourceChannel();
         this.sink = connection.getSinkChannel();
         connection.getCloseSetter().set(c -> {
@@ -48,6 +52,11 @@ final class MemberConnection {
         });
         source.getReadSetter().set(whileIdle);
         source.resumeReads();
+    }
+
+    /** The address it was opened to (the endpoint's address object of that moment). */
+    InetSocketAddress remote() {
+        return remote;
     }
 
     ConduitStreamSourceChannel source() {

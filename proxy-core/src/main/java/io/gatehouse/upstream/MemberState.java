@@ -1,45 +1,52 @@
 package io.gatehouse.upstream;
 
-import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The live state of one upstream member, kept in {@link UpstreamRegistry} across reloads: whether it
- * is usable, how many requests it is serving, and its idle connections (one pool per IO thread, so a
- * pool is only ever touched by its own thread and needs no lock).
+ * One member as one cluster sees it, kept in {@link UpstreamRegistry} across reloads: whether the
+ * cluster may use it (health is a cluster's view: two clusters may check different paths), how many
+ * requests it is serving for the cluster, how its attempts ended and how long its answers took. Its
+ * connections are not its own: they belong to the {@link MemberEndpoint} of its address, which every
+ * cluster listing that address shares.
+ *
+ * <p>Every attempt is started once ({@link #attemptStarted}) and ends with exactly one {@link Outcome}
+ * ({@link #record}); the counters below are all derived from those two calls.
  */
 public final class MemberState {
-    private final MemberKey key;
-    private final InetSocketAddress address;
-    private final ConnectionPool[] pools;
+    private static final Outcome.Kind[] KINDS = Outcome.Kind.values();
+
+    private final String cluster;
+    private final MemberEndpoint endpoint;
     private final AtomicInteger active = new AtomicInteger();
-    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLongArray outcomes = new AtomicLongArray(KINDS.length);
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong lastToHeadNanos = new AtomicLong(-1);
+    private final AtomicLong lastToEndNanos = new AtomicLong(-1);
     private volatile boolean down;
 
-    MemberState(MemberKey key, InetSocketAddress address, int ioThreads, int maxIdlePerThread) {
-        this.key = key;
-        this.address = address;
-        this.pools = new ConnectionPool[ioThreads];
-        for (int i = 0; i < ioThreads; i++) {
-            pools[i] = new ConnectionPool(maxIdlePerThread);
-        }
+    MemberState(String cluster, MemberEndpoint endpoint) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /** The cluster this is the state for. */
+    public String cluster() {
+        return cluster;
     }
 
     public MemberKey key() {
-        return key;
+        return endpoint.key();
     }
 
-    /**
-     * Where connections go: resolved when the configuration was built (never on an IO thread); for TLS
-     * members it keeps the configured host name too, for SNI.
-     */
-    InetSocketAddress address() {
-        return address;
+    /** The member's address and connections, shared with other clusters that list it. */
+    public MemberEndpoint endpoint() {
+        return endpoint;
     }
 
-    /** False while the member is marked down (health checks and passive ejection set this). */
+    /** False while the cluster has the member marked down (health checks and passive ejection set this). */
     public boolean isUsable() {
         return !down;
     }
@@ -48,44 +55,61 @@ public final class MemberState {
         this.down = isDown;
     }
 
-    /** Requests in flight to this member now. */
+    /** Attempts in flight to this member for this cluster now. */
     public int active() {
         return active.get();
     }
 
+    /** Attempts made, ended or not. */
     public long requests() {
-        return requests.get();
+        long n = active.get();
+        for (int i = 0; i < KINDS.length; i++) {
+            n += outcomes.get(i);
+        }
+        return n;
     }
 
+    /** Attempts that ended the member's fault ({@link Outcome.Kind#memberFault()}). */
     public long failures() {
         return failures.get();
     }
 
-    void onRequestStart() {
+    /** Attempts that ended as {@code kind}. */
+    public long outcomes(Outcome.Kind kind) {
+        return outcomes.get(kind.ordinal());
+    }
+
+    /** Time from the start of the latest whole attempt to its answer's head, or -1 before the first. */
+    public long lastToHeadNanos() {
+        return lastToHeadNanos.get();
+    }
+
+    /** Time from the start of the latest whole attempt to its answer's end, or -1 before the first. */
+    public long lastToEndNanos() {
+        return lastToEndNanos.get();
+    }
+
+    /** An attempt with this member begins (it was picked). */
+    void attemptStarted() {
         active.incrementAndGet();
-        requests.incrementAndGet();
     }
 
-    void onRequestEnd() {
+    /** The attempt begun with {@link #attemptStarted} ended so; called exactly once per attempt. */
+    void record(Outcome outcome) {
+        Outcome.Kind kind = outcome.kind();
         active.decrementAndGet();
-    }
-
-    void onFailure() {
-        failures.incrementAndGet();
-    }
-
-    ConnectionPool pool(int ioThreadNumber) {
-        return pools[Math.floorMod(ioThreadNumber, pools.length)];
-    }
-
-    void closeIdle() {
-        for (ConnectionPool pool : pools) {
-            pool.closeAll();
+        outcomes.incrementAndGet(kind.ordinal());
+        if (kind.memberFault()) {
+            failures.incrementAndGet();
+        } else if (kind == Outcome.Kind.OK) {
+            // Plain stores: a reader wants a recent figure, not a fence on every answer.
+            lastToHeadNanos.lazySet(outcome.toHeadNanos());
+            lastToEndNanos.lazySet(outcome.toEndNanos());
         }
     }
 
     @Override
     public String toString() {
-        return key.toString();
+        return endpoint.key() + " in @" + cluster;
     }
 }

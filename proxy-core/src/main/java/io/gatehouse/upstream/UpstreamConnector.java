@@ -3,6 +3,7 @@ package io.gatehouse.upstream;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.NoSuchAlgorithmException;
 import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListener;
@@ -35,15 +36,18 @@ public final class UpstreamConnector {
         this.bufferPool = bufferPool;
     }
 
-    ByteBufferPool bufferPool() {
+    /** The buffers bodies move through. */
+    public ByteBufferPool bufferPool() {
         return bufferPool;
     }
 
-    void connect(MemberState member, XnioIoThread thread, Callback callback) {
-        ChannelListener<StreamConnection> opened = connection -> callback.connected(new MemberConnection(connection));
+    /** Opens a connection to {@code member}'s address of now, from and on {@code thread}. */
+    void connect(MemberEndpoint member, XnioIoThread thread, Callback callback) {
+        InetSocketAddress to = member.address();
+        ChannelListener<StreamConnection> opened = connection -> callback.connected(new MemberConnection(connection, to));
         IoFuture<? extends StreamConnection> future = member.key().tls()
-                ? ssl().openSslConnection(thread, member.address(), opened, OPTIONS)
-                : thread.openStreamConnection(member.address(), opened, OPTIONS);
+                ? ssl().openSslConnection(thread, to, opened, OPTIONS)
+                : thread.openStreamConnection(to, opened, OPTIONS);
         future.addNotifier((f, attachment) -> {
             if (f.getStatus() == IoFuture.Status.FAILED) {
                 callback.failed(f.getException());

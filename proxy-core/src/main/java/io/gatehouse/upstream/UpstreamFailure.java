@@ -26,4 +26,20 @@ public enum UpstreamFailure {
     public String message() {
         return message;
     }
+
+    /** What the client is told when a member exchange ended so before its answer began. */
+    public static UpstreamFailure of(Outcome.Kind kind) {
+        switch (kind) {
+            case CONNECT_FAILED:
+                return CONNECT_FAILED;
+            case CONNECT_TIMEOUT:
+            case HEAD_TIMEOUT:
+            case BODY_TIMEOUT:
+                return TIMEOUT;
+            case NO_MEMBER:
+                return NO_MEMBER;
+            default:
+                return BROKEN_RESPONSE;
+        }
+    }
 }

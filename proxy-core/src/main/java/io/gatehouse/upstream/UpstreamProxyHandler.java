@@ -9,8 +9,8 @@ import io.undertow.util.SameThreadExecutor;
 
 /**
  * Proxies a request to a member of a cluster, streaming both bodies without buffering them, on the
- * IO thread of the client's exchange ({@link ProxyExchange} is one such trip). Keep-alive connections
- * to members are reused from a pool per IO thread. A member that refuses the connection is left for
+ * IO thread of the client's exchange ({@link ClientProxy} is one such trip, over a {@link MemberExchange}).
+ * Keep-alive connections to members are reused from a pool per IO thread. A member that refuses the connection is left for
  * another member; when none answers the client gets 502, when the answer does not start within
  * {@code response_timeout} 504, and when the cluster has nothing usable 503 — each as a JSON body
  * through {@link ErrorReply}.
@@ -21,29 +21,13 @@ public final class UpstreamProxyHandler implements HttpHandler {
 
     private final UpstreamCluster cluster;
     private final UpstreamConnector connector;
-    private final Timeouts timeouts;
+    private final ProxyTimeouts timeouts;
     private final String basePath;
-
-    /**
-     * The site's limits on waiting, in milliseconds.
-     *
-     * @param response   {@code response_timeout}: the longest wait on the member at any step
-     * @param send       {@code send_timeout}: the longest wait for the client to accept more of the answer
-     * @param clientBody {@code client_body_timeout}: the longest pause in the client's request body
-     */
-    public record Timeouts(long response, long send, long clientBody) {
-        public Timeouts {
-            if (response <= 0 || send <= 0 || clientBody <= 0) {
-                throw new IllegalArgumentException("timeouts: " + response + ", " + send + ", " + clientBody
-                        + " ms (expected: > 0)");
-            }
-        }
-    }
 
     /**
      * @param basePath "" to pass the path unchanged; otherwise it replaces the matched route prefix
      */
-    public UpstreamProxyHandler(UpstreamCluster cluster, UpstreamConnector connector, Timeouts timeouts,
+    public UpstreamProxyHandler(UpstreamCluster cluster, UpstreamConnector connector, ProxyTimeouts timeouts,
                                 String basePath) {
         this.cluster = cluster;
         this.connector = connector;
@@ -59,13 +43,13 @@ public final class UpstreamProxyHandler implements HttpHandler {
         return connector;
     }
 
-    Timeouts timeouts() {
+    ProxyTimeouts timeouts() {
         return timeouts;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        ProxyExchange px = new ProxyExchange(this, exchange);
+        ClientProxy px = new ClientProxy(this, exchange);
         exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), px);
     }
 

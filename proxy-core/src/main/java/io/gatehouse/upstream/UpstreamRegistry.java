@@ -4,62 +4,271 @@ import io.gatehouse.config.model.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.XnioWorker;
 
 /**
- * Upstream members that outlive a reload, keyed by {@link MemberKey}: a member that is in the old and
- * the new configuration keeps its counters, health and idle connections. Host names are resolved here,
- * when a configuration is built, never on an IO thread.
+ * The upstream state that outlives a configuration generation: one {@link MemberEndpoint} per member
+ * address (its connections), one {@link MemberState} per cluster and member (health, counters,
+ * latency). A member in the old and the new configuration keeps both.
+ *
+ * <p>A generation is put in place in three steps, one build at a time: a build {@link #claim()}s the
+ * members it needs (existing ones are shared, new ones made and their names resolved, but nothing in
+ * the registry changes, so a build that fails leaves no trace); once it succeeded the registry
+ * {@link #adopt}s the claim; after the swap, {@link #retainOnly} retires whatever the new generation
+ * does not list: its idle connections close, and a request of the old generation still in flight
+ * closes its connection when done instead of keeping it.
+ *
+ * <p>Host names are resolved off the IO threads: when a claim is made, and again every
+ * {@code resolve_interval} by {@link #refreshAddresses} (a timer thread calls it). A name that comes
+ * to resolve elsewhere moves its endpoint there; a lookup that fails keeps the last good address.
  */
 public final class UpstreamRegistry {
-    private final Map<MemberKey, MemberState> members = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamRegistry.class);
+
+    /** Looks a host name up; blocking, never called on an IO thread. */
+    @FunctionalInterface
+    public interface Resolver {
+        Resolver SYSTEM = InetAddress::getByName;
+
+        InetAddress resolve(String host) throws UnknownHostException;
+    }
+
+    private record StateKey(String cluster, MemberKey member) {
+    }
+
+    /** When an endpoint's name is looked up again. Guarded by the registry. */
+    private static final class Lookup {
+        long everyNanos;
+        long dueNanos;
+        boolean failing;
+    }
+
+    private final Map<MemberKey, MemberEndpoint> endpoints = new ConcurrentHashMap<>();
+    private final Map<StateKey, MemberState> states = new ConcurrentHashMap<>();
+    private final Map<MemberKey, Lookup> lookups = new HashMap<>();
     private final XnioWorker worker;
     private final int maxIdlePerThread;
+    private final Resolver resolver;
+    private final LongSupplier nanoClock;
 
     public UpstreamRegistry(XnioWorker worker, int maxIdlePerThread) {
-        this.worker = worker;
+        this(worker, maxIdlePerThread, Resolver.SYSTEM, System::nanoTime);
+    }
+
+    /**
+     * @param resolver  looks host names up (blocking; never on an IO thread)
+     * @param nanoClock monotonic time, for when names are due to be looked up again
+     */
+    public UpstreamRegistry(XnioWorker worker, int maxIdlePerThread, Resolver resolver, LongSupplier nanoClock) {
+        this.worker = Objects.requireNonNull(worker, "worker");
         this.maxIdlePerThread = maxIdlePerThread;
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
-    /** The state for this member, created (and its host resolved) on first use. */
-    public MemberState member(MemberKey key) throws UnknownHostException {
-        MemberState existing = members.get(key);
-        if (existing != null) {
-            return existing;
+    /**
+     * The members one build needs, taken from the registry where they exist and made (names resolved)
+     * where they do not; the registry itself is not changed. Used by one thread.
+     */
+    public final class Claim {
+        private final Map<MemberKey, MemberEndpoint> claimedEndpoints = new LinkedHashMap<>();
+        private final Map<StateKey, MemberState> claimedStates = new LinkedHashMap<>();
+        private final Map<MemberKey, Long> intervals = new HashMap<>();
+
+        private Claim() {
         }
-        InetSocketAddress address = resolve(key);
-        return members.computeIfAbsent(key, k -> new MemberState(k, address, worker.getIoThreadCount(), maxIdlePerThread));
+
+        /**
+         * The state of {@code key} in {@code cluster}: the registry's if it has one (health, counters and
+         * connections carry over), otherwise a new one.
+         *
+         * @param resolveInterval how often the cluster wants the name looked up again (zero: never)
+         * @throws UnknownHostException a new member's host name does not resolve
+         */
+        public MemberState member(String cluster, MemberKey key, Duration resolveInterval) throws UnknownHostException {
+            StateKey sk = new StateKey(cluster, key);
+            MemberState state = claimedStates.get(sk);
+            if (state == null) {
+                MemberEndpoint endpoint = endpoint(key);
+                state = states.get(sk);
+                if (state == null || state.endpoint() != endpoint) {
+                    state = new MemberState(cluster, endpoint);
+                }
+                claimedStates.put(sk, state);
+            }
+            long every = resolveInterval.toNanos();
+            if (every > 0) {
+                intervals.merge(key, every, Math::min);
+            }
+            return state;
+        }
+
+        private MemberEndpoint endpoint(MemberKey key) throws UnknownHostException {
+            MemberEndpoint endpoint = claimedEndpoints.get(key);
+            if (endpoint == null) {
+                endpoint = endpoints.get(key);
+                if (endpoint == null) {
+                    endpoint = new MemberEndpoint(key, resolve(key), worker.getIoThreadCount(), maxIdlePerThread);
+                }
+                claimedEndpoints.put(key, endpoint);
+            }
+            return endpoint;
+        }
+
+        /** Every member state claimed, in the order first claimed. */
+        public Collection<MemberState> states() {
+            return List.copyOf(claimedStates.values());
+        }
     }
 
-    public Collection<MemberState> all() {
-        return List.copyOf(members.values());
+    /** Starts a build's claim. */
+    public Claim claim() {
+        return new Claim();
     }
 
-    /** Forgets members no configuration uses any more and closes their idle connections. */
-    public void retainOnly(Set<MemberKey> keep) {
-        for (MemberKey key : Set.copyOf(members.keySet())) {
-            if (!keep.contains(key)) {
-                MemberState gone = members.remove(key);
-                if (gone != null) {
-                    for (int i = 0; i < worker.getIoThreadCount(); i++) {
-                        int thread = i;
-                        worker.getIoThread(i).execute(() -> gone.pool(thread).closeAll());
+    /** A successful build's members enter the registry; from now on they outlive its generation. */
+    public synchronized void adopt(Claim claim) {
+        long now = nanoClock.getAsLong();
+        for (MemberEndpoint endpoint : claim.claimedEndpoints.values()) {
+            MemberKey key = endpoint.key();
+            endpoints.putIfAbsent(key, endpoint);
+            Lookup lookup = lookups.computeIfAbsent(key, k -> new Lookup());
+            long every = isLiteral(key.address().host()) ? 0 : claim.intervals.getOrDefault(key, 0L);
+            if (lookup.everyNanos != every) {
+                lookup.everyNanos = every;
+                lookup.dueNanos = now + every;
+            }
+        }
+        for (Map.Entry<StateKey, MemberState> e : claim.claimedStates.entrySet()) {
+            states.putIfAbsent(e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * Retires what {@code claim} (the generation now serving) does not list: the states are forgotten,
+     * the endpoints keep no connection any more (idle ones close now, busy ones when their request ends).
+     */
+    public synchronized void retainOnly(Claim claim) {
+        states.keySet().removeIf(k -> !claim.claimedStates.containsKey(k));
+        for (MemberEndpoint endpoint : List.copyOf(endpoints.values())) {
+            if (!claim.claimedEndpoints.containsKey(endpoint.key())) {
+                endpoints.remove(endpoint.key());
+                lookups.remove(endpoint.key());
+                endpoint.retire();
+                closeIdle(endpoint);
+                LOG.info("upstream {} is no longer configured; its connections close", endpoint);
+            }
+        }
+    }
+
+    /** Every member state of the generation now serving (for views). */
+    public Collection<MemberState> states() {
+        return List.copyOf(states.values());
+    }
+
+    /** Every member address of the generation now serving (for views). */
+    public Collection<MemberEndpoint> endpoints() {
+        return List.copyOf(endpoints.values());
+    }
+
+    /**
+     * Looks up again the names that are due ({@code resolve_interval}). Blocking: call from a thread of
+     * its own, never an IO thread. An endpoint whose name now resolves elsewhere moves there (new
+     * connections go to the new address, idle ones to the old close); a failed lookup keeps the last
+     * good address and says so once, until a lookup succeeds again.
+     */
+    public void refreshAddresses() {
+        long now = nanoClock.getAsLong();
+        List<MemberEndpoint> due = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<MemberKey, Lookup> e : lookups.entrySet()) {
+                Lookup lookup = e.getValue();
+                if (lookup.everyNanos > 0 && now - lookup.dueNanos >= 0) {
+                    lookup.dueNanos = now + lookup.everyNanos;
+                    MemberEndpoint endpoint = endpoints.get(e.getKey());
+                    if (endpoint != null) {
+                        due.add(endpoint);
                     }
+                }
+            }
+        }
+        for (MemberEndpoint endpoint : due) {
+            InetSocketAddress fresh;
+            try {
+                fresh = resolve(endpoint.key());
+            } catch (UnknownHostException e) {
+                synchronized (this) {
+                    Lookup lookup = lookups.get(endpoint.key());
+                    if (lookup != null && !lookup.failing) {
+                        lookup.failing = true;
+                        LOG.warn("cannot resolve upstream host {} ({}); keeping its last address {}",
+                                endpoint.key().address().host(), e.getMessage(), endpoint.address().getAddress().getHostAddress());
+                    }
+                }
+                continue;
+            }
+            synchronized (this) {
+                Lookup lookup = lookups.get(endpoint.key());
+                if (lookup == null || endpoint.isRetired()) {
+                    continue;
+                }
+                if (lookup.failing) {
+                    lookup.failing = false;
+                    LOG.info("upstream host {} resolves again", endpoint.key().address().host());
+                }
+                InetSocketAddress old = endpoint.address();
+                if (!fresh.getAddress().equals(old.getAddress())) {
+                    endpoint.moveTo(fresh);
+                    closeIdle(endpoint);
+                    LOG.info("upstream {} now resolves to {} (was {}); new connections go there, old ones drain",
+                            endpoint, fresh.getAddress().getHostAddress(), old.getAddress().getHostAddress());
                 }
             }
         }
     }
 
-    private static InetSocketAddress resolve(MemberKey key) throws UnknownHostException {
+    /** Closes {@code endpoint}'s idle connections, each on its own IO thread. */
+    private void closeIdle(MemberEndpoint endpoint) {
+        for (int i = 0; i < worker.getIoThreadCount(); i++) {
+            int thread = i;
+            worker.getIoThread(i).execute(() -> endpoint.closeIdle(thread));
+        }
+    }
+
+    private InetSocketAddress resolve(MemberKey key) throws UnknownHostException {
         HostPort address = key.address();
-        InetAddress resolved = InetAddress.getByName(address.host());
+        InetAddress resolved = resolver.resolve(address.host());
         // A TLS member keeps its configured name beside the address, for SNI; nothing is looked up later.
         InetAddress named = key.tls() ? InetAddress.getByAddress(address.host(), resolved.getAddress()) : resolved;
         return new InetSocketAddress(named, address.port());
+    }
+
+    /** True for an IPv4 or IPv6 literal, which is never looked up again. */
+    static boolean isLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true; // IPv6 (HostPort keeps names and IPv4 free of colons)
+        }
+        int dots = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return dots == 3;
     }
 }

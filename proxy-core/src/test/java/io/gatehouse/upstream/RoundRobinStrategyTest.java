@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.gatehouse.config.model.HostPort;
 import io.gatehouse.upstream.balance.ClusterMember;
 import io.gatehouse.upstream.balance.Picker;
 import io.gatehouse.upstream.balance.RequestKey;
 import io.gatehouse.upstream.balance.RoundRobinStrategy;
 import io.gatehouse.upstream.balance.TriedMembers;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +30,7 @@ class RoundRobinStrategyTest {
     };
 
     private static MemberState member(int port) {
-        return new MemberState(new MemberKey(false, new HostPort("127.0.0.1", port)),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1, 1);
+        return Members.state(port);
     }
 
     private static String names(Picker picker, Map<MemberState, String> name, int picks) {
@@ -49,7 +46,7 @@ class RoundRobinStrategyTest {
         MemberState a = member(1);
         MemberState b = member(2);
         MemberState c = member(3);
-        Picker p = new RoundRobinStrategy().newPicker(List.of(ClusterMember.plain(a), ClusterMember.plain(b),
+        Picker p = new RoundRobinStrategy().newPicker(Members.context(ClusterMember.plain(a), ClusterMember.plain(b),
                 ClusterMember.plain(c)));
         assertEquals("abcabcabc", names(p, Map.of(a, "a", b, "b", c, "c"), 9));
     }
@@ -59,7 +56,7 @@ class RoundRobinStrategyTest {
         MemberState a = member(1);
         MemberState b = member(2);
         MemberState c = member(3);
-        Picker p = new RoundRobinStrategy().newPicker(List.of(new ClusterMember(a, 5, false),
+        Picker p = new RoundRobinStrategy().newPicker(Members.context(new ClusterMember(a, 5, false),
                 new ClusterMember(b, 1, false), new ClusterMember(c, 1, false)));
         assertEquals("aabacaa".repeat(3), names(p, Map.of(a, "a", b, "b", c, "c"), 21));
     }
@@ -68,7 +65,7 @@ class RoundRobinStrategyTest {
     void sharesFollowTheWeightsExactly() {
         MemberState a = member(1);
         MemberState b = member(2);
-        Picker p = new RoundRobinStrategy().newPicker(List.of(new ClusterMember(a, 3, false),
+        Picker p = new RoundRobinStrategy().newPicker(Members.context(new ClusterMember(a, 3, false),
                 new ClusterMember(b, 1, false)));
         Map<MemberState, Integer> counts = new HashMap<>();
         for (int i = 0; i < 400; i++) {
@@ -83,7 +80,7 @@ class RoundRobinStrategyTest {
         MemberState a = member(1);
         MemberState b = member(2);
         MemberState spare = member(3);
-        Picker p = new RoundRobinStrategy().newPicker(List.of(ClusterMember.plain(a), ClusterMember.plain(b),
+        Picker p = new RoundRobinStrategy().newPicker(Members.context(ClusterMember.plain(a), ClusterMember.plain(b),
                 new ClusterMember(spare, 1, true)));
         Map<MemberState, String> name = Map.of(a, "a", b, "b", spare, "s");
         assertEquals("abababab", names(p, name, 8));
@@ -99,7 +96,7 @@ class RoundRobinStrategyTest {
         MemberState a = member(1);
         MemberState b = member(2);
         MemberState spare = member(3);
-        Picker p = new RoundRobinStrategy().newPicker(List.of(ClusterMember.plain(a), ClusterMember.plain(b),
+        Picker p = new RoundRobinStrategy().newPicker(Members.context(ClusterMember.plain(a), ClusterMember.plain(b),
                 new ClusterMember(spare, 1, true)));
         Set<MemberState> tried = Set.of(a);
         assertSame(b, p.pick(KEY, tried::contains));

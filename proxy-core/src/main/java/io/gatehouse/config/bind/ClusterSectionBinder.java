@@ -8,6 +8,7 @@ import io.gatehouse.config.source.IniSection;
 import io.gatehouse.config.source.Shown;
 import io.gatehouse.config.source.SourcePos;
 import io.gatehouse.upstream.balance.Strategies;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
  */
 final class ClusterSectionBinder {
-    public static final List<String> KEYS = List.of("members", "ssl", "strategy", "roles", "ips", "type");
+    public static final List<String> KEYS = List.of("members", "ssl", "strategy", "resolve_interval", "roles", "ips", "type");
     public static final String DEFAULT_STRATEGY = "round_robin";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
@@ -58,6 +59,12 @@ final class ClusterSectionBinder {
                     }
                     return value.toLowerCase(Locale.ROOT);
                 });
+        Duration resolveInterval = kv.duration("resolve_interval", Duration.ZERO, ClusterSpec.DEFAULT_RESOLVE_INTERVAL);
+        if (!resolveInterval.isZero() && resolveInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            kv.error("resolve_interval", "resolve_interval must be 0 (names looked up only at load) or at least 1s, got "
+                    + KeyValues.got(kv.string("resolve_interval", "")));
+            resolveInterval = ClusterSpec.DEFAULT_RESOLVE_INTERVAL;
+        }
         List<String> roles = kv.list("roles");
         if (!roles.isEmpty()) {
             kv.error("roles", "roles: access control is not available in this version yet;"
@@ -73,7 +80,8 @@ final class ClusterSectionBinder {
             return Optional.of(new BoundCluster(name, section.pos(), Optional.empty(), true));
         }
         return Optional.of(new BoundCluster(name, section.pos(),
-                Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips)), true));
+                Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips,
+                        resolveInterval)), true));
     }
 
     private static List<MemberSpec> members(KeyValues kv, int defaultPort, Problems problems) {

@@ -1,6 +1,7 @@
 package io.gatehouse.config.model;
 
 import io.gatehouse.config.source.SourcePos;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,17 +14,35 @@ import java.util.Objects;
  * @param strategy {@code strategy}: balancing strategy name (default {@code round_robin})
  * @param roles    {@code roles}: token roles of which one is required (empty: no token needed)
  * @param ips      {@code ips}: client address blocks as written (empty: any client)
+ * @param resolveInterval {@code resolve_interval}: how often member host names are looked up again
+ *                        (zero: only when the configuration is loaded)
  */
 public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
-                          List<String> roles, List<String> ips) {
+                          List<String> roles, List<String> ips, Duration resolveInterval) {
+    /** {@code resolve_interval}'s default, as nginx's {@code resolver valid=} would re-check a name. */
+    public static final Duration DEFAULT_RESOLVE_INTERVAL = Duration.ofSeconds(60);
+
     public ClusterSpec {
         Objects.requireNonNull(pos, "pos");
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(resolveInterval, "resolveInterval");
+        if (resolveInterval.isNegative()) {
+            throw new IllegalArgumentException("resolve_interval: " + resolveInterval + " (expected: >= 0)");
+        }
         members = List.copyOf(members);
         roles = List.copyOf(roles);
         ips = List.copyOf(ips);
         if (members.isEmpty()) {
             throw new IllegalArgumentException("cluster " + name + " has no members");
         }
+    }
+
+    /**
+     * The cluster of one that a route's {@code http(s)://host:port} target stands for: round robin over
+     * its one member, names looked up again at the default interval.
+     */
+    public static ClusterSpec single(SourcePos pos, String name, HostPort address, boolean tls) {
+        return new ClusterSpec(pos, name, List.of(new MemberSpec(pos, address, 1, false)), tls, "round_robin",
+                List.of(), List.of(), DEFAULT_RESOLVE_INTERVAL);
     }
 }

@@ -4,8 +4,9 @@ import io.gatehouse.upstream.MemberState;
 import java.util.Objects;
 
 /**
- * A member as one cluster sees it: the shared live state, and the cluster's own {@code weight=N} and
- * {@code backup} for it (the same member may carry other ones in another cluster).
+ * A member as one generation of one cluster sees it: the live state kept for the cluster across
+ * reloads, and this configuration's {@code weight=N} and {@code backup} for it (the same member may
+ * carry other ones in another cluster).
  *
  * @param weight its share of the requests against the other members, 1..256
  * @param backup used only when no other member of the cluster is usable

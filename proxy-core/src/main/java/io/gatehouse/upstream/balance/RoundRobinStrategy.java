@@ -24,10 +24,10 @@ public final class RoundRobinStrategy implements BalancingStrategy {
     }
 
     @Override
-    public Picker newPicker(List<ClusterMember> members) {
+    public Picker newPicker(PickerContext context) {
         List<ClusterMember> primary = new ArrayList<>();
         List<ClusterMember> backup = new ArrayList<>();
-        for (ClusterMember m : members) {
+        for (ClusterMember m : context.members()) {
             (m.backup() ? backup : primary).add(m);
         }
         return new RoundRobinPicker(smoothOrder(primary), smoothOrder(backup));

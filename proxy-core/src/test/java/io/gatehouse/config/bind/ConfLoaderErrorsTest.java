@@ -251,7 +251,13 @@ class ConfLoaderErrorsTest {
                 of("a bad ssl flag on a cluster", "[@api]\nmembers = 10.0.0.1:80\nssl = sometimes\n" + use,
                         "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
                 of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth = /hc\n" + use,
-                        "@D/a.conf:3: [@api] unknown key \"health\"; known keys: members, ssl, strategy, roles, ips, type"),
+                        "@D/a.conf:3: [@api] unknown key \"health\"; known keys: members, ssl, strategy, resolve_interval,"
+                                + " roles, ips, type"),
+                of("a resolve interval that is not a duration", "[@api]\nmembers = app.internal:80\nresolve_interval = often\n" + use,
+                        "@D/a.conf:3: [@api] resolve_interval must be " + Durations.EXPECTED + ", got \"often\""),
+                of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
+                        "@D/a.conf:3: [@api] resolve_interval must be 0 (names looked up only at load) or at least 1s,"
+                                + " got \"200ms\""),
                 of("an unused cluster", "[@spare]\nmembers = 10.0.0.1:80\n" + ROUTES,
                         "@D/a.conf:1: warning: cluster @spare is not used by any route"),
                 of("a route to an unknown cluster", "[@api]\nmembers = 10.0.0.1:80\n[routes:line]\n/ = @api\n/x = @nope\n",

@@ -180,7 +180,7 @@ class ConfLoaderTest {
                 new MemberSpec(members, new HostPort("10.0.0.2", 5000), 1, true),
                 new MemberSpec(members, new HostPort("::1", 80), 1, false),
                 new MemberSpec(members, new HostPort("app.internal", 80), 1, false)),
-                false, "round_robin", List.of(), List.of()), app);
+                false, "round_robin", List.of(), List.of(), ClusterSpec.DEFAULT_RESOLVE_INTERVAL), app);
         ClusterSpec api = config.clusters().get("api");
         assertTrue(api.ssl());
         assertEquals(List.of(new HostPort("api1.internal", 443), new HostPort("api2.internal", 8443)),

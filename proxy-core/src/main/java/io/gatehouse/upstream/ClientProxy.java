@@ -1,0 +1,421 @@
+package io.gatehouse.upstream;
+
+import io.gatehouse.handler.ClientAbort;
+import io.gatehouse.handler.ClientAddress;
+import io.gatehouse.handler.ErrorReply;
+import io.gatehouse.handler.RequestIds;
+import io.gatehouse.upstream.balance.RequestKey;
+import io.gatehouse.upstream.http1.HeaderSink;
+import io.gatehouse.upstream.http1.ResponseHead;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
+import io.undertow.server.Connectors;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.Protocols;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.StreamConnection;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * One client request proxied to a cluster: the adapter between Undertow's server exchange and a
+ * {@link MemberExchange}, on the client exchange's IO thread. It is the member exchange's request (the
+ * client's method, path and headers, with the forwarding headers added, and its body) and its sink
+ * (the answer goes to the client as it comes, back-pressure passed on, a switched protocol tunnelled).
+ * Its own clock is the client's: {@code send_timeout} while the client does not take the answer, and
+ * {@code client_body_timeout} for a body still coming after the whole answer went out.
+ */
+final class ClientProxy extends ResponseDeadlines.Entry
+        implements Runnable, MemberRequest, ResponseSink, RequestKey, ExchangeCompletionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientProxy.class);
+
+    private static final Runnable NOTHING = () -> { };
+
+    private static final int NO_CLOCK = 0;
+    /** The answer waits on the client to take more of it. */
+    private static final int CLIENT_READING = 1;
+    /** The whole answer is out; Undertow drains a body nobody reads (for {@code client_body_timeout}). */
+    private static final int LINGERING = 2;
+
+    private final UpstreamProxyHandler handler;
+    private final HttpServerExchange exchange;
+    private MemberExchange member;
+    private LoopState loop;
+    /** Whom this clock waits on: nobody, or the client. */
+    private int clock;
+    /** The client's protocol version as {@code Via} names it, worked out once. */
+    private String via;
+    private String target;
+    /** The protocols offered to the member for a switch ({@code Upgrade}, never h2c), or null. */
+    private String upgradeOffer;
+    private boolean hasBody;
+    private boolean chunked;
+    /** The member's answer has begun here: a failure from now on can only cut it short. */
+    private boolean answering;
+    private boolean finished;
+    private StreamSinkChannel responseBody;
+    private ChannelListener<Channel> clientWritable;
+
+    ClientProxy(UpstreamProxyHandler handler, HttpServerExchange exchange) {
+        this.handler = handler;
+        this.exchange = exchange;
+    }
+
+    @Override
+    public void run() {
+        loop = LoopState.current();
+        via = viaVersion(exchange.getProtocol());
+        HeaderMap headers = exchange.getRequestHeaders();
+        hasBody = !exchange.isRequestComplete();
+        chunked = hasBody && !headers.contains(Headers.CONTENT_LENGTH);
+        if (exchange.getRequestMethod().equals(Methods.GET) && headers.contains(Headers.UPGRADE)) {
+            upgradeOffer = ForwardedHeaders.relayableUpgrade(headers);
+        }
+        target = handler.upstreamPath(exchange);
+        exchange.addExchangeCompleteListener(this);
+        member = new MemberExchange(handler.cluster(), handler.connector(), handler.timeouts(), exchange.getIoThread(),
+                this, this, this);
+        member.start();
+    }
+
+    // ---- the request, as the member exchange sends it
+
+    @Override
+    public HttpString method() {
+        return exchange.getRequestMethod();
+    }
+
+    @Override
+    public String target() {
+        return target;
+    }
+
+    @Override
+    public void writeHead(HeaderSink head, MemberState to) {
+        HeaderMap in = exchange.getRequestHeaders();
+        RequestIds ids = exchange.getAttachment(RequestIds.KEY);
+        ForwardedHeaders.writeRequest(in, head, clientIp(), exchange.getRequestScheme(), via, upgradeOffer,
+                ids == null ? "-" : ids.gtid());
+        if (!in.contains(Headers.HOST)) {
+            head.header(Headers.HOST, to.key().address().toString());
+        }
+    }
+
+    @Override
+    public boolean hasBody() {
+        return hasBody;
+    }
+
+    @Override
+    public boolean chunked() {
+        return chunked;
+    }
+
+    @Override
+    public StreamSourceChannel openBody() {
+        if (HttpContinue.requiresContinueResponse(exchange)) {
+            // A member is connected and has the head: tell the client to send its body. Gatehouse
+            // answers the expectation itself, as nginx does, and sends the member a plain request
+            // (many members never answer Expect, which would leave client and member waiting).
+            HttpContinue.sendContinueResponse(exchange, new IoCallback() {
+                @Override
+                public void onComplete(HttpServerExchange ex, Sender sender) {
+                }
+
+                @Override
+                public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+                    abort();
+                }
+            });
+        }
+        return exchange.getRequestChannel();
+    }
+
+    @Override
+    public String upgradeOffer() {
+        return upgradeOffer;
+    }
+
+    @Override
+    public boolean idempotent() {
+        HttpString method = exchange.getRequestMethod();
+        return method.equals(Methods.GET) || method.equals(Methods.HEAD) || method.equals(Methods.OPTIONS)
+                || method.equals(Methods.PUT) || method.equals(Methods.DELETE) || method.equals(Methods.TRACE);
+    }
+
+    // ---- the answer, as the member exchange delivers it
+
+    @Override
+    public void head(ResponseHead head, long bodyLength) {
+        answering = true;
+        int status = head.status();
+        boolean switching = status == 101;
+        exchange.setStatusCode(status);
+        ForwardedHeaders.copyResponse(head, exchange.getResponseHeaders(), via, switching);
+        if (!member.requestSent()) {
+            // The member answers before it has the whole body: this client connection ends after the
+            // answer (what is left of the body is drained, not read as a next request).
+            exchange.setPersistent(false);
+        }
+        if (switching) {
+            return;
+        }
+        if (bodyLength < 0 && exchange.getProtocol().equals(Protocols.HTTP_1_1)) {
+            // A body of unknown length goes to an HTTP/1.1 client in chunks even when its connection
+            // closes after it (as nginx does): a body cut short can then be told from a whole one.
+            exchange.getResponseHeaders().put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+        }
+        responseBody = exchange.getResponseChannel();
+    }
+
+    @Override
+    public boolean body(ByteBuffer chunk) {
+        try {
+            responseBody.write(chunk);
+        } catch (IOException e) {
+            abort();
+            return false;
+        }
+        if (chunk.hasRemaining()) {
+            waitForClient();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean flush() {
+        try {
+            if (responseBody.flush()) {
+                return true;
+            }
+        } catch (IOException e) {
+            abort();
+            return false;
+        }
+        waitForClient();
+        return false;
+    }
+
+    /** The client takes no more for now: the member waits until it does, for at most {@code send_timeout}. */
+    private void waitForClient() {
+        startClock(CLIENT_READING, handler.timeouts().send());
+        if (clientWritable == null) {
+            clientWritable = channel -> onClientWritable();
+        }
+        responseBody.getWriteSetter().set(clientWritable);
+        responseBody.resumeWrites();
+    }
+
+    private void onClientWritable() {
+        responseBody.suspendWrites();
+        if (finished) {
+            return;
+        }
+        stopClock();
+        member.resume();
+    }
+
+    @Override
+    public void end() {
+        StreamSinkChannel sink = responseBody != null ? responseBody : exchange.getResponseChannel();
+        if (!finishWrites(sink, this::answerFlushed)) {
+            startClock(CLIENT_READING, handler.timeouts().send()); // the end of the answer waits on the client
+        }
+    }
+
+    /**
+     * The whole answer is out. If the client is still sending a body nobody will read, Undertow drains
+     * it before the exchange ends (nginx's lingering close), for at most {@code client_body_timeout}.
+     */
+    private void answerFlushed() {
+        stopClock();
+        if (!member.requestSent() && !finished) {
+            startClock(LINGERING, handler.timeouts().clientBody());
+            exchange.endExchange();
+        }
+    }
+
+    @Override
+    public void switched(StreamConnection memberSide, ByteBuffer early) {
+        exchange.upgradeChannel((clientSide, ex) -> Tunnel.start(clientSide, memberSide, early,
+                handler.connector().bufferPool()));
+        if (!finishWrites(exchange.getResponseChannel(), NOTHING)) {
+            startClock(CLIENT_READING, handler.timeouts().send()); // a client that never takes the 101 holds nothing for long
+        }
+    }
+
+    @Override
+    public void failed(Outcome outcome) {
+        if (finished) {
+            return;
+        }
+        switch (outcome.kind()) {
+            case REQUEST_BODY_TIMEOUT:
+                bodyTimedOut();
+                return;
+            case REQUEST_BODY_FAILED:
+                // The client broke its body's framing (after the head had gone on) or went away: Undertow
+                // has closed its connection already, and the member never saw the request end.
+                finish();
+                ClientAbort.abort(exchange, responseBody);
+                return;
+            default:
+                break;
+        }
+        finish();
+        if (answering || exchange.isResponseStarted()) {
+            ClientAbort.abort(exchange, responseBody); // the answer has begun: it can only be cut short
+            return;
+        }
+        UpstreamFailure failure = UpstreamFailure.of(outcome.kind());
+        exchange.putAttachment(UpstreamProxyHandler.FAILURE, failure);
+        exchange.setPersistent(exchange.isPersistent() && exchange.isRequestComplete());
+        ErrorReply.send(exchange, failure.status(), failure.message());
+    }
+
+    /**
+     * The client stopped sending its body (nginx's {@code client_body_timeout}): the member connection
+     * has closed mid-request, so the member never sees the request end; the client gets 408 if no
+     * answer has begun. Nothing more is read from it.
+     */
+    private void bodyTimedOut() {
+        finish();
+        if (answering || exchange.isResponseStarted()) {
+            ClientAbort.abort(exchange, responseBody);
+            return;
+        }
+        exchange.setPersistent(false);
+        Connectors.terminateRequest(exchange);
+        ErrorReply.send(exchange, 408, "request timeout: the request body stopped arriving");
+    }
+
+    // ---- the client's clock and the end
+
+    private void startClock(int kind, long millis) {
+        clock = kind;
+        loop.deadlines(millis, exchange.getIoThread()).start(this);
+    }
+
+    private void stopClock() {
+        clock = NO_CLOCK;
+        ResponseDeadlines.stop(this);
+    }
+
+    @Override
+    void expired() {
+        int kind = clock;
+        clock = NO_CLOCK;
+        if (finished) {
+            return;
+        }
+        if (kind == CLIENT_READING) {
+            LOG.debug("the client took none of the answer to {} for {} ms", exchange.getRequestURI(),
+                    handler.timeouts().send());
+            abort();
+        } else if (kind == LINGERING) {
+            finish();
+            ClientAbort.abort(exchange, responseBody); // the client kept sending a body nobody reads
+        }
+    }
+
+    /** Gives up on both sides: the member exchange is cancelled and the client's request aborted. */
+    private void abort() {
+        if (finished) {
+            return;
+        }
+        finish();
+        member.cancel();
+        ClientAbort.abort(exchange, responseBody);
+    }
+
+    private void finish() {
+        finished = true;
+        stopClock();
+    }
+
+    @Override
+    public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
+        try {
+            finish();
+            MemberExchange m = member;
+            if (m != null) {
+                m.cancel(); // nothing if it ended already
+            }
+        } finally {
+            nextListener.proceed();
+        }
+    }
+
+    // ---- what pickers may ask of the request
+
+    @Override
+    public InetAddress clientAddress() {
+        InetSocketAddress peer = exchange.getSourceAddress();
+        return peer == null ? null : peer.getAddress();
+    }
+
+    @Override
+    public String hashSource() {
+        return exchange.getRequestURI();
+    }
+
+    // ---- small parts
+
+    private String clientIp() {
+        String ip = ClientAddress.ip(exchange);
+        return ip == null ? "unknown" : ip;
+    }
+
+    private static String viaVersion(HttpString protocol) {
+        if (protocol.equals(Protocols.HTTP_1_1)) {
+            return "1.1";
+        }
+        if (protocol.equals(Protocols.HTTP_1_0)) {
+            return "1.0";
+        }
+        String text = protocol.toString();
+        return text.startsWith("HTTP/") ? text.substring(5) : text;
+    }
+
+    /**
+     * Ends the writes on a sink and flushes it, now or as soon as it can take the rest, then runs
+     * {@code flushed}. False when the flush has to wait for the client.
+     */
+    private static boolean finishWrites(StreamSinkChannel sink, Runnable done) {
+        try {
+            sink.shutdownWrites();
+            if (sink.flush()) {
+                sink.getWriteSetter().set(null);
+                done.run();
+                return true;
+            }
+            sink.getWriteSetter().set(ChannelListeners.flushingChannelListener(
+                    flushed -> {
+                        flushed.suspendWrites();
+                        flushed.getWriteSetter().set(null);
+                        done.run();
+                    },
+                    ChannelListeners.closingChannelExceptionHandler()));
+            sink.resumeWrites();
+            return false;
+        } catch (IOException e) {
+            org.xnio.IoUtils.safeClose(sink);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.gatehouse.upstream;
+
+import io.gatehouse.upstream.http1.HeaderSink;
+import io.undertow.util.HttpString;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * What a {@link MemberExchange} sends a member: the request line, the header fields and, if there is
+ * one, the body to stream up. Given by whoever needs the member's answer: the client proxy, a health
+ * check, a cache fill. Called on the exchange's IO thread.
+ */
+public interface MemberRequest {
+    HttpString method();
+
+    /** The request-target sent to the member: path and query. */
+    String target();
+
+    /**
+     * Writes the header fields for {@code member} (once per connection the request goes out on),
+     * {@code Host} among them; framing fields are the exchange's ({@code Transfer-Encoding} when
+     * {@link #chunked()}), and a {@code Content-Length} belongs here only when the body has that length.
+     */
+    void writeHead(HeaderSink head, MemberState member);
+
+    /** True when a body follows the head. Only a request without one is ever sent twice. */
+    boolean hasBody();
+
+    /** True when the body's length is unknown: it goes up in chunks. */
+    boolean chunked();
+
+    /**
+     * The body, asked for once, when a member has the head: what it takes to get it flowing happens here
+     * (a {@code 100 Continue} to the client). Null when it cannot be read after all.
+     */
+    StreamSourceChannel openBody();
+
+    /** The protocols offered for a switch ({@code Upgrade}), or null: then a 101 is a broken answer. */
+    String upgradeOffer();
+
+    /** True when the request may be sent again after a kept-alive connection turned out closed. */
+    boolean idempotent();
+}
