@@ -1,5 +1,6 @@
 package io.gatehouse.handler;
 
+import io.undertow.server.Connectors;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Protocols;
 import org.xnio.IoUtils;
@@ -25,6 +26,12 @@ public final class ClientAbort {
             // A stream's channel closed before its end resets that stream (RST_STREAM) and nothing else.
             StreamSinkChannel stream = responseChannel != null ? responseChannel : exchange.getResponseChannel();
             IoUtils.safeClose(stream);
+            // Undertow would end the exchange only on a write or flush of the closed channel (its
+            // Http2DataStreamSinkChannel runs the completion listener lazily), which never comes: end it
+            // here, as closing an HTTP/1.1 connection does, so its completion listeners run. Not
+            // endExchange(): on the closed channel it would send a second RST_STREAM.
+            Connectors.terminateRequest(exchange);
+            Connectors.terminateResponse(exchange);
             return;
         }
         IoUtils.safeClose(exchange.getConnection());
