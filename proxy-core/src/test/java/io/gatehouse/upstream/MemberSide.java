@@ -26,6 +26,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -77,12 +78,17 @@ final class MemberSide implements AutoCloseable {
 
     /** A round-robin cluster over {@code members} ({@code host:port}), claimed from and adopted by the registry. */
     UpstreamCluster cluster(String name, HostPort... members) {
+        return cluster(name, Duration.ofSeconds(60), members);
+    }
+
+    /** As {@link #cluster(String, HostPort...)}, with the names looked up again every {@code resolveInterval}. */
+    UpstreamCluster cluster(String name, Duration resolveInterval, HostPort... members) {
         List<MemberSpec> specs = new ArrayList<>();
         for (HostPort m : members) {
             specs.add(new MemberSpec(POS, m, 1, false));
         }
         ClusterSpec spec = new ClusterSpec(POS, name, specs, false, "round_robin", List.of(), List.of(),
-                Duration.ofSeconds(60));
+                resolveInterval);
         UpstreamRegistry.Claim claim = registry.claim();
         List<ClusterMember> clusterMembers = new ArrayList<>();
         for (HostPort m : members) {
@@ -129,6 +135,22 @@ final class MemberSide implements AutoCloseable {
             return result.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("the IO thread task failed", e);
+        }
+    }
+
+    /** Waits (at most 10 s, polling) until {@code condition} holds; fails with {@code what} otherwise. */
+    static void eventually(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for: " + what, e);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,25 @@ final class ScriptedMember implements AutoCloseable {
             out.write(bytes);
             out.flush();
             return true;
+        };
+    }
+
+    /**
+     * Reads the request, then waits until {@code release} opens (at most 10 s) before answering as
+     * {@link #ok} would: an answer held back while the test changes things around it.
+     */
+    static Script heldUntil(CountDownLatch release, String body) {
+        Script answer = ok(body);
+        return (request, in, out) -> {
+            try {
+                if (!release.await(10, TimeUnit.SECONDS)) {
+                    throw new IOException("the test never released the answer");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while holding the answer", e);
+            }
+            return answer.answer(request, in, out);
         };
     }
 

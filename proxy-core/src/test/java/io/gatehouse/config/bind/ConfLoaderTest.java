@@ -237,6 +237,37 @@ class ConfLoaderTest {
     }
 
     @Test
+    void bindsResolveIntervalAndDefaultsItToSixtySeconds() {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        f.file("a.conf", """
+                [routes:line]
+                / = @often
+                /never = @never
+                /usual = @usual
+
+                [@often]
+                members = app.internal:8080
+                resolve_interval = 30s
+
+                [@never]
+                members = app.internal:8081
+                resolve_interval = 0
+
+                [@usual]
+                members = app.internal:8082
+                """);
+
+        LoadOutcome outcome = f.load();
+
+        assertEquals(List.of(), f.shown(outcome.problems()));
+        Map<String, ClusterSpec> clusters = outcome.config().orElseThrow().clusters();
+        assertEquals(Duration.ofSeconds(30), clusters.get("often").resolveInterval());
+        assertEquals(Duration.ZERO, clusters.get("never").resolveInterval());
+        assertEquals(Duration.ofSeconds(60), clusters.get("usual").resolveInterval());
+        assertEquals(Duration.ofSeconds(60), ClusterSpec.DEFAULT_RESOLVE_INTERVAL);
+    }
+
+    @Test
     void mergesLinesOfOnePathWithStaticDirectoriesFirstInFileOrder() {
         ConfDirFixture f = new ConfDirFixture(tmp);
         Path one = f.mkdir("one");
