@@ -173,6 +173,8 @@ final class MemberSide implements AutoCloseable {
         long bodyLength = -1;
         String upgradeOffer;
         int bodyOpened;
+        /** The body cannot be read after all when the exchange opens it ({@link #openBody} gives null). */
+        boolean bodyLost;
 
         Request(HttpString method, String target) {
             this.method = method;
@@ -229,7 +231,7 @@ final class MemberSide implements AutoCloseable {
         @Override
         public StreamSourceChannel openBody() {
             bodyOpened++;
-            return body;
+            return bodyLost ? null : body;
         }
 
         @Override
@@ -267,9 +269,16 @@ final class MemberSide implements AutoCloseable {
         /** Body calls refused whole before taking any (back-pressure); 0 takes everything. */
         int refuse;
         int refused;
+        /** The most one body call takes; a call that leaves some of its chunk returns false. */
+        int takeAtMost = Integer.MAX_VALUE;
+        /** Every call the exchange made on this sink, whichever. */
+        int calls;
+        /** Calls to end, switched and failed: exactly one ends an exchange. */
+        int endings;
 
         @Override
         public void head(ResponseHead head, long length) {
+            calls++;
             status = head.status();
             bodyLength = length;
             for (int i = 0; i < head.fieldCount(); i++) {
@@ -279,28 +288,34 @@ final class MemberSide implements AutoCloseable {
 
         @Override
         public boolean body(ByteBuffer chunk) {
+            calls++;
             if (refused < refuse) {
                 refused++;
                 return false;
             }
-            while (chunk.hasRemaining()) {
+            for (int n = Math.min(chunk.remaining(), takeAtMost); n > 0; n--) {
                 body.write(chunk.get());
             }
-            return true;
+            return !chunk.hasRemaining();
         }
 
         @Override
         public boolean flush() {
+            calls++;
             return true;
         }
 
         @Override
         public void end() {
+            calls++;
+            endings++;
             done.complete("end");
         }
 
         @Override
         public void switched(StreamConnection member, ByteBuffer early) {
+            calls++;
+            endings++;
             this.switchedTo = member;
             this.early = early;
             done.complete("switched");
@@ -308,6 +323,8 @@ final class MemberSide implements AutoCloseable {
 
         @Override
         public void failed(Outcome outcome) {
+            calls++;
+            endings++;
             this.failure = outcome;
             done.complete("failed " + outcome.kind());
         }
