@@ -77,7 +77,6 @@ final class ClientProxy extends ResponseDeadlines.Entry
 
     @Override
     public void run() {
-        loop = LoopState.current();
         via = viaVersion(exchange.getProtocol());
         HeaderMap headers = exchange.getRequestHeaders();
         hasBody = !exchange.isRequestComplete();
@@ -308,6 +307,9 @@ final class ClientProxy extends ResponseDeadlines.Entry
 
     private void startClock(int kind, long millis) {
         clock = kind;
+        if (loop == null) {
+            loop = LoopState.current(); // only a slow client needs it: not looked up per request
+        }
         loop.deadlines(millis, exchange.getIoThread()).start(this);
     }
 

@@ -33,8 +33,8 @@ import org.xnio.channels.StreamSourceChannel;
  * connecting and sending the head, the answer's head (counted from the end of the request body), and
  * each gap in the answer's body. The request body has its own clocks ({@link RequestBodyUpload}).
  *
- * <p>Each attempt with a member ends with exactly one {@link Outcome}, recorded on that member's
- * {@link MemberState}; the sink gets the one that ended the exchange if it failed.
+ * <p>Each attempt with a member ends with exactly one {@link Outcome} kind, recorded on that member's
+ * {@link MemberState} with its times; the sink gets the outcome that ended the exchange if it failed.
  */
 public final class MemberExchange extends ResponseDeadlines.Entry implements TriedMembers, RequestBodyUpload.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(MemberExchange.class);
@@ -61,6 +61,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
     private Outcome lastFailure;
     private long attemptStart;
     private long headAt;
+    private long endedAt;
     private boolean reported;
     private boolean reused;
     private boolean connecting;
@@ -133,9 +134,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
         finished = true;
         stopClocks();
         closeConnection();
-        if (member != null) {
-            report(Outcome.Kind.CANCELLED, "the caller gave up");
-        }
+        record(Outcome.Kind.CANCELLED);
         releaseBuffers();
     }
 
@@ -194,7 +193,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
                 }
                 connecting = false;
                 LOG.debug("connect to {} failed: {}", target, e.toString());
-                lastFailure = report(Outcome.Kind.CONNECT_FAILED, e.toString());
+                lastFailure = record(Outcome.Kind.CONNECT_FAILED, e.toString());
                 member = null;
                 tryNextMember();
             }
@@ -576,7 +575,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
         } else {
             c.close();
         }
-        report(Outcome.Kind.OK, null);
+        record(Outcome.Kind.OK);
         releaseBuffers();
         sink.end();
     }
@@ -589,7 +588,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
         ByteBuffer early = ByteBuffer.allocate(down.remaining()).put(down).flip();
         MemberConnection c = conn;
         conn = null;
-        report(Outcome.Kind.OK, null);
+        record(Outcome.Kind.OK);
         releaseBuffers();
         sink.switched(c.detach(), early);
     }
@@ -640,7 +639,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
         if (finished) {
             return;
         }
-        fail(report(kind, reason));
+        fail(record(kind, reason));
     }
 
     private void fail(Outcome outcome) {
@@ -652,21 +651,26 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
     }
 
     /**
-     * Records how the current attempt ended, once; returns the outcome. An attempt already reported
-     * (or none made) gives an outcome that is recorded nowhere.
+     * Records how the current attempt ended on its member, once (nothing when none is being made or it
+     * was recorded already). Allocates nothing: a whole answer costs no outcome object.
      */
-    private Outcome report(Outcome.Kind kind, String reason) {
-        long now = System.nanoTime();
+    private void record(Outcome.Kind kind) {
+        MemberState m = member;
+        if (m != null && !reported) {
+            reported = true;
+            endedAt = System.nanoTime();
+            m.record(kind, responseStarted ? headAt - attemptStart : -1, endedAt - attemptStart);
+        }
+    }
+
+    /** Records the attempt's end as {@link #record(Outcome.Kind)} does and returns it as an outcome, for the sink. */
+    private Outcome record(Outcome.Kind kind, String reason) {
         MemberState m = member;
         if (m == null) {
             return new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0, reason);
         }
-        Outcome outcome = new Outcome(kind, m, responseStarted ? headAt - attemptStart : -1, now - attemptStart, reason);
-        if (!reported) {
-            reported = true;
-            m.record(outcome);
-        }
-        return outcome;
+        record(kind);
+        return new Outcome(kind, m, responseStarted ? headAt - attemptStart : -1, endedAt - attemptStart, reason);
     }
 
     /** The upload stops for good: no more reads from the body, no more writes to the member. */

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * cluster listing that address shares.
  *
  * <p>Every attempt is started once ({@link #attemptStarted}) and ends with exactly one {@link Outcome}
- * ({@link #record}); the counters below are all derived from those two calls.
+ * kind ({@link #record}); the counters below are all derived from those two calls.
  */
 public final class MemberState {
     private static final Outcome.Kind[] KINDS = Outcome.Kind.values();
@@ -94,17 +94,22 @@ public final class MemberState {
         active.incrementAndGet();
     }
 
-    /** The attempt begun with {@link #attemptStarted} ended so; called exactly once per attempt. */
-    void record(Outcome outcome) {
-        Outcome.Kind kind = outcome.kind();
+    /**
+     * The attempt begun with {@link #attemptStarted} ended as {@code kind} (an {@link Outcome}'s fields,
+     * passed flat so that a whole answer allocates nothing); called exactly once per attempt.
+     *
+     * @param toHeadNanos from the attempt's start to the answer's head, -1 if none came
+     * @param toEndNanos  from the attempt's start to its end
+     */
+    void record(Outcome.Kind kind, long toHeadNanos, long toEndNanos) {
         active.decrementAndGet();
         outcomes.incrementAndGet(kind.ordinal());
         if (kind.memberFault()) {
             failures.incrementAndGet();
         } else if (kind == Outcome.Kind.OK) {
             // Plain stores: a reader wants a recent figure, not a fence on every answer.
-            lastToHeadNanos.lazySet(outcome.toHeadNanos());
-            lastToEndNanos.lazySet(outcome.toEndNanos());
+            lastToHeadNanos.lazySet(toHeadNanos);
+            lastToEndNanos.lazySet(toEndNanos);
         }
     }
 
