@@ -39,7 +39,7 @@ for v in DURATION WARMUP CONNS; do
 done
 PATH=$PATH:/usr/sbin
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "profile: needs wrk and nginx (apt-get install wrk nginx)" >&2; exit 2; }
-JAR=$REPO_DIR/admin-console/target/gatehouse.jar
+JAR=${GATEHOUSE_JAR:-$REPO_DIR/admin-console/target/gatehouse.jar}   # GATEHOUSE_JAR: another build to profile
 [[ -f $JAR ]] || (cd "$REPO_DIR" && mvn -B -q -DskipTests package -pl admin-console -am)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gh-profile.XXXXXX")

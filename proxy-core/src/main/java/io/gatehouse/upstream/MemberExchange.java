@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
 import org.xnio.XnioIoThread;
+import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
@@ -36,7 +37,8 @@ import org.xnio.channels.StreamSourceChannel;
  * <p>Each attempt with a member ends with exactly one {@link Outcome} kind, recorded on that member's
  * {@link MemberState} with its times; the sink gets the outcome that ended the exchange if it failed.
  */
-public final class MemberExchange extends ResponseDeadlines.Entry implements TriedMembers, RequestBodyUpload.Owner {
+public final class MemberExchange extends ResponseDeadlines.Entry
+        implements TriedMembers, RequestBodyUpload.Owner, ChannelListener<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(MemberExchange.class);
 
     private static final int NO_BODY = 0;
@@ -51,8 +53,10 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
     private final MemberRequest request;
     private final RequestKey key;
     private final ResponseSink sink;
-    private final MemberState[] tried;
-    private int triedCount;
+    /** The first member tried; any more in {@link #moreTried} (a retry is rare: no array until then). */
+    private MemberState firstTried;
+    private MemberState[] moreTried;
+    private int moreTriedCount;
     private LoopState loop;
 
     private MemberState member;
@@ -85,8 +89,6 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
     private boolean memberEnded;
     private boolean readsHeld;
 
-    private final ChannelListener<Channel> memberReadable = channel -> onMemberReadable();
-    private ChannelListener<Channel> memberWritable;
 
     /**
      * @param thread the IO thread it runs on, the caller's; {@link #start} is called there
@@ -100,14 +102,13 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
         this.request = Objects.requireNonNull(request, "request");
         this.key = Objects.requireNonNull(key, "key");
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.tried = new MemberState[cluster.members().size()];
     }
 
     /** Starts the exchange; on its IO thread. The sink may hear the end before this returns. */
     public void start() {
         loop = LoopState.current();
-        waitOnMember(); // picking, connecting and sending the head all count against response_timeout
-        tryNextMember();
+        // Picking, connecting and sending the head all count against response_timeout.
+        tryNextMember(waitOnMember());
     }
 
     /** The sink can take more of the answer (after {@link ResponseSink#body} or {@code flush} said no). */
@@ -151,16 +152,17 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
 
     // ---- choosing a member and a connection
 
-    private void tryNextMember() {
+    /** Picks a member and starts an attempt with it at {@code now}. */
+    private void tryNextMember(long now) {
         MemberState next = cluster.picker().pick(key, this);
         if (next == null) {
             fail(lastFailure != null ? lastFailure : new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0, "no usable member"));
             return;
         }
         member = next;
-        tried[triedCount++] = next;
+        addTried(next);
         reported = false;
-        attemptStart = System.nanoTime();
+        attemptStart = now;
         next.attemptStarted();
         MemberConnection pooled = next.endpoint().take(thread.getNumber());
         if (pooled != null) {
@@ -195,7 +197,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
                 LOG.debug("connect to {} failed: {}", target, e.toString());
                 lastFailure = record(Outcome.Kind.CONNECT_FAILED, e.toString());
                 member = null;
-                tryNextMember();
+                tryNextMember(System.nanoTime());
             }
         });
     }
@@ -205,7 +207,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
     private void send(MemberConnection c) {
         conn = c;
         received = 0;
-        c.attach(memberReadable);
+        c.attach(this);
         RequestHeadWriter head = loop.request.start(request.method(), request.target());
         request.writeHead(head, member);
         if (request.hasBody() && request.chunked()) {
@@ -231,10 +233,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
             return true;
         }
         waitOnMember(); // still sending the head
-        if (memberWritable == null) {
-            memberWritable = channel -> onMemberWritable();
-        }
-        conn.sink().getWriteSetter().set(memberWritable);
+        conn.sink().getWriteSetter().set(this);
         conn.sink().resumeWrites();
         return false;
     }
@@ -329,6 +328,16 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
     }
 
     // ---- reading the response head
+
+    /** The member connection is readable, or (while the head waits to go out) writable. */
+    @Override
+    public void handleEvent(Channel channel) {
+        if (channel instanceof StreamSinkChannel) {
+            onMemberWritable();
+        } else {
+            onMemberReadable();
+        }
+    }
 
     private void onMemberReadable() {
         if (finished) {
@@ -471,8 +480,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
             try {
                 available = bodyAvailable();
             } catch (MalformedResponseException e) {
-                LOG.warn("{} sent an invalid response body for {}: {}", member, request.target(), e.getMessage());
-                fail(Outcome.Kind.BROKEN, e.getMessage());
+                brokenBody(e);
                 return;
             }
             if (available < 0) {
@@ -480,36 +488,9 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
                 return;
             }
             if (available == 0) {
-                int n;
-                down.clear();
-                try {
-                    n = conn.source().read(down);
-                } catch (IOException e) {
-                    down.flip();
-                    fail(Outcome.Kind.BROKEN, "reading the response body failed: " + e.getMessage());
-                    return;
-                }
-                down.flip();
-                if (n > 0) {
-                    stopClock();
+                if (readMoreBody()) {
                     continue;
                 }
-                if (n == 0) {
-                    // Nothing more from the member for now: the sink pushes out what it holds (a streamed
-                    // answer, events, long polling) through whatever holds data back (TLS, compression).
-                    if (!sink.flush()) {
-                        holdMember();
-                        return;
-                    }
-                    waitOnMember(); // the member owes more of the body: response_timeout between its reads
-                    return; // reads stay armed
-                }
-                if (bodyMode == UNTIL_CLOSE) {
-                    memberEnded = true;
-                    continue;
-                }
-                LOG.debug("{} closed the connection with the response body to {} incomplete", member, request.target());
-                fail(Outcome.Kind.BROKEN, "the member closed the connection with the response body incomplete");
                 return;
             }
             ByteBuffer buf = down;
@@ -532,6 +513,50 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
                 return;
             }
         }
+    }
+
+    /**
+     * Reads more of the body into {@code down} (kept apart from the loop above, which stays small
+     * enough to be compiled into its callers). True when the relay goes on; false when it waits (for
+     * the member or the sink) or the exchange ended.
+     */
+    private boolean readMoreBody() {
+        int n;
+        down.clear();
+        try {
+            n = conn.source().read(down);
+        } catch (IOException e) {
+            down.flip();
+            fail(Outcome.Kind.BROKEN, "reading the response body failed: " + e.getMessage());
+            return false;
+        }
+        down.flip();
+        if (n > 0) {
+            stopClock();
+            return true;
+        }
+        if (n == 0) {
+            // Nothing more from the member for now: the sink pushes out what it holds (a streamed
+            // answer, events, long polling) through whatever holds data back (TLS, compression).
+            if (!sink.flush()) {
+                holdMember();
+                return false;
+            }
+            waitOnMember(); // the member owes more of the body: response_timeout between its reads
+            return false; // reads stay armed
+        }
+        if (bodyMode == UNTIL_CLOSE) {
+            memberEnded = true;
+            return true;
+        }
+        LOG.debug("{} closed the connection with the response body to {} incomplete", member, request.target());
+        fail(Outcome.Kind.BROKEN, "the member closed the connection with the response body incomplete");
+        return false;
+    }
+
+    private void brokenBody(MalformedResponseException e) {
+        LOG.warn("{} sent an invalid response body for {}: {}", member, request.target(), e.getMessage());
+        fail(Outcome.Kind.BROKEN, e.getMessage());
     }
 
     /** The sink takes no more for now: hold the member back until it does (the sink keeps the clock). */
@@ -681,9 +706,9 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
         }
     }
 
-    /** Starts (or restarts) the clock on the member: {@code response_timeout}. */
-    private void waitOnMember() {
-        loop.deadlines(timeouts.response(), thread).start(this);
+    /** Starts (or restarts) the clock on the member: {@code response_timeout}. Returns the time it started. */
+    private long waitOnMember() {
+        return loop.deadlines(timeouts.response(), thread).start(this);
     }
 
     private void stopClock() {
@@ -728,10 +753,24 @@ public final class MemberExchange extends ResponseDeadlines.Entry implements Tri
         }
     }
 
+    private void addTried(MemberState m) {
+        if (firstTried == null) {
+            firstTried = m;
+            return;
+        }
+        if (moreTried == null) {
+            moreTried = new MemberState[Math.max(1, cluster.members().size() - 1)];
+        }
+        moreTried[moreTriedCount++] = m;
+    }
+
     @Override
     public boolean contains(MemberState m) {
-        for (int i = 0; i < triedCount; i++) {
-            if (tried[i] == m) {
+        if (m == firstTried) {
+            return true;
+        }
+        for (int i = 0; i < moreTriedCount; i++) {
+            if (moreTried[i] == m) {
                 return true;
             }
         }

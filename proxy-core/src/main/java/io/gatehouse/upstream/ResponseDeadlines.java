@@ -38,10 +38,14 @@ final class ResponseDeadlines {
         this.nanoClock = nanoClock;
     }
 
-    /** Starts (or restarts) {@code e}'s clock on this list, stopping it first on any list it was on. */
-    void start(Entry e) {
+    /**
+     * Starts (or restarts) {@code e}'s clock on this list, stopping it first on any list it was on.
+     * Returns the time it started at (this list's clock), for a caller that needs the time too.
+     */
+    long start(Entry e) {
         stop(e);
-        e.deadline = nanoClock.getAsLong() + durationNanos;
+        long now = nanoClock.getAsLong();
+        e.deadline = now + durationNanos;
         e.list = this;
         e.prev = tail;
         if (tail == null) {
@@ -53,6 +57,7 @@ final class ResponseDeadlines {
         if (timer == null) {
             arm(durationNanos);
         }
+        return now;
     }
 
     /** Stops {@code e}'s clock if it runs, on whichever list it is. */
