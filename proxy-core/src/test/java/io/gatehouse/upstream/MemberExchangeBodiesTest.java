@@ -246,14 +246,10 @@ class MemberExchangeBodiesTest extends MemberExchangeFixture {
     @Test
     void anEarlyAnswerBeforeTheBodyIsPassedOnAndItsConnectionIsNotKept() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
-        ScriptedMember.Script script = (request, in, out) -> {
-            // Answers without reading the body and without saying it will close, and waits: only the
-            // exchange knows the body was cut short, so only the exchange can tell not to keep it.
-            write(out, "HTTP/1.1 413 Content Too Large\r\nContent-Length: 9\r\n\r\ntoo large");
-            awaitClose(in);
-            closed.countDown();
-            return false;
-        };
+        // Answers without reading the body and without saying it will close, and waits: only the
+        // exchange knows the body was cut short, so only the exchange can tell not to keep it.
+        ScriptedMember.Script script = answerThenAwaitClose(
+                "HTTP/1.1 413 Content Too Large\r\nContent-Length: 9\r\n\r\ntoo large", closed);
         try (ScriptedMember m = ScriptedMember.start(script)) {
             UpstreamCluster cluster = side.cluster("app", MemberSide.loopback(m.port()));
             MemberState state = cluster.members().get(0);
@@ -379,11 +375,7 @@ class MemberExchangeBodiesTest extends MemberExchangeFixture {
     @Test
     void aRequestBodyThatStopsArrivingIsNotTheMembersFault() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
-        ScriptedMember.Script script = (request, in, out) -> {
-            awaitClose(in);
-            closed.countDown();
-            return false;
-        };
+        ScriptedMember.Script script = answerThenAwaitClose("", closed);
         try (ScriptedMember m = ScriptedMember.start(script)) {
             UpstreamCluster cluster = side.cluster("app", MemberSide.loopback(m.port()));
             MemberState state = cluster.members().get(0);

@@ -98,11 +98,7 @@ class MemberExchangeFailuresTest extends MemberExchangeFixture {
     @Test
     void aMemberThatNeverAnswersTimesOutWaitingForTheHead() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
-        ScriptedMember.Script script = (request, in, out) -> {
-            awaitClose(in);
-            closed.countDown();
-            return false;
-        };
+        ScriptedMember.Script script = answerThenAwaitClose("", closed);
         try (ScriptedMember m = ScriptedMember.start(script)) {
             UpstreamCluster cluster = side.cluster("app", MemberSide.loopback(m.port()));
             MemberState state = cluster.members().get(0);
@@ -239,12 +235,8 @@ class MemberExchangeFailuresTest extends MemberExchangeFixture {
     @Test
     void aMemberThatStallsMidBodyTimesOutAfterTheResponseTimeout() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
-        ScriptedMember.Script script = (request, in, out) -> {
-            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
-            awaitClose(in);
-            closed.countDown();
-            return false;
-        };
+        ScriptedMember.Script script = answerThenAwaitClose(
+                "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789", closed);
         try (ScriptedMember m = ScriptedMember.start(script)) {
             UpstreamCluster cluster = side.cluster("app", MemberSide.loopback(m.port()));
             MemberState state = cluster.members().get(0);
@@ -292,11 +284,7 @@ class MemberExchangeFailuresTest extends MemberExchangeFixture {
     @Test
     void cancellingBeforeTheHeadIsCountedOnceAndNoTimeoutFollows() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
-        ScriptedMember.Script script = (request, in, out) -> {
-            awaitClose(in);
-            closed.countDown();
-            return false;
-        };
+        ScriptedMember.Script script = answerThenAwaitClose("", closed);
         try (ScriptedMember m = ScriptedMember.start(script)) {
             UpstreamCluster cluster = side.cluster("app", MemberSide.loopback(m.port()));
             MemberState state = cluster.members().get(0);

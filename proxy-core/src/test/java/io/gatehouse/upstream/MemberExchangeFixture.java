@@ -139,6 +139,21 @@ abstract class MemberExchangeFixture {
         return false;
     }
 
+    /**
+     * Answers with {@code raw} (nothing when empty), then waits for Gatehouse to close the connection and
+     * counts {@code closed} down: the member never closes first, so a close it sees is Gatehouse's.
+     */
+    static ScriptedMember.Script answerThenAwaitClose(String raw, CountDownLatch closed) {
+        return (request, in, out) -> {
+            if (!raw.isEmpty()) {
+                write(out, raw);
+            }
+            awaitClose(in);
+            closed.countDown();
+            return false;
+        };
+    }
+
     /** A long body sent slowly (100 bytes every 10 ms, at most 10 s); a failed write counts {@code writeFailed} down. */
     static ScriptedMember.Script streaming(CountDownLatch writeFailed) {
         return (request, in, out) -> {
