@@ -1,5 +1,6 @@
 package io.gatehouse.handler;
 
+import io.gatehouse.json.Json;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -56,35 +57,9 @@ public final class JsonErrorHandler implements HttpHandler {
     public static String body(int status, String error, String requestId) {
         StringBuilder sb = new StringBuilder(96);
         sb.append("{\"status\":").append(status).append(",\"error\":");
-        quote(sb, error);
+        Json.string(sb, error);
         sb.append(",\"request_id\":");
-        if (requestId == null) {
-            sb.append("null");
-        } else {
-            quote(sb, requestId);
-        }
+        Json.string(sb, requestId);
         return sb.append("}\n").toString();
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

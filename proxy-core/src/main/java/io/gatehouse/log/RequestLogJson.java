@@ -1,5 +1,6 @@
 package io.gatehouse.log;
 
+import io.gatehouse.json.Json;
 import java.time.LocalDateTime;
 import java.util.List;
 
@@ -10,12 +11,9 @@ import java.util.List;
  *
  * <p>Counts and durations are JSON numbers ({@code handling_ms} is {@code 4}, not {@code "4ms"});
  * {@code date} and {@code time} are the strings the log line shows; a missing value is {@code null}
- * rather than {@code "-"}. Strings are escaped per RFC 8259, with U+2028, U+2029 and unpaired
- * surrogates also written as {@code \}{@code uXXXX} so the output is safe to embed in a script.
+ * rather than {@code "-"}. Strings are written by {@link Json}, the one JSON writer.
  */
 public final class RequestLogJson {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private RequestLogJson() {
     }
 
@@ -81,39 +79,6 @@ public final class RequestLogJson {
 
     private static void string(String name, String v, StringBuilder out) {
         out.append(",\"").append(name).append("\":");
-        if (v == null || v.isEmpty()) {
-            out.append("null");
-            return;
-        }
-        out.append('"');
-        int n = v.length();
-        for (int i = 0; i < n; i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029') {
-                        unicodeEscape(c, out);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(v.charAt(i + 1))) {
-                        out.append(c).append(v.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        unicodeEscape(c, out);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    private static void unicodeEscape(char c, StringBuilder out) {
-        out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+        Json.string(out, v == null || v.isEmpty() ? null : v);
     }
 }
