@@ -81,12 +81,15 @@ class MemberTlsTest {
         worker.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** Every name of these tests is this machine's loopback address; IP literals are parsed. */
+    /**
+     * Every name of these tests is this machine's loopback address, given without the name (so the name
+     * checked and sent can only come from the configuration); IP literals are parsed.
+     */
     private static InetAddress resolve(String host) throws UnknownHostException {
         if (UpstreamRegistry.isLiteral(host)) {
             return InetAddress.getByName(host);
         }
-        return InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1});
+        return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
     }
 
     @Test
