@@ -16,15 +16,18 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -93,7 +96,7 @@ class MemberTlsTest {
     }
 
     @Test
-    void acceptsACertificateForTheMemberNameFromTheClustersCa(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    void acceptsACertificateForTheMemberNameFromTheClustersCa(@TempDir Path tmp) throws Exception {
         member = TlsMember.start(CA.issue("member.test"), "ok");
         Object outcome = connect("member.test", ca(tmp));
         MemberConnection connection = assertInstanceOf(MemberConnection.class, outcome);
@@ -103,7 +106,7 @@ class MemberTlsTest {
     }
 
     @Test
-    void refusesACertificateForAnotherName(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    void refusesACertificateForAnotherName(@TempDir Path tmp) throws Exception {
         member = TlsMember.start(CA.issue("other.test"), "ok");
         String reason = refusal(connect("member.test", ca(tmp)));
         assertEquals("certificate for other.test does not match member name member.test", reason);
@@ -113,7 +116,7 @@ class MemberTlsTest {
     }
 
     @Test
-    void refusesACertificateFromAnUnknownCa(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    void refusesACertificateFromAnUnknownCa(@TempDir Path tmp) throws Exception {
         member = TlsMember.start(OTHER_CA.issue("member.test"), "ok");
         String reason = refusal(connect("member.test", ca(tmp)));
         assertEquals("certificate for member.test (issued by CN=Other Test CA) is not signed by a CA in ca "
@@ -130,7 +133,7 @@ class MemberTlsTest {
     }
 
     @Test
-    void refusesAnExpiredCertificate(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    void refusesAnExpiredCertificate(@TempDir Path tmp) throws Exception {
         TestCa.Issued expired = CA.issueExpired("member.test");
         member = TlsMember.start(expired, "ok");
         String reason = refusal(connect("member.test", ca(tmp)));
@@ -138,11 +141,21 @@ class MemberTlsTest {
     }
 
     @Test
-    void checksAnIpLiteralMemberAgainstTheCertificatesAddressesAndSendsNoSni(@org.junit.jupiter.api.io.TempDir Path tmp)
+    void checksAnIpLiteralMemberAgainstTheCertificatesAddressesAndSendsNoSni(@TempDir Path tmp)
             throws Exception {
         member = TlsMember.start(CA.issue("member.test"), "ok");
         String reason = refusal(connect("127.0.0.1", ca(tmp)));
         assertEquals("certificate for member.test does not match member name 127.0.0.1", reason);
+    }
+
+    @Test
+    void acceptsASelfSignedMemberWhoseOwnCertificateIsTheCa(@TempDir Path tmp) throws Exception {
+        TestCa.Issued self = TestCa.selfSigned("member.test");
+        member = TlsMember.start(self, "ok");
+        Path file = tmp.resolve("member.pem");
+        Files.writeString(file, TestCa.pem(self.chain()[0]));
+        Object outcome = connect("member.test", MemberTlsSpec.ca(file, List.of(self.chain()[0])));
+        assertInstanceOf(MemberConnection.class, outcome).close();
     }
 
     @Test
@@ -209,7 +222,7 @@ class MemberTlsTest {
 
     private static String refusal(Object outcome) {
         IOException failure = assertInstanceOf(IOException.class, outcome);
-        assertTrue(failure instanceof javax.net.ssl.SSLException, failure.toString());
+        assertTrue(failure instanceof SSLException, failure.toString());
         return failure.getMessage();
     }
 

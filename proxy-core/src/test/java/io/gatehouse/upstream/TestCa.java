@@ -69,6 +69,22 @@ public final class TestCa {
         }
     }
 
+    /** A self-signed member certificate for {@code dnsName}, signed by no CA (its chain is itself). */
+    public static Issued selfSigned(String dnsName) {
+        KeyPair keys = newKeys();
+        X500Name subject = new X500Name("CN=" + dnsName);
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
+                    subject, keys.getPublic())
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+            return new Issued(keys.getPrivate(), new X509Certificate[] {sign(builder, keys.getPrivate())});
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public X509Certificate certificate() {
         return certificate;
     }
