@@ -37,22 +37,17 @@ import org.xnio.ssl.XnioSsl;
  * run as the engine's delegated tasks on the worker pool.
  */
 final class MemberTls {
-    private final MemberTlsSpec spec;
     private final XnioSsl ssl;
     /** The checks; null with {@code verify = no}. */
     private final MemberTrustManager checks;
 
     MemberTls(MemberTlsSpec spec) throws GeneralSecurityException {
-        this.spec = Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(spec, "spec");
         this.checks = spec.verify() ? MemberTrustManager.of(spec) : null;
         TrustManager trust = checks != null ? checks : new AnyCertificate();
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {trust}, null);
         this.ssl = new UndertowXnioSsl(Xnio.getInstance(), OptionMap.EMPTY, new NamingContext(context, spec.verify()));
-    }
-
-    MemberTlsSpec spec() {
-        return spec;
     }
 
     XnioSsl ssl() {
@@ -73,7 +68,7 @@ final class MemberTls {
         return reason(failure);
     }
 
-    static String reason(Throwable failure) {
+    private static String reason(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof MemberTrustManager.Refused) {
                 return t.getMessage();
