@@ -10,6 +10,7 @@ import io.gatehouse.config.model.HostPattern;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.ListenerSpec;
 import io.gatehouse.config.model.MemberSpec;
+import io.gatehouse.config.model.MemberTlsSpec;
 import io.gatehouse.config.model.RedirectTarget;
 import io.gatehouse.config.model.RouteSpec;
 import io.gatehouse.config.model.SiteSpec;
@@ -41,6 +42,7 @@ import io.gatehouse.upstream.balance.RoundRobinStrategy;
 import io.gatehouse.upstream.balance.Strategies;
 import io.undertow.server.HttpHandler;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,16 +54,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compiles a validated configuration into a {@link Runtime}: routers, handler chains and clusters.
- * Runs before the swap, off the IO threads (new members' host names are resolved here). What can only
- * fail now — a member host that does not resolve — is reported as {@code file:line: message} like any
+ * Runs before the swap, off the IO threads (new members' host names are resolved here, and the TLS
+ * contexts for members reached over TLS are made here). What can only fail now — a member host that
+ * does not resolve — is reported as {@code file:line: message} like any
  * other configuration problem, and nothing is published. A build only claims members from the
  * registry ({@link UpstreamRegistry#claim()}); it changes nothing there, whatever its outcome. One
  * build at a time.
  */
 public final class RuntimeBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeBuilder.class);
+
     private final UpstreamRegistry registry;
     private final UpstreamConnector connector;
     private final AtomicLong sequence;
@@ -106,9 +113,12 @@ public final class RuntimeBuilder {
         UpstreamRegistry.Claim claim = registry.claim();
         Map<String, UpstreamCluster> clusters = new LinkedHashMap<>();
         for (ClusterSpec spec : config.clusters().values()) {
+            if (spec.ssl() && !prepareTls(spec.trust(), spec.pos(), problems)) {
+                continue;
+            }
             List<ClusterMember> members = new ArrayList<>();
             for (MemberSpec m : spec.members()) {
-                MemberKey key = new MemberKey(spec.ssl(), m.address());
+                MemberKey key = new MemberKey(spec.ssl(), m.address(), spec.trust());
                 member(claim, spec.name(), key, spec.resolveInterval(), m.pos(), problems)
                         .ifPresent(state -> members.add(new ClusterMember(state, m.weight(), m.backup())));
             }
@@ -155,10 +165,27 @@ public final class RuntimeBuilder {
         if (problems.hasErrors()) {
             return new Outcome(Optional.empty(), problems.sorted());
         }
+        for (ClusterSpec spec : config.clusters().values()) {
+            if (spec.ssl() && !spec.trust().verify()) {
+                LOG.warn("[@{}] verify = no ({}): the certificates of its members are not checked, so anyone"
+                        + " on the path to them can stand in for them", spec.name(), spec.pos());
+            }
+        }
         List<UpstreamCluster> all = new ArrayList<>(clusters.values());
         all.addAll(urlClusters);
         Runtime runtime = new Runtime(generations.incrementAndGet(), config, chains, all, claim, Instant.now());
         return new Outcome(Optional.of(runtime), problems.sorted());
+    }
+
+    /** Makes the TLS context for {@code trust} now, off the IO threads; false (and a problem) if the JVM cannot. */
+    private boolean prepareTls(MemberTlsSpec trust, SourcePos pos, Problems problems) {
+        try {
+            connector.prepareTls(trust);
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            problems.error(pos, "cannot set up TLS to members checked against " + trust.trustSource() + ": " + e);
+            return false;
+        }
     }
 
     private static Optional<MemberState> member(UpstreamRegistry.Claim claim, String cluster, MemberKey key,
@@ -202,9 +229,9 @@ public final class RuntimeBuilder {
 
                 @Override
                 public HttpHandler visitUpstreamUrl(UpstreamUrlTarget t) {
-                    MemberKey key = new MemberKey(t.tls(), t.address());
-                    if (t.tls()) {
-                        connector.prepareTls(); // the JVM's TLS context loads slowly: never on an IO thread
+                    MemberKey key = new MemberKey(t.tls(), t.address(), MemberTlsSpec.SYSTEM);
+                    if (t.tls() && !prepareTls(key.trust(), t.pos(), problems)) {
+                        return null;
                     }
                     ClusterSpec spec = ClusterSpec.single(t.pos(), key.toString(), t.address(), t.tls());
                     Optional<MemberState> member = member(claim, spec.name(), key, spec.resolveInterval(), t.pos(), problems);

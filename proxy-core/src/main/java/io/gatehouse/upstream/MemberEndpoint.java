@@ -32,7 +32,8 @@ public final class MemberEndpoint {
 
     /**
      * Where new connections go: resolved off the IO threads (when the configuration was built, then by
-     * the registry's schedule); for TLS members it keeps the configured host name too, for SNI.
+     * the registry's schedule). A TLS member's certificate is checked against the configured host name
+     * ({@link MemberKey#address()}), never against this address's.
      */
     public InetSocketAddress address() {
         return address;

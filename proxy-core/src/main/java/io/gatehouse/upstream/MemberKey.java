@@ -1,19 +1,37 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberTlsSpec;
 import java.util.Objects;
 
 /**
- * The stable identity of an upstream member across reloads: scheme and address. State kept in
- * {@link UpstreamRegistry} (health, counters, connection pools) is keyed by it.
+ * The stable identity of an upstream member across reloads: scheme, address and, for TLS, how its
+ * certificate is checked. State kept in {@link UpstreamRegistry} (health, counters, connection pools)
+ * is keyed by it, so two clusters that list one {@code https} address with different {@code ca} or
+ * {@code verify} settings never share a connection checked under the other's settings, while clusters
+ * with equal settings share one pool.
+ *
+ * @param trust how the certificate is checked; always {@link MemberTlsSpec#SYSTEM} for plain HTTP,
+ *              where there is none
  */
-public record MemberKey(boolean tls, HostPort address) {
+public record MemberKey(boolean tls, HostPort address, MemberTlsSpec trust) {
     public MemberKey {
         Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(trust, "trust");
+        if (!tls) {
+            trust = MemberTlsSpec.SYSTEM;
+        }
+    }
+
+    /** A member whose certificate, if it speaks TLS, is checked the default way. */
+    public MemberKey(boolean tls, HostPort address) {
+        this(tls, address, MemberTlsSpec.SYSTEM);
     }
 
     @Override
     public String toString() {
-        return (tls ? "https://" : "http://") + address;
+        String url = (tls ? "https://" : "http://") + address;
+        String trusted = trust.describe();
+        return trusted.isEmpty() ? url : url + " " + trusted;
     }
 }

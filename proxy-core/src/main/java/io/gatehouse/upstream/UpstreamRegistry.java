@@ -249,10 +249,8 @@ public final class UpstreamRegistry {
 
     private InetSocketAddress resolve(MemberKey key) throws UnknownHostException {
         HostPort address = key.address();
-        InetAddress resolved = resolver.resolve(address.host());
-        // A TLS member keeps its configured name beside the address, for SNI; nothing is looked up later.
-        InetAddress named = key.tls() ? InetAddress.getByAddress(address.host(), resolved.getAddress()) : resolved;
-        return new InetSocketAddress(named, address.port());
+        // The connector gives a TLS member's configured name to the TLS layer itself (SNI, certificate check).
+        return new InetSocketAddress(resolver.resolve(address.host()), address.port());
     }
 
     /** True for an IPv4 or IPv6 literal, which is never looked up again. */

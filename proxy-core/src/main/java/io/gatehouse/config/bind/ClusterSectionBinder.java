@@ -3,11 +3,15 @@ package io.gatehouse.config.bind;
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.MemberSpec;
+import io.gatehouse.config.model.MemberTlsSpec;
 import io.gatehouse.config.source.EnvSubstitution;
 import io.gatehouse.config.source.IniSection;
 import io.gatehouse.config.source.Shown;
 import io.gatehouse.config.source.SourcePos;
 import io.gatehouse.upstream.balance.Strategies;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,11 +24,13 @@ import java.util.regex.Pattern;
 /**
  * Binds an {@code [@name]} section: an upstream cluster. {@code members} is a comma list of
  * {@code host:port} entries, each optionally followed by {@code weight=N} (1..256) and {@code backup}.
+ * With {@code ssl = yes}, {@code ca = FILE} (a PEM bundle, read here, so that {@code gatehouse check}
+ * reports a missing or broken file) and {@code verify = no} say how the members' certificates are checked.
  * Access control ({@code roles}, {@code ips}) is refused in this version rather than ignored, and
  * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
  */
 final class ClusterSectionBinder {
-    public static final List<String> KEYS = List.of("members", "ssl", "strategy", "resolve_interval", "roles", "ips", "type");
+    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "resolve_interval", "roles", "ips", "type");
     public static final String DEFAULT_STRATEGY = "round_robin";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
@@ -36,8 +42,12 @@ final class ClusterSectionBinder {
         return NAME.matcher(name).matches();
     }
 
-    /** Binds {@code section}, whose name is {@code @name}; gives nothing when the name itself is invalid. */
-    public static Optional<BoundCluster> bind(IniSection section, EnvSubstitution env, Problems problems) {
+    /**
+     * Binds {@code section}, whose name is {@code @name}; gives nothing when the name itself is invalid.
+     *
+     * @param base the directory a relative {@code ca} file is read from (conf.d's parent, as for static directories)
+     */
+    public static Optional<BoundCluster> bind(IniSection section, Path base, EnvSubstitution env, Problems problems) {
         String name = section.name().substring(1).strip();
         if (!isValidName(name)) {
             problems.error(section.pos(), "bad cluster name " + Shown.of(section.name())
@@ -52,6 +62,7 @@ final class ClusterSectionBinder {
             return Optional.of(new BoundCluster(name, section.pos(), Optional.empty(), false));
         }
         boolean ssl = kv.bool("ssl", false);
+        MemberTlsSpec trust = trust(kv, ssl, base);
         String strategy = kv.parse("strategy", DEFAULT_STRATEGY, "one of " + String.join(", ", Strategies.names()),
                 value -> {
                     if (Strategies.byName(value).isEmpty()) {
@@ -81,7 +92,52 @@ final class ClusterSectionBinder {
         }
         return Optional.of(new BoundCluster(name, section.pos(),
                 Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips,
-                        resolveInterval)), true));
+                        resolveInterval, trust)), true));
+    }
+
+    /**
+     * {@code ca} and {@code verify}. A {@code ca} without {@code ssl = yes} is an error, since the members
+     * would be reached in plain text by an operator who meant them checked; a {@code verify} without it
+     * is harmless and only warned about, as is a {@code ca} that {@code verify = no} leaves unused (the
+     * file is still read, so that a broken one is found before it is needed).
+     */
+    private static MemberTlsSpec trust(KeyValues kv, boolean ssl, Path base) {
+        boolean verify = kv.bool("verify", true);
+        Optional<KeyValues.Entry> ca = kv.entry("ca");
+        if (!ssl) {
+            if (ca.isPresent()) {
+                kv.error("ca", "ca is set but ssl is no: the members would be reached in plain text, unchecked;"
+                        + " add ssl = yes, or remove ca");
+            } else if (kv.entry("verify").isPresent()) {
+                kv.warning("verify", "verify applies only with ssl = yes; ignored");
+            }
+            return MemberTlsSpec.SYSTEM;
+        }
+        if (ca.isEmpty()) {
+            return verify ? MemberTlsSpec.SYSTEM : MemberTlsSpec.UNVERIFIED;
+        }
+        String written = ca.get().value();
+        if (written.isBlank()) {
+            kv.error("ca", "ca must be a PEM file of CA certificates, got \"\"");
+            return MemberTlsSpec.SYSTEM;
+        }
+        List<X509Certificate> certificates;
+        Path file;
+        try {
+            file = base.resolve(written).normalize();
+            certificates = PemCertificates.read(file);
+        } catch (InvalidPathException e) {
+            kv.error("ca", "ca must be a PEM file of CA certificates, got " + Shown.of(written));
+            return MemberTlsSpec.SYSTEM;
+        } catch (BadValueException e) {
+            kv.error("ca", e.getMessage());
+            return MemberTlsSpec.SYSTEM;
+        }
+        if (!verify) {
+            kv.warning("ca", "ca is not used while verify = no: no member certificate is checked");
+            return MemberTlsSpec.UNVERIFIED;
+        }
+        return MemberTlsSpec.ca(file, certificates);
     }
 
     private static List<MemberSpec> members(KeyValues kv, int defaultPort, Problems problems) {

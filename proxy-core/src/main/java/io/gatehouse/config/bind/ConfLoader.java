@@ -92,7 +92,7 @@ public final class ConfLoader {
             for (IniSection section : ini.sections()) {
                 String name = section.lowerName();
                 if (name.startsWith("@")) {
-                    ClusterSectionBinder.bind(section, env, problems).ifPresent(clusters::add);
+                    ClusterSectionBinder.bind(section, staticBase, env, problems).ifPresent(clusters::add);
                     continue;
                 }
                 String canonical = name.equals("route:line") ? "routes:line" : name;

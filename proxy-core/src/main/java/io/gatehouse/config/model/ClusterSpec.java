@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param ips      {@code ips}: client address blocks as written (empty: any client)
  * @param resolveInterval {@code resolve_interval}: how often member host names are looked up again
  *                        (zero: only when the configuration is loaded)
+ * @param trust    {@code ca} and {@code verify}: how the members' certificates are checked (with {@code ssl = yes})
  */
 public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
-                          List<String> roles, List<String> ips, Duration resolveInterval) {
+                          List<String> roles, List<String> ips, Duration resolveInterval, MemberTlsSpec trust) {
     /** {@code resolve_interval}'s default, as nginx's {@code resolver valid=} would re-check a name. */
     public static final Duration DEFAULT_RESOLVE_INTERVAL = Duration.ofSeconds(60);
 
@@ -26,6 +27,7 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
         Objects.requireNonNull(pos, "pos");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(resolveInterval, "resolveInterval");
+        Objects.requireNonNull(trust, "trust");
         if (resolveInterval.isNegative()) {
             throw new IllegalArgumentException("resolve_interval: " + resolveInterval + " (expected: >= 0)");
         }
@@ -37,12 +39,19 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
         }
     }
 
+    /** A cluster whose members' certificates (with {@code ssl = yes}) are checked the default way. */
+    public ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
+                       List<String> roles, List<String> ips, Duration resolveInterval) {
+        this(pos, name, members, ssl, strategy, roles, ips, resolveInterval, MemberTlsSpec.SYSTEM);
+    }
+
     /**
      * The cluster of one that a route's {@code http(s)://host:port} target stands for: round robin over
-     * its one member, names looked up again at the default interval.
+     * its one member, names looked up again at the default interval, an {@code https} member's certificate
+     * checked against the system trust store.
      */
     public static ClusterSpec single(SourcePos pos, String name, HostPort address, boolean tls) {
         return new ClusterSpec(pos, name, List.of(new MemberSpec(pos, address, 1, false)), tls, "round_robin",
-                List.of(), List.of(), DEFAULT_RESOLVE_INTERVAL);
+                List.of(), List.of(), DEFAULT_RESOLVE_INTERVAL, MemberTlsSpec.SYSTEM);
     }
 }

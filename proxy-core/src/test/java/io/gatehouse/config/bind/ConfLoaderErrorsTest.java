@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.config.ConfDirFixture;
+import io.gatehouse.upstream.TestCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,8 +252,8 @@ class ConfLoaderErrorsTest {
                 of("a bad ssl flag on a cluster", "[@api]\nmembers = 10.0.0.1:80\nssl = sometimes\n" + use,
                         "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
                 of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth = /hc\n" + use,
-                        "@D/a.conf:3: [@api] unknown key \"health\"; known keys: members, ssl, strategy, resolve_interval,"
-                                + " roles, ips, type"),
+                        "@D/a.conf:3: [@api] unknown key \"health\"; known keys: members, ssl, ca, verify, strategy,"
+                                + " resolve_interval, roles, ips, type"),
                 of("a resolve interval that is not a duration", "[@api]\nmembers = app.internal:80\nresolve_interval = often\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be " + Durations.EXPECTED + ", got \"often\""),
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
@@ -265,6 +266,59 @@ class ConfLoaderErrorsTest {
                 of("a route to a cluster when none is defined", "[routes:line]\n/ = @nope\n",
                         "@D/a.conf:2: unknown cluster @nope; no cluster is defined (define one with an [@name] section"
                                 + " and members = host:port, ...)"));
+    }
+
+    /** {@code ca} and {@code verify}: the CA file is read when the configuration is, so check finds a broken one. */
+    static Stream<Case> memberTlsCases() {
+        String tls = "[@api]\nmembers = 10.0.0.1:443\nssl = yes\n";
+        String use = "[routes:line]\n/ = @api\n";
+        return Stream.of(
+                of("a ca file that does not exist", tls + "ca = certs/ca.pem\n" + use,
+                        "@D/a.conf:4: [@api] ca file @T/certs/ca.pem does not exist"),
+                files("a ca that is a directory", f -> {
+                    f.mkdir("certs");
+                    f.file("a.conf", tls + "ca = certs\n" + use);
+                },
+                        "@D/a.conf:4: [@api] ca file @T/certs is a directory; expected a PEM file of certificates"),
+                files("a ca file without a certificate", f -> write(f, "ca.pem", "not a certificate\n")
+                                .file("a.conf", tls + "ca = ca.pem\n" + use),
+                        "@D/a.conf:4: [@api] ca file @T/ca.pem holds no certificate; expected PEM blocks between"
+                                + " -----BEGIN CERTIFICATE----- and -----END CERTIFICATE-----"),
+                files("a ca file with a certificate that is not one", f -> write(f, "ca.pem",
+                                "# our CA\n-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n")
+                                .file("a.conf", tls + "ca = ca.pem\n" + use),
+                        "@D/a.conf:4: [@api] ca file @T/ca.pem: the certificate at line 2 is not a valid X.509 certificate"),
+                files("a ca file with broken base64", f -> write(f, "ca.pem",
+                                "-----BEGIN CERTIFICATE-----\nno*base64!\n-----END CERTIFICATE-----\n")
+                                .file("a.conf", tls + "ca = ca.pem\n" + use),
+                        "@D/a.conf:4: [@api] ca file @T/ca.pem: the certificate at line 1 is not valid base64"),
+                files("a ca file cut short", f -> write(f, "ca.pem", "# our CA\n-----BEGIN CERTIFICATE-----\nMIIB\n")
+                                .file("a.conf", tls + "ca = ca.pem\n" + use),
+                        "@D/a.conf:4: [@api] ca file @T/ca.pem: the certificate at line 2 has no"
+                                + " -----END CERTIFICATE----- line"),
+                of("an empty ca", tls + "ca =\n" + use,
+                        "@D/a.conf:4: [@api] ca must be a PEM file of CA certificates, got \"\""),
+                files("a ca without ssl", f -> write(f, "ca.pem", TestCa.create("Plain CA").pem())
+                                .file("a.conf", "[@api]\nmembers = 10.0.0.1:80\nca = ca.pem\n" + use),
+                        "@D/a.conf:3: [@api] ca is set but ssl is no: the members would be reached in plain text,"
+                                + " unchecked; add ssl = yes, or remove ca"),
+                of("verify without ssl", "[@api]\nmembers = 10.0.0.1:80\nverify = no\n" + use,
+                        "@D/a.conf:3: warning: [@api] verify applies only with ssl = yes; ignored"),
+                files("a ca that verify = no leaves unused", f -> write(f, "ca.pem", TestCa.create("Unused CA").pem())
+                                .file("a.conf", tls + "ca = ca.pem\nverify = no\n" + use),
+                        "@D/a.conf:4: warning: [@api] ca is not used while verify = no: no member certificate is checked"),
+                of("a verify that is not yes or no", tls + "verify = sometimes\n" + use,
+                        "@D/a.conf:4: [@api] verify must be yes or no, got \"sometimes\""));
+    }
+
+    /** Writes {@code name} into conf.d's parent (where a relative {@code ca} is read from). */
+    private static ConfDirFixture write(ConfDirFixture f, String name, String text) {
+        try {
+            Files.writeString(f.tmp().resolve(name), text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return f;
     }
 
     static Stream<Case> routeCases() {
@@ -424,7 +478,7 @@ class ConfLoaderErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"sourceCases", "envCases", "serverCases", "sslAndGatewayCases", "tuneFactorCases",
-            "globalSectionCases", "clusterCases", "routeCases", "directoryCases"})
+            "globalSectionCases", "clusterCases", "memberTlsCases", "routeCases", "directoryCases"})
     void reportsEachProblemAtItsFileAndLine(Case c, @TempDir Path tmp) {
         ConfDirFixture f = new ConfDirFixture(tmp);
         c.setup().accept(f);
