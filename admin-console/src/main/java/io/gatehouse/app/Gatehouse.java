@@ -12,12 +12,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code gatehouse run|check|demo [--conf DIR]}. {@code run} serves until SIGTERM
- * or SIGINT, then drains in-flight requests and exits 0.
+ * or SIGINT, then drains in-flight requests and exits 0; SIGHUP is logged and changes nothing (there is
+ * no hot reload in this version).
  */
 public final class Gatehouse {
+    private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
     static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
     private Gatehouse() {
@@ -77,6 +81,9 @@ public final class Gatehouse {
 
     private static int serve(Path conf, Map<String, String> env, PrintStream out, PrintStream err, Duration drain,
                              boolean demo) {
+        // Installed first, so that a SIGHUP while starting cannot end the process either.
+        SignalStop.onReload(() -> LOG.warn("SIGHUP received: reload is not available in this version;"
+                + " configuration unchanged"));
         DemoUpstreams demoUpstreams = null;
         if (demo) {
             LoadOutcome loaded = ConfLoader.load(conf, env);

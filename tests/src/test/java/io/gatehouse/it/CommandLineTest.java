@@ -167,6 +167,57 @@ class CommandLineTest {
         assertTrue(out(0).contains("stopped"), out(0));
     }
 
+    /**
+     * {@code kill -HUP} (what {@code systemctl reload} sends) must not end Gatehouse: until hot reload
+     * exists it is logged and ignored, and requests keep being served.
+     */
+    @Test
+    void sighupIsLoggedAndGatehouseKeepsServing() throws Exception {
+        int port = GatehouseHarness.freePort();
+        Path dir = conf("hup", "site.conf", """
+                [server]
+                port = %d
+
+                [routes:line]
+                /hc = return 200 OK
+
+                [log]
+                dir = %s
+                """.formatted(port, tmp.resolve("logs")));
+        Process gatehouse = start("run", "--conf", dir.toString());
+        awaitAnswer(port);
+        signal(gatehouse, "HUP");
+        String line = "reload is not available in this version; configuration unchanged";
+        awaitText(gatehouse, () -> err(0), line);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/hc")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals("OK", r.body());
+        gatehouse.destroy();
+        assertEquals(0, exit(gatehouse), err(0));
+    }
+
+    private static void signal(Process p, String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue(), "kill -" + name);
+    }
+
+    /** Waits (at most 10 s) until {@code text} shows {@code wanted}; fails at once if {@code p} ends meanwhile. */
+    private static void awaitText(Process p, java.util.concurrent.Callable<String> text, String wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!text.call().contains(wanted)) {
+            if (!p.isAlive()) {
+                throw new AssertionError("the process ended (exit " + p.exitValue() + ") before showing " + wanted
+                        + ": " + text.call());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never showed " + wanted + ": " + text.call());
+            }
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void aPortInUseIsOneClearLineAndANonZeroExit() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
