@@ -45,6 +45,10 @@ class ConfLoaderErrorsTest {
         return Stream.of(
                 files("no *.conf file, only other names", f -> f.file("a.conf.disabled", ROUTES).file(".a.conf.swp", "x"),
                         "@D: no *.conf file in the configuration directory"),
+                files("a file saved as Latin-1", f -> f.bytes("a.conf",
+                                ("[server]\nname = caf\u00e9\n" + ROUTES).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                        "@D/a.conf:2: byte 0xE9 at column 11 is not UTF-8; configuration files are UTF-8: save the file"
+                                + " as UTF-8"),
                 of("an unclosed section header", "[server\nport = 1\n" + ROUTES,
                         "@D/a.conf:1: malformed section header \"[server\"; expected [name] alone on the line"),
                 of("text after a section header", "[server] port = 1\n" + ROUTES,
