@@ -218,6 +218,7 @@ class CommandLineTest {
         }
     }
 
+    /** A port in use is reported at the {@code port} line, not the {@code [server]} header (issue 8). */
     @Test
     void aPortInUseIsOneClearLineAndANonZeroExit() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -227,6 +228,8 @@ class CommandLineTest {
             assertNotEquals(0, code);
             String all = out(0) + err(0);
             assertTrue(all.contains(String.valueOf(taken.getLocalPort())), "names the port: " + all);
+            assertTrue(all.contains(dir.resolve("site.conf") + ":2: [server] cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": address already in use"), "at the port line, in words: " + all);
             assertFalse(all.contains("Exception") || all.contains("\tat "), "no stack trace: " + all);
         }
     }

@@ -137,7 +137,8 @@ class ConfLoaderTest {
         assertEquals(List.of(a, b, c), config.sites().stream().map(SiteSpec::file).toList());
 
         SiteSpec siteA = config.sites().get(0);
-        assertEquals(new ServerSpec(new SourcePos(a, 2), new HostPort("0.0.0.0", 8080), "front", 8, 1), siteA.server());
+        assertEquals(new ServerSpec(new SourcePos(a, 2), new HostPort("0.0.0.0", 8080), new SourcePos(a, 4), "front", 8, 1),
+                siteA.server());
         assertEquals(new SslSpec(new SourcePos(a, 8), false, "server.pem", "server.key", "s3cret"), siteA.ssl());
         assertEquals(new TuneFactors(Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(500), 50,
                 Duration.ofSeconds(5), 64 * 1024, Duration.ofMinutes(2), Duration.ofSeconds(45)), siteA.tune());
@@ -187,7 +188,8 @@ class ConfLoaderTest {
                 api.members().stream().map(MemberSpec::address).toList());
 
         SiteSpec siteC = config.sites().get(2);
-        assertEquals(new ServerSpec(SourcePos.ofFile(c), new HostPort("127.0.0.1", 5000), "", 4, 1), siteC.server());
+        assertEquals(new ServerSpec(SourcePos.ofFile(c), new HostPort("127.0.0.1", 5000), SourcePos.ofFile(c), "", 4, 1),
+                siteC.server());
         assertEquals(TuneFactors.DEFAULTS, siteC.tune());
         assertEquals(SslSpec.disabled(SourcePos.ofFile(c)), siteC.ssl());
         assertEquals(GatewaySpec.disabled(SourcePos.ofFile(c)), siteC.gateway());
