@@ -193,7 +193,10 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:2: [tunefactors] max_header_size must be a whole number of bytes, or of k, m or g"
                                 + " (e.g. 8192, 32k, 1m), got \"64kb\""),
                 of("a negative num_result_cache_max", "[tunefactors]\nnum_result_cache_max = -1\n" + ROUTES,
-                        "@D/a.conf:2: [tunefactors] num_result_cache_max must be a whole number >= 0, got -1"));
+                        "@D/a.conf:2: [tunefactors] num_result_cache_max must be a whole number >= 0, got -1"),
+                of("a max_body_size that is not a size", "[tunefactors]\nmax_body_size = 1 MB\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] max_body_size must be a whole number of bytes, or of k, m or g"
+                                + " (e.g. 8192, 32k, 1m), got \"1 MB\""));
     }
 
     static Stream<Case> globalSectionCases() {
@@ -211,7 +214,10 @@ class ConfLoaderErrorsTest {
                 of("bad [log] values", "[log]\nring_size = 0\nretain_days = -1\ndir =\n" + ROUTES,
                         "@D/a.conf:2: [log] ring_size must be 1..1000000, got 0",
                         "@D/a.conf:3: [log] retain_days must be a whole number >= 0, got -1",
-                        "@D/a.conf:4: [log] dir must be a directory path, got \"\""));
+                        "@D/a.conf:4: [log] dir must be a directory path, got \"\""),
+                of("bad error log values", "[log]\nerror_level = notice\nerror_stderr = maybe\n" + ROUTES,
+                        "@D/a.conf:2: [log] error_level must be debug, info, warn or error, got \"notice\"",
+                        "@D/a.conf:3: [log] error_stderr must be yes or no, got \"maybe\""));
     }
 
     static Stream<Case> clusterCases() {
