@@ -1,9 +1,11 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.handler.BodyLimitHandler;
 import io.gatehouse.handler.ClientAbort;
 import io.gatehouse.handler.ClientAddress;
 import io.gatehouse.handler.ErrorReply;
 import io.gatehouse.handler.RequestIds;
+import io.gatehouse.log.ErrorLogLine;
 import io.gatehouse.upstream.balance.RequestKey;
 import io.gatehouse.upstream.http1.HeaderSink;
 import io.gatehouse.upstream.http1.ResponseHead;
@@ -39,7 +41,7 @@ import org.xnio.channels.StreamSourceChannel;
  * Its own clock is the client's: {@code send_timeout} while the client does not take the answer, and
  * {@code client_body_timeout} for a body still coming after the whole answer went out.
  *
- * <p>What did not go as it should is one line in the error log ({@link ProxyErrorLine}, logger
+ * <p>What did not go as it should is one line in the error log ({@link ErrorLogLine}, logger
  * {@code io.gatehouse.proxy}): WARN for an attempt another member took over from, ERROR for the attempt
  * the client got a 502/503/504 for or whose answer was cut short, INFO for a client that left or was too
  * slow (not an error, as nginx logs its 499s). A request that went well costs no line and no work.
@@ -282,6 +284,11 @@ final class ClientProxy extends ResponseDeadlines.Entry
                 bodyTimedOut(outcome);
                 return;
             case REQUEST_BODY_FAILED:
+                long limit = BodyLimitHandler.exceededLimit(exchange);
+                if (limit >= 0) {
+                    bodyTooLarge(outcome, limit);
+                    return;
+                }
                 // The client broke its body's framing (after the head had gone on) or went away: Undertow
                 // has closed its connection already, and the member never saw the request end.
                 if (ERRORS.isInfoEnabled()) {
@@ -332,6 +339,26 @@ final class ClientProxy extends ResponseDeadlines.Entry
         exchange.setPersistent(false);
         Connectors.terminateRequest(exchange);
         ErrorReply.send(exchange, 408, "request timeout: the request body stopped arriving");
+    }
+
+    /**
+     * The body passed {@code max_body_size} while going up (it had no {@code Content-Length}): the member
+     * connection has closed mid-request, so the member never sees the request end; the client gets 413
+     * if no answer has begun, else its connection ends. Nothing more is read from it.
+     */
+    private void bodyTooLarge(Outcome outcome, long limit) {
+        finish();
+        boolean started = answering || exchange.isResponseStarted();
+        if (ERRORS.isErrorEnabled()) {
+            ERRORS.error(line(outcome.member(), "request body larger than max_body_size (" + limit + " bytes)", started ? cutShort() : "413 to the client", outcome.toEndNanos()));
+        }
+        if (started) {
+            ClientAbort.abort(exchange, responseBody);
+            return;
+        }
+        exchange.setPersistent(false);
+        Connectors.terminateRequest(exchange);
+        ErrorReply.send(exchange, 413, BodyLimitHandler.message(limit));
     }
 
     // ---- the client's clock and the end
@@ -385,9 +412,11 @@ final class ClientProxy extends ResponseDeadlines.Entry
         ClientAbort.abort(exchange, responseBody);
     }
 
-    /** The error log's line about this request ({@link ProxyErrorLine}); only built when it is written. */
+    /** The error log's line about this request ({@link ErrorLogLine}); only built when it is written. */
     private String line(MemberState to, String what, String then, long attemptNanos) {
-        return ProxyErrorLine.of(exchange, handler.cluster(), to, what, then, attemptNanos);
+        RequestIds ids = exchange.getAttachment(RequestIds.KEY);
+        return ErrorLogLine.of(ids == null ? null : ids.gtid(), exchange, handler.cluster().name(),
+                to == null ? null : to.key().address().toString(), what, then, attemptNanos);
     }
 
     private String cutShort() {

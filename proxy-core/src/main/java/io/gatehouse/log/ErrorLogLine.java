@@ -1,38 +1,44 @@
-package io.gatehouse.upstream;
+package io.gatehouse.log;
 
-import io.gatehouse.handler.RequestIds;
 import io.undertow.server.HttpServerExchange;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The error log's line about a proxied request that did not go as it should, greppable by the request
- * id that the request log, the client and the member all have:
+ * The error log's line about a request that did not go as it should (a failed attempt with a member,
+ * an answer cut short, a body over {@code max_body_size}), greppable by the request id that the
+ * request log, the client and the member all have:
  * <pre>
  * GTID CLUSTER MEMBER "REQUEST LINE": WHAT HAPPENED; WHAT THE CLIENT GOT[; attempt N ms]
  * 9f86d081-2s @shop 10.0.0.11:5000 "GET /api/cart HTTP/1.1": connect() refused; trying the next member; attempt 1 ms
  * </pre>
  * {@code CLUSTER} is {@code @name}, or the URL of a route's single upstream; {@code MEMBER} is
- * {@code host:port}, or {@code -} when none was tried. The request line is escaped as the request log
+ * {@code host:port}; either is {@code -} when there is none. The request line is escaped as the request log
  * escapes its fields (a space, a quote, a backslash, a control or non-ASCII character as {@code \xHH}
  * per UTF-8 byte), so a line never breaks and the fields before the colon never shift. Built only when a
  * line is written: never for a request that went well.
  */
-final class ProxyErrorLine {
+public final class ErrorLogLine {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private ProxyErrorLine() {
+    private ErrorLogLine() {
     }
 
-    /** The line for {@code exchange}'s request, proxied to {@code cluster}. */
-    static String of(HttpServerExchange exchange, UpstreamCluster cluster, MemberState member, String what,
-                     String then, long attemptNanos) {
-        RequestIds ids = exchange.getAttachment(RequestIds.KEY);
+    /**
+     * The line for {@code exchange}'s request.
+     *
+     * @param gtid    the request's global transaction id, or null
+     * @param cluster the cluster's name as configured (a route's single upstream is named by its URL), or null
+     * @param member  the member's {@code host:port}, or null
+     * @param attemptNanos how long the attempt with the member took, or -1 to leave it out
+     */
+    public static String of(String gtid, HttpServerExchange exchange, String cluster, String member, String what,
+                            String then, long attemptNanos) {
         String query = exchange.getQueryString();
         String target = query == null || query.isEmpty() ? exchange.getRequestURI() : exchange.getRequestURI() + "?" + query;
-        return format(ids == null ? "-" : ids.gtid(), clusterLabel(cluster.name()),
-                member == null ? "-" : member.key().address().toString(),
-                exchange.getRequestMethod().toString(), target, exchange.getProtocol().toString(), what, then, attemptNanos);
+        return format(gtid == null ? "-" : gtid, cluster == null ? "-" : clusterLabel(cluster),
+                member == null ? "-" : member, exchange.getRequestMethod().toString(), target,
+                exchange.getProtocol().toString(), what, then, attemptNanos);
     }
 
     /** @param attemptNanos how long the attempt with the member took, or -1 to leave it out */
