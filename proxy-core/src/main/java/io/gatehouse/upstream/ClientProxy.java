@@ -48,7 +48,6 @@ import org.xnio.channels.StreamSourceChannel;
  */
 final class ClientProxy extends ResponseDeadlines.Entry
         implements Runnable, MemberRequest, ResponseSink, RequestKey, ExchangeCompletionListener {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientProxy.class);
     /** The error log's lines about proxied requests. */
     private static final Logger ERRORS = LoggerFactory.getLogger("io.gatehouse.proxy");
 
@@ -293,7 +292,8 @@ final class ClientProxy extends ResponseDeadlines.Entry
                 // has closed its connection already, and the member never saw the request end.
                 if (ERRORS.isInfoEnabled()) {
                     ERRORS.info(line(outcome.member(), "the client's request body broke off (the client left or"
-                            + " broke its framing); the member never saw the request end", answering ? cutShort() : "no answer sent", -1));
+                            + " broke its framing); the member never saw the request end",
+                            answering ? cutShort() : "no answer sent", -1));
                 }
                 finish();
                 ClientAbort.abort(exchange, responseBody);
@@ -350,7 +350,8 @@ final class ClientProxy extends ResponseDeadlines.Entry
         finish();
         boolean started = answering || exchange.isResponseStarted();
         if (ERRORS.isErrorEnabled()) {
-            ERRORS.error(line(outcome.member(), "request body larger than max_body_size (" + limit + " bytes)", started ? cutShort() : "413 to the client", outcome.toEndNanos()));
+            ERRORS.error(line(outcome.member(), "request body larger than max_body_size (" + limit + " bytes)",
+                    started ? cutShort() : "413 to the client", outcome.toEndNanos()));
         }
         if (started) {
             ClientAbort.abort(exchange, responseBody);
