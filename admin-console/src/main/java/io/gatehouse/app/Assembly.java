@@ -7,6 +7,7 @@ import io.gatehouse.config.model.GatehouseConfig;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.ListenerSpec;
 import io.gatehouse.config.model.TuneFactors;
+import io.gatehouse.config.source.IoErrors;
 import io.gatehouse.log.RequestLogRecord;
 import io.gatehouse.log.RequestLogRing;
 import io.gatehouse.log.RequestLogSink;
@@ -45,8 +46,8 @@ import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 
 /**
- * The one place where configuration, runtime, listeners, upstreams and the request log are wired
- * together. {@link #start} gives a running Gatehouse; {@link #stop} drains it.
+ * The one place where configuration, runtime, listeners, upstreams, the request log and the error log
+ * are wired together. {@link #start} gives a running Gatehouse; {@link #stop} drains it.
  */
 public final class Assembly implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
@@ -65,10 +66,13 @@ public final class Assembly implements AutoCloseable {
     private final ListenerManager listeners;
     /** Looks member host names up again ({@code resolve_interval}): blocking lookups, never on an IO thread. */
     private final ScheduledExecutorService resolver;
+    /** The error log, or null when SLF4J's backend is not logback. */
+    private final ErrorLog errorLog;
     private boolean stopped;
 
-    private Assembly(Path confDir, GatehouseConfig config) throws IOException {
+    private Assembly(Path confDir, GatehouseConfig config, ErrorLog errorLog) throws IOException {
         this.confDir = confDir;
+        this.errorLog = errorLog;
         int workers = Math.max(2, config.workerThreads());
         this.worker = Xnio.getInstance().createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, "gatehouse")
@@ -128,11 +132,16 @@ public final class Assembly implements AutoCloseable {
             throw new StartFailure(errors);
         }
         GatehouseConfig config = loaded.config().get();
+        LogDirectory.prepare(config.log(), confDir);
+        ErrorLog errorLog = ErrorLog.open(config.log(), env.get(ErrorLog.LEVEL_VARIABLE));
         Assembly assembly;
         try {
-            assembly = new Assembly(confDir, config);
+            assembly = new Assembly(confDir, config, errorLog);
         } catch (IOException e) {
-            throw new StartFailure(List.of(confDir + ": cannot start: " + e.getMessage()));
+            if (errorLog != null) {
+                errorLog.close();
+            }
+            throw new StartFailure(List.of(confDir + ": cannot start: " + IoErrors.describe(e)));
         }
         try {
             RuntimeBuilder.Outcome built = assembly.builder.build(config);
@@ -243,6 +252,9 @@ public final class Assembly implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         logSink.close();
+        if (errorLog != null) {
+            errorLog.close();
+        }
         return drained;
     }
 

@@ -9,15 +9,20 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code gatehouse run|check|demo [--conf DIR]}. {@code run} serves until SIGTERM
- * or SIGINT, then drains in-flight requests and exits 0.
+ * or SIGINT, then drains in-flight requests and exits 0; SIGHUP is logged and changes nothing (there is
+ * no hot reload in this version).
  */
 public final class Gatehouse {
+    private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
     static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
     private Gatehouse() {
@@ -28,34 +33,65 @@ public final class Gatehouse {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            usage(out);
-            return args.length == 0 ? 2 : 0;
+        if (args.length == 0) {
+            usage(err);
+            return 2;
         }
         String command = args[0];
+        switch (command) {
+            case "help", "--help", "-h" -> {
+                usage(out);
+                return 0;
+            }
+            case "--version", "-v" -> command = "version";
+            default -> {
+            }
+        }
+        if (!COMMANDS.containsKey(command)) {
+            err.println("gatehouse: unknown command " + command);
+            usage(err);
+            return 2;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                commandUsage(command, out);
+                return 0;
+            }
+        }
         Path conf = Path.of("conf.d");
         Duration drain = DEFAULT_DRAIN;
         for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--conf" -> {
-                    if (++i >= args.length) {
-                        err.println("gatehouse: --conf needs a directory");
-                        return 2;
-                    }
-                    conf = Path.of(args[i]);
-                }
-                case "--drain" -> {
-                    if (++i >= args.length || !args[i].matches("\\d{1,5}")) {
-                        err.println("gatehouse: --drain needs a number of seconds");
-                        return 2;
-                    }
-                    drain = Duration.ofSeconds(Long.parseLong(args[i]));
-                }
-                default -> {
-                    err.println("gatehouse: unknown option " + args[i]);
-                    usage(err);
+            String arg = args[i];
+            int eq = arg.indexOf('=');
+            String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+            String value;
+            if (name.equals("--conf") || name.equals("--drain")) {
+                if (command.equals("version")) {
+                    err.println("gatehouse: version takes no options");
                     return 2;
                 }
+                if (eq > 0) {
+                    value = arg.substring(eq + 1);
+                } else {
+                    value = ++i < args.length ? args[i] : null;
+                }
+            } else {
+                err.println("gatehouse: unknown option " + arg);
+                commandUsage(command, err);
+                return 2;
+            }
+            if (name.equals("--conf")) {
+                if (value == null || value.isEmpty()) {
+                    err.println("gatehouse: --conf needs a directory");
+                    return 2;
+                }
+                conf = Path.of(value);
+            } else {
+                if (value == null || !value.matches("\\d{1,5}")) {
+                    err.println("gatehouse: --drain needs a number of seconds");
+                    return 2;
+                }
+                drain = Duration.ofSeconds(Long.parseLong(value));
             }
         }
         switch (command) {
@@ -65,18 +101,17 @@ public final class Gatehouse {
                 return serve(conf, env, out, err, drain, false);
             case "demo":
                 return serve(conf, env, out, err, drain, true);
-            case "version":
+            default:
                 out.println("gatehouse " + version());
                 return 0;
-            default:
-                err.println("gatehouse: unknown command " + command);
-                usage(err);
-                return 2;
         }
     }
 
     private static int serve(Path conf, Map<String, String> env, PrintStream out, PrintStream err, Duration drain,
                              boolean demo) {
+        // Installed first, so that a SIGHUP while starting cannot end the process either.
+        SignalStop.onReload(() -> LOG.warn("SIGHUP received: reload is not available in this version;"
+                + " configuration unchanged"));
         DemoUpstreams demoUpstreams = null;
         if (demo) {
             LoadOutcome loaded = ConfLoader.load(conf, env);
@@ -136,11 +171,45 @@ public final class Gatehouse {
         }
     }
 
+    /** Each command: its options and what it does, as {@code --help} shows them. */
+    private static final Map<String, String[]> COMMANDS = commands();
+
+    private static Map<String, String[]> commands() {
+        Map<String, String[]> c = new LinkedHashMap<>();
+        c.put("run", new String[] {"[--conf DIR] [--drain SECONDS]",
+            "serve the configuration in DIR (default ./conf.d) until SIGTERM or SIGINT, then drain",
+            "in-flight requests for up to SECONDS (default 30) and exit 0; SIGHUP is logged and changes nothing"});
+        c.put("check", new String[] {"[--conf DIR]",
+            "check DIR (default ./conf.d) and print every problem as file:line: message;",
+            "exit 0 when it is valid, 1 otherwise (as nginx -t)"});
+        c.put("demo", new String[] {"[--conf DIR] [--drain SECONDS]",
+            "like run, with in-process demo members on the loopback addresses of DIR's clusters"});
+        c.put("version", new String[] {"", "print the version (also --version, -v)"});
+        return c;
+    }
+
+    private static void commandUsage(String command, PrintStream out) {
+        String[] c = COMMANDS.get(command);
+        out.println("usage: gatehouse " + command + (c[0].isEmpty() ? "" : " " + c[0]));
+        for (int i = 1; i < c.length; i++) {
+            out.println("  " + c[i]);
+        }
+        if (!c[0].isEmpty()) {
+            out.println("options (also written --name=value):");
+            out.println("  --conf DIR        the configuration directory (default ./conf.d)");
+            if (c[0].contains("--drain")) {
+                out.println("  --drain SECONDS   the longest a stop waits for requests in flight (default 30)");
+            }
+        }
+        out.println("  --help, -h        this help");
+    }
+
     private static void usage(PrintStream out) {
         out.println("usage: gatehouse <command> [--conf DIR] [--drain SECONDS]");
-        out.println("  run     serve the configuration in DIR (default ./conf.d) until SIGTERM");
-        out.println("  check   check DIR and print every problem as file:line: message (exit 0 when valid)");
-        out.println("  demo    like run, with in-process demo members for the loopback members of DIR's clusters");
-        out.println("  version print the version");
+        out.println("  run      serve the configuration in DIR (default ./conf.d) until SIGTERM");
+        out.println("  check    check DIR and print every problem as file:line: message (exit 0 when valid)");
+        out.println("  demo     like run, with in-process demo members for the loopback members of DIR's clusters");
+        out.println("  version  print the version (also --version, -v)");
+        out.println("gatehouse <command> --help describes a command; options may be written --conf=DIR.");
     }
 }

@@ -20,6 +20,7 @@ import io.gatehouse.config.model.TargetVisitor;
 import io.gatehouse.config.model.UpstreamUrlTarget;
 import io.gatehouse.config.model.VirtualHostSpec;
 import io.gatehouse.config.source.SourcePos;
+import io.gatehouse.handler.BodyLimitHandler;
 import io.gatehouse.handler.FixedResponseHandler;
 import io.gatehouse.handler.RedirectHandler;
 import io.gatehouse.handler.StaticFilesHandler;
@@ -258,6 +259,8 @@ public final class RuntimeBuilder {
                 return Optional.empty(); // reported already
             }
         }
-        return Optional.of(ChainAssembler.routeChain(stages, new RouteContext(site, vhost, route, clusterSpec), handler));
+        // max_body_size first, as nginx checks client_max_body_size before access and proxying
+        return Optional.of(BodyLimitHandler.wrap(site.tune().maxBodySize(),
+                ChainAssembler.routeChain(stages, new RouteContext(site, vhost, route, clusterSpec), handler)));
     }
 }

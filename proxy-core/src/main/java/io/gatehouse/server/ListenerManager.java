@@ -4,6 +4,7 @@ import io.gatehouse.config.model.GatehouseConfig;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.ListenerSpec;
 import io.gatehouse.config.model.TuneFactors;
+import io.gatehouse.config.source.IoErrors;
 import io.gatehouse.runtime.RuntimeHolder;
 import io.gatehouse.server.edge.EdgeLimits;
 import io.undertow.UndertowOptions;
@@ -85,8 +86,8 @@ public final class ListenerManager implements AutoCloseable {
                 added.put(listener.bind(), bind(listener));
             } catch (IOException e) {
                 added.values().forEach(b -> IoUtils.safeClose(b.channel));
-                throw new ListenFailure(listener.primary().server().pos(),
-                        "cannot listen on " + listener.bind() + ": " + e.getMessage(), e);
+                throw new ListenFailure(listener.primary().server().bindPos(),
+                        "[server] cannot listen on " + listener.bind() + ": " + IoErrors.describe(e), e);
             }
         }
         bound.putAll(added);

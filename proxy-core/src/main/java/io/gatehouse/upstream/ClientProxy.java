@@ -1,9 +1,11 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.handler.BodyLimitHandler;
 import io.gatehouse.handler.ClientAbort;
 import io.gatehouse.handler.ClientAddress;
 import io.gatehouse.handler.ErrorReply;
 import io.gatehouse.handler.RequestIds;
+import io.gatehouse.log.ErrorLogLine;
 import io.gatehouse.upstream.balance.RequestKey;
 import io.gatehouse.upstream.http1.HeaderSink;
 import io.gatehouse.upstream.http1.ResponseHead;
@@ -38,10 +40,16 @@ import org.xnio.channels.StreamSourceChannel;
  * (the answer goes to the client as it comes, back-pressure passed on, a switched protocol tunnelled).
  * Its own clock is the client's: {@code send_timeout} while the client does not take the answer, and
  * {@code client_body_timeout} for a body still coming after the whole answer went out.
+ *
+ * <p>What did not go as it should is one line in the error log ({@link ErrorLogLine}, logger
+ * {@code io.gatehouse.proxy}): WARN for an attempt another member took over from, ERROR for the attempt
+ * the client got a 502/503/504 for or whose answer was cut short, INFO for a client that left or was too
+ * slow (not an error, as nginx logs its 499s). A request that went well costs no line and no work.
  */
 final class ClientProxy extends ResponseDeadlines.Entry
         implements Runnable, MemberRequest, ResponseSink, RequestKey, ExchangeCompletionListener {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientProxy.class);
+    /** The error log's lines about proxied requests. */
+    private static final Logger ERRORS = LoggerFactory.getLogger("io.gatehouse.proxy");
 
     private static final Runnable NOTHING = () -> { };
 
@@ -137,7 +145,7 @@ final class ClientProxy extends ResponseDeadlines.Entry
 
                 @Override
                 public void onException(HttpServerExchange ex, Sender sender, IOException e) {
-                    abort();
+                    abort("the client closed the connection before sending its body");
                 }
             });
         }
@@ -186,7 +194,7 @@ final class ClientProxy extends ResponseDeadlines.Entry
         try {
             responseBody.write(chunk);
         } catch (IOException e) {
-            abort();
+            abort("the client closed the connection");
             return false;
         }
         if (chunk.hasRemaining()) {
@@ -203,7 +211,7 @@ final class ClientProxy extends ResponseDeadlines.Entry
                 return true;
             }
         } catch (IOException e) {
-            abort();
+            abort("the client closed the connection");
             return false;
         }
         waitForClient();
@@ -259,17 +267,34 @@ final class ClientProxy extends ResponseDeadlines.Entry
     }
 
     @Override
+    public void attemptFailed(Outcome outcome) {
+        if (ERRORS.isWarnEnabled()) {
+            ERRORS.warn(line(outcome.member(), outcome.reason(), "trying the next member", outcome.toEndNanos()));
+        }
+    }
+
+    @Override
     public void failed(Outcome outcome) {
         if (finished) {
             return;
         }
         switch (outcome.kind()) {
             case REQUEST_BODY_TIMEOUT:
-                bodyTimedOut();
+                bodyTimedOut(outcome);
                 return;
             case REQUEST_BODY_FAILED:
+                long limit = BodyLimitHandler.exceededLimit(exchange);
+                if (limit >= 0) {
+                    bodyTooLarge(outcome, limit);
+                    return;
+                }
                 // The client broke its body's framing (after the head had gone on) or went away: Undertow
                 // has closed its connection already, and the member never saw the request end.
+                if (ERRORS.isInfoEnabled()) {
+                    ERRORS.info(line(outcome.member(), "the client's request body broke off (the client left or"
+                            + " broke its framing); the member never saw the request end",
+                            answering ? cutShort() : "no answer sent", -1));
+                }
                 finish();
                 ClientAbort.abort(exchange, responseBody);
                 return;
@@ -278,10 +303,17 @@ final class ClientProxy extends ResponseDeadlines.Entry
         }
         finish();
         if (answering || exchange.isResponseStarted()) {
+            if (ERRORS.isErrorEnabled()) {
+                ERRORS.error(line(outcome.member(), outcome.reason(), cutShort(), outcome.toEndNanos()));
+            }
             ClientAbort.abort(exchange, responseBody); // the answer has begun: it can only be cut short
             return;
         }
         UpstreamFailure failure = UpstreamFailure.of(outcome.kind());
+        if (ERRORS.isErrorEnabled()) {
+            ERRORS.error(line(outcome.member(), outcome.reason(), failure.status() + " to the client",
+                    outcome.member() == null ? -1 : outcome.toEndNanos()));
+        }
         exchange.putAttachment(UpstreamProxyHandler.FAILURE, failure);
         exchange.setPersistent(exchange.isPersistent() && exchange.isRequestComplete());
         ErrorReply.send(exchange, failure.status(), failure.message());
@@ -292,15 +324,42 @@ final class ClientProxy extends ResponseDeadlines.Entry
      * has closed mid-request, so the member never sees the request end; the client gets 408 if no
      * answer has begun. Nothing more is read from it.
      */
-    private void bodyTimedOut() {
+    private void bodyTimedOut(Outcome outcome) {
         finish();
         if (answering || exchange.isResponseStarted()) {
+            if (ERRORS.isInfoEnabled()) {
+                ERRORS.info(line(outcome.member(), outcome.reason() + " (client_body_timeout)", cutShort(), -1));
+            }
+            ClientAbort.abort(exchange, responseBody);
+            return;
+        }
+        if (ERRORS.isInfoEnabled()) {
+            ERRORS.info(line(outcome.member(), outcome.reason() + " (client_body_timeout)", "408 to the client", -1));
+        }
+        exchange.setPersistent(false);
+        Connectors.terminateRequest(exchange);
+        ErrorReply.send(exchange, 408, "request timeout: the request body stopped arriving");
+    }
+
+    /**
+     * The body passed {@code max_body_size} while going up (it had no {@code Content-Length}): the member
+     * connection has closed mid-request, so the member never sees the request end; the client gets 413
+     * if no answer has begun, else its connection ends. Nothing more is read from it.
+     */
+    private void bodyTooLarge(Outcome outcome, long limit) {
+        finish();
+        boolean started = answering || exchange.isResponseStarted();
+        if (ERRORS.isErrorEnabled()) {
+            ERRORS.error(line(outcome.member(), "request body larger than max_body_size (" + limit + " bytes)",
+                    started ? cutShort() : "413 to the client", outcome.toEndNanos()));
+        }
+        if (started) {
             ClientAbort.abort(exchange, responseBody);
             return;
         }
         exchange.setPersistent(false);
         Connectors.terminateRequest(exchange);
-        ErrorReply.send(exchange, 408, "request timeout: the request body stopped arriving");
+        ErrorReply.send(exchange, 413, BodyLimitHandler.message(limit));
     }
 
     // ---- the client's clock and the end
@@ -326,23 +385,43 @@ final class ClientProxy extends ResponseDeadlines.Entry
             return;
         }
         if (kind == CLIENT_READING) {
-            LOG.debug("the client took none of the answer to {} for {} ms", exchange.getRequestURI(),
-                    handler.timeouts().send());
-            abort();
+            abort("the client took none of the answer for " + handler.timeouts().send() + " ms (send_timeout)");
         } else if (kind == LINGERING) {
             finish();
+            if (ERRORS.isInfoEnabled()) {
+                ERRORS.info(line(member.member(), "the client kept sending a request body nobody reads for "
+                        + handler.timeouts().clientBody() + " ms after the answer (client_body_timeout)",
+                        "connection closed", -1));
+            }
             ClientAbort.abort(exchange, responseBody); // the client kept sending a body nobody reads
         }
     }
 
-    /** Gives up on both sides: the member exchange is cancelled and the client's request aborted. */
-    private void abort() {
+    /**
+     * Gives up on both sides because of the client ({@code why}: it left, or was too slow): the member
+     * exchange is cancelled and the client's request aborted. Logged at INFO: not an error (nginx's 499).
+     */
+    private void abort(String why) {
         if (finished) {
             return;
         }
         finish();
+        if (ERRORS.isInfoEnabled()) {
+            ERRORS.info(line(member.member(), why, answering ? cutShort() : "no answer sent", -1));
+        }
         member.cancel();
         ClientAbort.abort(exchange, responseBody);
+    }
+
+    /** The error log's line about this request ({@link ErrorLogLine}); only built when it is written. */
+    private String line(MemberState to, String what, String then, long attemptNanos) {
+        RequestIds ids = exchange.getAttachment(RequestIds.KEY);
+        return ErrorLogLine.of(ids == null ? null : ids.gtid(), exchange, handler.cluster().name(),
+                to == null ? null : to.key().address().toString(), what, then, attemptNanos);
+    }
+
+    private String cutShort() {
+        return "answer cut short after " + exchange.getResponseBytesSent() + " bytes";
     }
 
     private void finish() {
@@ -350,13 +429,24 @@ final class ClientProxy extends ResponseDeadlines.Entry
         stopClock();
     }
 
+    /**
+     * The client's exchange ended. With the member's answer whole (or a failure already handled) there is
+     * nothing to do; otherwise the client connection ended under it (the client left, and Undertow
+     * noticed first): the member exchange is cancelled, and that is a line at INFO, as a 499.
+     */
     @Override
     public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
         try {
-            finish();
-            MemberExchange m = member;
-            if (m != null) {
-                m.cancel(); // nothing if it ended already
+            if (!finished) {
+                finish();
+                MemberExchange m = member;
+                if (m != null && !m.isFinished()) {
+                    if (ERRORS.isInfoEnabled()) {
+                        ERRORS.info(line(m.member(), "the client closed the connection",
+                                answering ? cutShort() : "no answer sent", -1));
+                    }
+                    m.cancel();
+                }
             }
         } finally {
             nextListener.proceed();

@@ -35,7 +35,10 @@ import org.xnio.channels.StreamSourceChannel;
  * each gap in the answer's body. The request body has its own clocks ({@link RequestBodyUpload}).
  *
  * <p>Each attempt with a member ends with exactly one {@link Outcome} kind, recorded on that member's
- * {@link MemberState} with its times; the sink gets the outcome that ended the exchange if it failed.
+ * {@link MemberState} with its times. The sink hears of every failed attempt once: an attempt another
+ * member takes over from in {@link ResponseSink#attemptFailed}, the one that ended the exchange in
+ * {@link ResponseSink#failed}. An outcome's reason is in the operator's words (nginx's where it has
+ * them: {@code connect() refused}, {@code upstream sent an invalid response: ...}).
  */
 public final class MemberExchange extends ResponseDeadlines.Entry
         implements TriedMembers, RequestBodyUpload.Owner, ChannelListener<Channel> {
@@ -139,6 +142,11 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         releaseBuffers();
     }
 
+    /** The member of the attempt under way or last made (null before the first is picked or when none could be). */
+    public MemberState member() {
+        return member != null ? member : firstTried;
+    }
+
     /** True once the whole request, body included, went to the member. */
     public boolean requestSent() {
         return requestDone;
@@ -152,12 +160,23 @@ public final class MemberExchange extends ResponseDeadlines.Entry
 
     // ---- choosing a member and a connection
 
-    /** Picks a member and starts an attempt with it at {@code now}. */
+    /**
+     * Picks a member and starts an attempt with it at {@code now}. The attempt that failed before it, if
+     * any, goes to the sink first; if no member is left, it ends the exchange instead.
+     */
     private void tryNextMember(long now) {
         MemberState next = cluster.picker().pick(key, this);
         if (next == null) {
             fail(lastFailure != null ? lastFailure : new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0, "no usable member"));
             return;
+        }
+        Outcome failedBefore = lastFailure;
+        if (failedBefore != null) {
+            lastFailure = null;
+            sink.attemptFailed(failedBefore);
+            if (finished) {
+                return; // the sink gave up
+            }
         }
         member = next;
         addTried(next);
@@ -195,7 +214,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
                 }
                 connecting = false;
                 LOG.debug("connect to {} failed: {}", target, e.toString());
-                lastFailure = record(Outcome.Kind.CONNECT_FAILED, e.toString());
+                lastFailure = record(Outcome.Kind.CONNECT_FAILED, connectFailure(e));
                 member = null;
                 tryNextMember(System.nanoTime());
             }
@@ -270,7 +289,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             return; // opening the body failed the caller's side (its client left)
         }
         if (body == null) {
-            fail(Outcome.Kind.REQUEST_BODY_FAILED, "the request body cannot be read");
+            fail(Outcome.Kind.REQUEST_BODY_FAILED, "the request body could not be read");
             return;
         }
         // The answer's time counts from the end of the upload; meanwhile the upload has its own clocks.
@@ -317,12 +336,13 @@ public final class MemberExchange extends ResponseDeadlines.Entry
     @Override
     public void bodyStalledByClient() {
         LOG.debug("none of the body of {} came for {} ms", request.target(), timeouts.clientBody());
-        fail(Outcome.Kind.REQUEST_BODY_TIMEOUT, "the request body stopped arriving");
+        fail(Outcome.Kind.REQUEST_BODY_TIMEOUT, "the client sent none of the request body for " + timeouts.clientBody()
+                + " ms");
     }
 
     @Override
     public void bodyStalledByMember() {
-        String why = "the member took none of the request body for " + timeouts.response() + " ms";
+        String why = "timed out sending the request body: the member took none of it for " + timeouts.response() + " ms";
         LOG.debug("{}: {} ({})", member, why, request.target());
         fail(responseStarted ? Outcome.Kind.BODY_TIMEOUT : Outcome.Kind.HEAD_TIMEOUT, why);
     }
@@ -372,9 +392,9 @@ public final class MemberExchange extends ResponseDeadlines.Entry
                 return; // reads stay armed
             }
             if (n < 0) {
-                onMemberError(new IOException(received == 0
-                        ? "the member closed the connection without answering"
-                        : "the member closed the connection in the middle of the response head"));
+                onMemberError(new ClosedEarly(received == 0
+                        ? "upstream closed the connection without answering"
+                        : "upstream closed the connection in the middle of the answer's head"));
                 return;
             }
             received += n;
@@ -527,7 +547,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             n = conn.source().read(down);
         } catch (IOException e) {
             down.flip();
-            fail(Outcome.Kind.BROKEN, "reading the response body failed: " + e.getMessage());
+            fail(Outcome.Kind.BROKEN, "reading the answer's body failed: " + words(e));
             return false;
         }
         down.flip();
@@ -550,13 +570,13 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             return true;
         }
         LOG.debug("{} closed the connection with the response body to {} incomplete", member, request.target());
-        fail(Outcome.Kind.BROKEN, "the member closed the connection with the response body incomplete");
+        fail(Outcome.Kind.BROKEN, "upstream closed the connection with the answer's body incomplete");
         return false;
     }
 
     private void brokenBody(MalformedResponseException e) {
-        LOG.warn("{} sent an invalid response body for {}: {}", member, request.target(), e.getMessage());
-        fail(Outcome.Kind.BROKEN, e.getMessage());
+        LOG.debug("{} sent an invalid response body for {}: {}", member, request.target(), e.getMessage());
+        fail(Outcome.Kind.BROKEN, "upstream sent an invalid response body: " + e.getMessage());
     }
 
     /** The sink takes no more for now: hold the member back until it does (the sink keeps the clock). */
@@ -634,12 +654,14 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             connect();
             return;
         }
+        LOG.debug("upstream {} failed for {}: {}", member, request.target(), e.toString());
         if (malformed) {
-            LOG.warn("{} sent an invalid response for {}: {}", member, request.target(), e.getMessage());
+            fail(Outcome.Kind.BROKEN, "upstream sent an invalid response: " + e.getMessage());
+        } else if (e instanceof ClosedEarly) {
+            fail(Outcome.Kind.BROKEN, e.getMessage());
         } else {
-            LOG.debug("upstream {} failed: {}", member, e.toString());
+            fail(Outcome.Kind.BROKEN, "upstream connection broke: " + words(e));
         }
-        fail(Outcome.Kind.BROKEN, e.getMessage());
     }
 
     @Override
@@ -651,11 +673,12 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             // The answer has begun and the member stopped sending it.
             LOG.debug("{} sent nothing for {} ms in the middle of the response to {}", member,
                     timeouts.response(), request.target());
-            fail(Outcome.Kind.BODY_TIMEOUT, "nothing came for " + timeouts.response() + " ms in the middle of the answer");
+            fail(Outcome.Kind.BODY_TIMEOUT, "timed out in the middle of the answer: nothing came for "
+                    + timeouts.response() + " ms");
         } else if (connecting) {
-            fail(Outcome.Kind.CONNECT_TIMEOUT, "not connected within " + timeouts.response() + " ms");
+            fail(Outcome.Kind.CONNECT_TIMEOUT, "connect() timed out after " + timeouts.response() + " ms");
         } else {
-            fail(Outcome.Kind.HEAD_TIMEOUT, "no answer within " + timeouts.response() + " ms");
+            fail(Outcome.Kind.HEAD_TIMEOUT, "timed out waiting for the answer's head after " + timeouts.response() + " ms");
         }
     }
 
@@ -696,6 +719,30 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         }
         record(kind);
         return new Outcome(kind, m, responseStarted ? headAt - attemptStart : -1, endedAt - attemptStart, reason);
+    }
+
+    /** The member closed its connection before the answer's head was whole; the message says when. */
+    private static final class ClosedEarly extends IOException {
+        ClosedEarly(String message) {
+            super(message);
+        }
+    }
+
+    /** Why a connection could not be opened, as nginx's {@code connect() failed (...)} says it. */
+    private static String connectFailure(IOException e) {
+        String why = words(e);
+        return why.equals("connection refused") ? "connect() refused" : "connect() failed: " + why;
+    }
+
+    /** An I/O failure's message as words ({@code connection reset by peer}), never an exception's class name. */
+    private static String words(IOException e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return "input/output error";
+        }
+        m = m.strip();
+        return m.length() > 1 && Character.isUpperCase(m.charAt(0)) && !Character.isUpperCase(m.charAt(1))
+                ? Character.toLowerCase(m.charAt(0)) + m.substring(1) : m;
     }
 
     /** The upload stops for good: no more reads from the body, no more writes to the member. */

@@ -6,9 +6,10 @@ import org.xnio.StreamConnection;
 
 /**
  * Where a {@link MemberExchange} puts the member's answer: the client proxy, a cache fill, a health
- * check. Called on the exchange's IO thread, in this order: {@link #head} once, then {@link #body} and
- * {@link #flush} as the body comes, then {@link #end}; or {@link #switched} after a 101's head; or
- * {@link #failed} at any point, instead of what has not come yet. Exactly one of {@code end},
+ * check. Called on the exchange's IO thread, in this order: {@link #attemptFailed} for each attempt
+ * another member took over from, then {@link #head} once, then {@link #body} and {@link #flush} as the
+ * body comes, then {@link #end}; or {@link #switched} after a 101's head; or {@link #failed} at any
+ * point, instead of what has not come yet. Exactly one of {@code end},
  * {@code switched} and {@code failed} ends it, unless the caller cancels first.
  */
 public interface ResponseSink {
@@ -43,6 +44,18 @@ public interface ResponseSink {
      */
     void switched(StreamConnection member, ByteBuffer early);
 
-    /** The exchange failed: before the head (the sink answers for it) or after (the answer is cut short). */
+    /**
+     * The exchange failed: before the head (the sink answers for it) or after (the answer is cut short).
+     * The outcome is the last attempt's, or {@link Outcome.Kind#NO_MEMBER} when none could be made.
+     */
     void failed(Outcome outcome);
+
+    /**
+     * An attempt failed and the exchange goes on with another member (a refused connection moves on).
+     * Every failed attempt reaches the sink once: here, or in {@link #failed} when it ended the exchange;
+     * so a refused first member and a good second one are one call here, then {@link #head}. Called
+     * before the next attempt starts, never on a whole answer. Nothing happens by default.
+     */
+    default void attemptFailed(Outcome outcome) {
+    }
 }

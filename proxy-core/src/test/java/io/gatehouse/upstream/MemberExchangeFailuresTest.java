@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,13 @@ class MemberExchangeFailuresTest extends MemberExchangeFixture {
             assertEquals(0, answering.failures());
             assertEquals(1, answering.requests());
             assertEquals(0, answering.active());
+            // The sink hears of the refused attempt once, before the answer: the error log's one line.
+            assertEquals(1, sink.attemptsFailed.size());
+            Outcome refused = sink.attemptsFailed.get(0);
+            assertEquals(Outcome.Kind.CONNECT_FAILED, refused.kind());
+            assertSame(refusing, refused.member());
+            assertEquals("connect() refused", refused.reason());
+            assertEquals(List.of(0), sink.callsBeforeAttemptFailed);
         }
     }
 
@@ -50,8 +58,11 @@ class MemberExchangeFailuresTest extends MemberExchangeFixture {
         MemberSide.Sink sink = side.exchange(cluster, MemberSide.Request.get("/"));
         assertEquals("failed CONNECT_FAILED", sink.await());
         assertEquals(-1, sink.status);
-        assertNotNull(sink.failure.reason());
+        assertEquals("connect() refused", sink.failure.reason());
         assertTrue(cluster.members().contains(sink.failure.member()));
+        // Each failed attempt reaches the sink once: the first as taken over from, the last as the failure.
+        assertEquals(1, sink.attemptsFailed.size());
+        assertNotSame(sink.failure.member(), sink.attemptsFailed.get(0).member());
         for (MemberState state : cluster.members()) {
             assertEquals(1, state.outcomes(Outcome.Kind.CONNECT_FAILED), state.toString());
             assertEquals(1, state.failures(), state.toString());

@@ -275,6 +275,15 @@ final class MemberSide implements AutoCloseable {
         int calls;
         /** Calls to end, switched and failed: exactly one ends an exchange. */
         int endings;
+        /** Attempts another member took over from, each with the calls made before it (0: before the head). */
+        final List<Outcome> attemptsFailed = new ArrayList<>();
+        final List<Integer> callsBeforeAttemptFailed = new ArrayList<>();
+
+        @Override
+        public void attemptFailed(Outcome outcome) {
+            attemptsFailed.add(outcome);
+            callsBeforeAttemptFailed.add(calls);
+        }
 
         @Override
         public void head(ResponseHead head, long length) {

@@ -167,6 +167,114 @@ class CommandLineTest {
         assertTrue(out(0).contains("stopped"), out(0));
     }
 
+    /**
+     * {@code kill -HUP} (what {@code systemctl reload} sends) must not end Gatehouse: until hot reload
+     * exists it is logged and ignored, and requests keep being served.
+     */
+    @Test
+    void sighupIsLoggedAndGatehouseKeepsServing() throws Exception {
+        int port = GatehouseHarness.freePort();
+        Path dir = conf("hup", "site.conf", """
+                [server]
+                port = %d
+
+                [routes:line]
+                /hc = return 200 OK
+
+                [log]
+                dir = %s
+                """.formatted(port, tmp.resolve("logs")));
+        Process gatehouse = start("run", "--conf", dir.toString());
+        awaitAnswer(port);
+        signal(gatehouse, "HUP");
+        String line = "reload is not available in this version; configuration unchanged";
+        awaitText(gatehouse, () -> err(0), line);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/hc")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals("OK", r.body());
+        gatehouse.destroy();
+        assertEquals(0, exit(gatehouse), err(0));
+    }
+
+    /** The error log is copied to standard error unless {@code error_stderr = no} (issue 8). */
+    @Test
+    void theErrorLogGoesToItsFileAndToStderrUnlessTurnedOff() throws Exception {
+        int dead = GatehouseHarness.freePort();
+        int[] ports = {GatehouseHarness.freePort(), GatehouseHarness.freePort()};
+        String[] stderrSetting = {"", "error_stderr = no"};
+        for (int i = 0; i < 2; i++) {
+            Path logs = tmp.resolve("logs-" + i);
+            Path dir = conf("stderr-" + i, "site.conf", """
+                    [server]
+                    port = %d
+
+                    [routes:line]
+                    /hc = return 200 OK
+                    / = @gone
+
+                    [@gone]
+                    members = 127.0.0.1:%d
+
+                    [log]
+                    dir = %s
+                    %s
+                    """.formatted(ports[i], dead, logs, stderrSetting[i]));
+            Process gatehouse = start("run", "--conf", dir.toString());
+            awaitAnswer(ports[i]);
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + ports[i] + "/x")).header("X-Request-ID", "cli-" + i).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, r.statusCode());
+            String wanted = "ERROR proxy: cli-" + i + " @gone 127.0.0.1:" + dead + " \"GET /x HTTP/1.1\": connect() refused";
+            Path errorLog = logs.resolve("error.log");
+            awaitText(gatehouse, () -> Files.exists(errorLog) ? Files.readString(errorLog) : "", wanted);
+            gatehouse.destroy();
+            assertEquals(0, exit(gatehouse));
+            if (i == 0) {
+                assertTrue(err(i).contains(wanted), "copied to stderr: " + err(i));
+            } else {
+                assertFalse(err(i).contains("proxy:") || err(i).contains("listening on"), "nothing on stderr: " + err(i));
+                assertTrue(Files.readString(errorLog).contains("listening on"), "all of it in the file");
+            }
+        }
+    }
+
+    /** The default log directory that cannot be made: said in words, and that it is the default and where. */
+    @Test
+    void aDefaultLogDirectoryThatCannotBeMadeSaysItIsTheDefault() throws Exception {
+        Files.writeString(tmp.resolve("logs"), "a file where the log directory would go");
+        Path dir = conf("nolog", "site.conf", "[server]\nport = " + GatehouseHarness.freePort()
+                + "\n\n[routes:line]\n/hc = return 200 OK\n");
+        assertEquals(1, exit(start("run", "--conf", dir.toString())));
+        assertTrue(err(0).contains(dir + ": [log] dir logs (the default, in the working directory: " + tmp.resolve("logs")
+                + "): cannot create the directory: it exists and is not a directory; set dir in a [log] section"),
+                err(0));
+        assertFalse(err(0).contains("Exception"), err(0));
+    }
+
+    private static void signal(Process p, String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue(), "kill -" + name);
+    }
+
+    /** Waits (at most 10 s) until {@code text} shows {@code wanted}; fails at once if {@code p} ends meanwhile. */
+    private static void awaitText(Process p, java.util.concurrent.Callable<String> text, String wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!text.call().contains(wanted)) {
+            if (!p.isAlive()) {
+                throw new AssertionError("the process ended (exit " + p.exitValue() + ") before showing " + wanted
+                        + ": " + text.call());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never showed " + wanted + ": " + text.call());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** A port in use is reported at the {@code port} line, not the {@code [server]} header (issue 8). */
     @Test
     void aPortInUseIsOneClearLineAndANonZeroExit() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -176,6 +284,8 @@ class CommandLineTest {
             assertNotEquals(0, code);
             String all = out(0) + err(0);
             assertTrue(all.contains(String.valueOf(taken.getLocalPort())), "names the port: " + all);
+            assertTrue(all.contains(dir.resolve("site.conf") + ":2: [server] cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": address already in use"), "at the port line, in words: " + all);
             assertFalse(all.contains("Exception") || all.contains("\tat "), "no stack trace: " + all);
         }
     }

@@ -60,7 +60,7 @@ final class KeyValues {
                 problems.error(line.pos(), label + " duplicate key " + key + " (first at " + first.pos() + ")");
                 continue;
             }
-            String value = env.apply(text.substring(eq + 1).strip(), line.pos(), problems::error);
+            String value = env.apply(text.substring(eq + 1).strip(), line.pos(), problems::substitutionError);
             entries.put(key, new Entry(line.pos(), key, value));
         }
     }

@@ -92,7 +92,7 @@ public final class RouteLineParser {
         Group current = null;
         int routeLines = 0;
         for (IniLine line : section.lines()) {
-            String text = env.apply(line.text(), line.pos(), problems::error);
+            String text = env.apply(line.text(), line.pos(), problems::substitutionError);
             if (text.startsWith("@")) {
                 current = hostGroup(line.pos(), text);
                 groups.add(current);

@@ -27,7 +27,8 @@ final class ServerSectionBinder {
     /** The section, or every default at the file's position when the file has no {@code [server]}. */
     public static ServerSpec bind(IniSection section, SourcePos filePos, EnvSubstitution env, Problems problems) {
         if (section == null) {
-            return new ServerSpec(filePos, new HostPort(DEFAULT_IP, DEFAULT_PORT), "", DEFAULT_THREADS, DEFAULT_PROCESSES);
+            return new ServerSpec(filePos, new HostPort(DEFAULT_IP, DEFAULT_PORT), filePos, "", DEFAULT_THREADS,
+                    DEFAULT_PROCESSES);
         }
         KeyValues kv = new KeyValues(section, "[server]", KEYS, env, problems);
         String ip = kv.parse("ip", DEFAULT_IP,
@@ -40,6 +41,7 @@ final class ServerSectionBinder {
             threads = 1;
         }
         int processes = kv.integer("processes", 1, 256, DEFAULT_PROCESSES);
-        return new ServerSpec(section.pos(), new HostPort(ip, port), name, threads, processes);
+        SourcePos bindPos = kv.entry("port").or(() -> kv.entry("ip")).map(KeyValues.Entry::pos).orElse(section.pos());
+        return new ServerSpec(section.pos(), new HostPort(ip, port), bindPos, name, threads, processes);
     }
 }

@@ -8,11 +8,13 @@ import java.util.List;
 
 /**
  * Binds {@code [tunefactors]}: Skitai's timing keys (plain integers are seconds) and the extensions
- * {@code header_timeout}, {@code max_header_size}, {@code send_timeout} and {@code client_body_timeout}. Timeouts must be more than zero.
+ * {@code header_timeout}, {@code max_header_size}, {@code send_timeout}, {@code client_body_timeout} and
+ * {@code max_body_size} (nginx's {@code client_max_body_size}; 0 is no limit). Timeouts must be more than zero.
  */
 final class TuneFactorsSectionBinder {
     public static final List<String> KEYS = List.of("static_max_age", "response_timeout", "keep_alive",
-            "num_result_cache_max", "header_timeout", "max_header_size", "send_timeout", "client_body_timeout");
+            "num_result_cache_max", "header_timeout", "max_header_size", "send_timeout", "client_body_timeout",
+            "max_body_size");
     private static final Duration MORE_THAN_ZERO = Duration.ofMillis(1);
 
     private TuneFactorsSectionBinder() {
@@ -32,6 +34,7 @@ final class TuneFactorsSectionBinder {
                 kv.duration("header_timeout", Duration.ofSeconds(1), d.headerTimeout()),
                 kv.size("max_header_size", 1024, 1024 * 1024, d.maxHeaderSize()),
                 kv.duration("send_timeout", MORE_THAN_ZERO, d.sendTimeout()),
-                kv.duration("client_body_timeout", MORE_THAN_ZERO, d.clientBodyTimeout()));
+                kv.duration("client_body_timeout", MORE_THAN_ZERO, d.clientBodyTimeout()),
+                kv.size("max_body_size", 0, Long.MAX_VALUE, d.maxBodySize()));
     }
 }

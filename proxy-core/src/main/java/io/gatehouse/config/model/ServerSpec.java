@@ -8,14 +8,17 @@ import java.util.Objects;
  *
  * @param pos       the {@code [server]} section header (or the file, when the section is absent)
  * @param bind      {@code ip} and {@code port} (defaults 127.0.0.1:5000)
+ * @param bindPos   where the address was written, for a listener that cannot be bound: the {@code port}
+ *                  line, else the {@code ip} line, else {@code pos}
  * @param name      {@code name}, the server name used in logs when a request names no host ("" if unset)
  * @param threads   {@code threads}: worker threads for blocking work (default 4)
  * @param processes {@code processes}: event loops (IO threads) in Gatehouse's one JVM (default 1)
  */
-public record ServerSpec(SourcePos pos, HostPort bind, String name, int threads, int processes) {
+public record ServerSpec(SourcePos pos, HostPort bind, SourcePos bindPos, String name, int threads, int processes) {
     public ServerSpec {
         Objects.requireNonNull(pos, "pos");
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(bindPos, "bindPos");
         Objects.requireNonNull(name, "name");
     }
 }

@@ -17,13 +17,18 @@ import java.util.Objects;
  *                          proxied answer before its connection is closed (default 60 s, as nginx's)
  * @param clientBodyTimeout {@code client_body_timeout}: the longest a client may pause while sending a
  *                          proxied request's body (default 60 s, as nginx's); then 408
+ * @param maxBodySize       {@code max_body_size}: the largest request body in bytes, nginx's
+ *                          {@code client_max_body_size}; 0 (the default) is no limit; larger bodies get 413
  */
 public record TuneFactors(Duration staticMaxAge, Duration responseTimeout, Duration keepAlive,
                           int numResultCacheMax, Duration headerTimeout, long maxHeaderSize, Duration sendTimeout,
-                          Duration clientBodyTimeout) {
+                          Duration clientBodyTimeout, long maxBodySize) {
+    /** {@code max_body_size = 0}: bodies of any size. */
+    public static final long UNLIMITED = 0;
+
     public static final TuneFactors DEFAULTS = new TuneFactors(Duration.ofSeconds(300),
             Duration.ofSeconds(10), Duration.ofSeconds(10), 200, Duration.ofSeconds(10), 32 * 1024,
-            Duration.ofSeconds(60), Duration.ofSeconds(60));
+            Duration.ofSeconds(60), Duration.ofSeconds(60), UNLIMITED);
 
     public TuneFactors {
         Objects.requireNonNull(staticMaxAge, "staticMaxAge");
@@ -32,5 +37,8 @@ public record TuneFactors(Duration staticMaxAge, Duration responseTimeout, Durat
         Objects.requireNonNull(headerTimeout, "headerTimeout");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
         Objects.requireNonNull(clientBodyTimeout, "clientBodyTimeout");
+        if (maxBodySize < 0) {
+            throw new IllegalArgumentException("maxBodySize: " + maxBodySize + " (expected: >= 0, 0 for no limit)");
+        }
     }
 }

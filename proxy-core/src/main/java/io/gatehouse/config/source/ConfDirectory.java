@@ -50,7 +50,7 @@ public final class ConfDirectory {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            errors.accept(at, "cannot list the configuration directory: " + describe(e));
+            errors.accept(at, "cannot list the configuration directory: " + IoErrors.describe(e));
             return List.of();
         }
         if (names.isEmpty()) {
@@ -81,13 +81,8 @@ public final class ConfDirectory {
             }
             return Optional.of(Files.readAllBytes(file.path()));
         } catch (IOException | RuntimeException e) {
-            errors.accept(at, "cannot read the file: " + describe(e));
+            errors.accept(at, "cannot read the file: " + IoErrors.describe(e));
             return Optional.empty();
         }
-    }
-
-    private static String describe(Exception e) {
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
     }
 }

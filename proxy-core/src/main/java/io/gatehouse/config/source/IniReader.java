@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.function.BiConsumer;
  * <p>Syntax: {@code [name]} starts a section; a line whose first non-blank character is {@code ;} or
  * {@code #} is a comment, and so is the rest of a line from a {@code ;} or {@code #} preceded by
  * whitespace. Leading and trailing whitespace is ignored (there are no continuation lines). Files are
- * UTF-8; a byte-order mark is skipped and undecodable bytes become U+FFFD, so any input scans.
+ * UTF-8: a byte-order mark is skipped, and bytes that are not UTF-8 are an error at their line (they
+ * are read as U+FFFD, so any input scans and its other problems are found too).
  *
  * <p>Splitting {@code key = value} lines is the binders' job ({@code config.bind.KeyValues}), so that
  * a section that is rejected as a whole gives one message, not one per line.
@@ -27,8 +29,13 @@ public final class IniReader {
     private IniReader() {
     }
 
-    /** Scans {@code bytes} as the file {@code file}; structural problems go to {@code errors}. */
+    /**
+     * Scans {@code bytes} as the file {@code file}; structural problems go to {@code errors}. Bytes that
+     * are not UTF-8 are an error at their line ({@link #checkUtf8}); the rest of the file is still read,
+     * with U+FFFD in their place, so that its other problems are reported too.
+     */
     public static IniFile read(String file, byte[] bytes, BiConsumer<SourcePos, String> errors) {
+        checkUtf8(file, bytes, errors);
         return read(file, decode(bytes), errors);
     }
 
@@ -122,6 +129,60 @@ public final class IniReader {
             }
         }
         return line;
+    }
+
+    /**
+     * Reports the first line holding bytes that are not UTF-8 (a file saved as Latin-1 or Windows-1252,
+     * say), naming the byte and its column, and how many more lines have such bytes. Lines are counted
+     * as {@link #read(String, String, BiConsumer)} counts them (LF, CRLF or a lone CR ends one).
+     */
+    static void checkUtf8(String file, byte[] bytes, BiConsumer<SourcePos, String> errors) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(Math.min(bytes.length, 8192) + 1);
+        int firstLine = 0;
+        String first = null;
+        int badLines = 0;
+        int lastBadLine = 0;
+        int line = 1;
+        int lineStart = 0;
+        int counted = 0; // bytes up to here have been scanned for line ends
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            out.clear();
+            if (result.isUnderflow()) {
+                break; // all read (an incomplete sequence at the end is an error, not an underflow)
+            }
+            if (result.isOverflow()) {
+                continue;
+            }
+            int at = in.position();
+            for (; counted < at; counted++) {
+                byte b = bytes[counted];
+                if (b == '\n' || b == '\r' && (counted + 1 >= bytes.length || bytes[counted + 1] != '\n')) {
+                    line++;
+                    lineStart = counted + 1;
+                }
+            }
+            if (line != lastBadLine) {
+                badLines++;
+                lastBadLine = line;
+                if (first == null) {
+                    firstLine = line;
+                    first = String.format("byte 0x%02X at column %d is not UTF-8", bytes[at] & 0xff, at - lineStart + 1);
+                }
+            }
+            in.position(at + Math.max(1, result.length()));
+            decoder.reset();
+        }
+        if (first != null) {
+            int more = badLines - 1;
+            errors.accept(new SourcePos(file, firstLine), first + "; configuration files are UTF-8: save the file as"
+                    + " UTF-8" + (more == 0 ? "" : " (" + more + " more line" + (more == 1 ? " has" : "s have")
+                    + " bytes that are not UTF-8)"));
+        }
     }
 
     /** UTF-8 with a leading byte-order mark skipped; malformed bytes become U+FFFD instead of failing. */

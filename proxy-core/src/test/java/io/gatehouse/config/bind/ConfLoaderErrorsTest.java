@@ -46,6 +46,10 @@ class ConfLoaderErrorsTest {
         return Stream.of(
                 files("no *.conf file, only other names", f -> f.file("a.conf.disabled", ROUTES).file(".a.conf.swp", "x"),
                         "@D: no *.conf file in the configuration directory"),
+                files("a file saved as Latin-1", f -> f.bytes("a.conf",
+                                ("[server]\nname = caf\u00e9\n" + ROUTES).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                        "@D/a.conf:2: byte 0xE9 at column 11 is not UTF-8; configuration files are UTF-8: save the file"
+                                + " as UTF-8"),
                 of("an unclosed section header", "[server\nport = 1\n" + ROUTES,
                         "@D/a.conf:1: malformed section header \"[server\"; expected [name] alone on the line"),
                 of("text after a section header", "[server] port = 1\n" + ROUTES,
@@ -97,10 +101,22 @@ class ConfLoaderErrorsTest {
                         Map.of(), List.of("@D/a.conf:2: environment variable SITE_NAME is not set")),
                 new Case("an unset %(VAR)s", f -> f.file("a.conf", "[api-gateway]\nsecret_key = %(JWT_KEY)s\n" + ROUTES),
                         Map.of("OTHER", "x"), List.of("@D/a.conf:2: environment variable JWT_KEY is not set")),
+                // One error per unset variable: nothing more about the empty value it leaves (issue 8).
                 new Case("an unset variable on a route line", f -> f.file("a.conf", "[routes:line]\n/ = ${UPSTREAM}\n"),
-                        Map.of(), List.of("@D/a.conf:2: environment variable UPSTREAM is not set",
-                        "@D/a.conf:2: route / = \"\": no target; expected @cluster, http(s)://host[:port][/path],"
-                                + " return CODE [TEXT], redirect CODE URL or a directory")),
+                        Map.of(), List.of("@D/a.conf:2: environment variable UPSTREAM is not set")),
+                new Case("an unset variable for a number", f -> f.file("a.conf", "[server]\nport = ${PORT}\n" + ROUTES),
+                        Map.of(), List.of("@D/a.conf:2: environment variable PORT is not set")),
+                new Case("an unset variable for a duration",
+                        f -> f.file("a.conf", "[tunefactors]\nresponse_timeout = ${TIMEOUT}\n" + ROUTES),
+                        Map.of(), List.of("@D/a.conf:2: environment variable TIMEOUT is not set")),
+                new Case("an unset variable for a cluster's members",
+                        f -> f.file("a.conf", "[routes:line]\n/ = @app\n[@app]\nmembers = ${MEMBERS}\n"),
+                        Map.of(), List.of("@D/a.conf:4: environment variable MEMBERS is not set")),
+                new Case("two unset variables on one line are two errors",
+                        f -> f.file("a.conf", "[server]\nip = ${HOST}\nname = ${A}-${B}\n" + ROUTES),
+                        Map.of(), List.of("@D/a.conf:2: environment variable HOST is not set",
+                        "@D/a.conf:3: environment variable A is not set",
+                        "@D/a.conf:3: environment variable B is not set")),
                 new Case("an unterminated ${", f -> f.file("a.conf", "[server]\nname = ${SITE\n" + ROUTES),
                         Map.of(), List.of("@D/a.conf:2: unterminated ${ in \"${SITE\"; write $$ for a literal $")),
                 new Case("a bad variable name", f -> f.file("a.conf", "[server]\nname = ${1A}\n" + ROUTES),
@@ -178,7 +194,10 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:2: [tunefactors] max_header_size must be a whole number of bytes, or of k, m or g"
                                 + " (e.g. 8192, 32k, 1m), got \"64kb\""),
                 of("a negative num_result_cache_max", "[tunefactors]\nnum_result_cache_max = -1\n" + ROUTES,
-                        "@D/a.conf:2: [tunefactors] num_result_cache_max must be a whole number >= 0, got -1"));
+                        "@D/a.conf:2: [tunefactors] num_result_cache_max must be a whole number >= 0, got -1"),
+                of("a max_body_size that is not a size", "[tunefactors]\nmax_body_size = 1 MB\n" + ROUTES,
+                        "@D/a.conf:2: [tunefactors] max_body_size must be a whole number of bytes, or of k, m or g"
+                                + " (e.g. 8192, 32k, 1m), got \"1 MB\""));
     }
 
     static Stream<Case> globalSectionCases() {
@@ -196,7 +215,10 @@ class ConfLoaderErrorsTest {
                 of("bad [log] values", "[log]\nring_size = 0\nretain_days = -1\ndir =\n" + ROUTES,
                         "@D/a.conf:2: [log] ring_size must be 1..1000000, got 0",
                         "@D/a.conf:3: [log] retain_days must be a whole number >= 0, got -1",
-                        "@D/a.conf:4: [log] dir must be a directory path, got \"\""));
+                        "@D/a.conf:4: [log] dir must be a directory path, got \"\""),
+                of("bad error log values", "[log]\nerror_level = notice\nerror_stderr = maybe\n" + ROUTES,
+                        "@D/a.conf:2: [log] error_level must be debug, info, warn or error, got \"notice\"",
+                        "@D/a.conf:3: [log] error_stderr must be yes or no, got \"maybe\""));
     }
 
     static Stream<Case> clusterCases() {

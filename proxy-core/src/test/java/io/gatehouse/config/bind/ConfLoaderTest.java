@@ -137,13 +137,15 @@ class ConfLoaderTest {
         assertEquals(List.of(a, b, c), config.sites().stream().map(SiteSpec::file).toList());
 
         SiteSpec siteA = config.sites().get(0);
-        assertEquals(new ServerSpec(new SourcePos(a, 2), new HostPort("0.0.0.0", 8080), "front", 8, 1), siteA.server());
+        assertEquals(new ServerSpec(new SourcePos(a, 2), new HostPort("0.0.0.0", 8080), new SourcePos(a, 4), "front", 8, 1),
+                siteA.server());
         assertEquals(new SslSpec(new SourcePos(a, 8), false, "server.pem", "server.key", "s3cret"), siteA.ssl());
         assertEquals(new TuneFactors(Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(500), 50,
-                Duration.ofSeconds(5), 64 * 1024, Duration.ofMinutes(2), Duration.ofSeconds(45)), siteA.tune());
+                Duration.ofSeconds(5), 64 * 1024, Duration.ofMinutes(2), Duration.ofSeconds(45), 0), siteA.tune());
         assertEquals(new GatewaySpec(new SourcePos(a, 22), true, false, "Shop", "k3y"), siteA.gateway());
         assertEquals(new ProxyPassSpec(new SourcePos(a, 28), 16, 100), config.proxyPass());
-        assertEquals(new LogSpec(new SourcePos(a, 32), Path.of("/var/log/gatehouse"), 500, 0), config.log());
+        assertEquals(new LogSpec(new SourcePos(a, 32), Path.of("/var/log/gatehouse"), new SourcePos(a, 33), 500, 0,
+                LogSpec.Level.INFO, true), config.log());
 
         List<VirtualHostSpec> vhosts = siteA.vhosts();
         assertEquals(3, vhosts.size());
@@ -187,7 +189,8 @@ class ConfLoaderTest {
                 api.members().stream().map(MemberSpec::address).toList());
 
         SiteSpec siteC = config.sites().get(2);
-        assertEquals(new ServerSpec(SourcePos.ofFile(c), new HostPort("127.0.0.1", 5000), "", 4, 1), siteC.server());
+        assertEquals(new ServerSpec(SourcePos.ofFile(c), new HostPort("127.0.0.1", 5000), SourcePos.ofFile(c), "", 4, 1),
+                siteC.server());
         assertEquals(TuneFactors.DEFAULTS, siteC.tune());
         assertEquals(SslSpec.disabled(SourcePos.ofFile(c)), siteC.ssl());
         assertEquals(GatewaySpec.disabled(SourcePos.ofFile(c)), siteC.gateway());
@@ -216,6 +219,30 @@ class ConfLoaderTest {
         assertEquals(1, config.sites().size(), "one site; the other files only share definitions");
         assertTrue(config.clusters().containsKey("app"));
         assertEquals(Path.of("/var/log/gatehouse"), config.log().dir());
+    }
+
+    @Test
+    void bindsTheErrorLogAndTheBodyLimit() {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        f.file("site.conf", """
+                [tunefactors]
+                max_body_size = 10m
+
+                [log]
+                error_level = WARN
+                error_stderr = no
+
+                [routes:line]
+                / = return 200
+                """);
+
+        GatehouseConfig config = f.load().config().orElseThrow();
+
+        assertEquals(10L << 20, config.sites().get(0).tune().maxBodySize());
+        assertEquals(LogSpec.Level.WARN, config.log().errorLevel());
+        assertFalse(config.log().errorStderr());
+        assertEquals(Path.of("logs"), config.log().dir());
+        assertTrue(config.log().dirIsDefault(), "no dir line: the default, positioned at the section");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gatehouse.config.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.config.source.ConfDirectory.ConfFile;
 import java.io.IOException;
@@ -55,5 +56,17 @@ class ConfDirectoryTest {
                 tmp.resolve("missing") + ": configuration directory does not exist",
                 tmp + ": no *.conf file in the configuration directory",
                 tmp.resolve("file") + ": not a directory; expected a directory of *.conf files"), errors);
+    }
+
+    /** Why a file cannot be read is said in words, never as a Java exception's name (issue 8). */
+    @Test
+    void saysInWordsWhyAFileCannotBeRead() throws IOException {
+        Path dangling = Files.createSymbolicLink(tmp.resolve("gone.conf"), tmp.resolve("nowhere.conf"));
+
+        List<ConfFile> files = ConfDirectory.list(tmp, (p, m) -> errors.add(p + ": " + m));
+        assertEquals(1, files.size());
+        assertTrue(ConfDirectory.read(files.get(0), 1024, (p, m) -> errors.add(p + ": " + m)).isEmpty());
+
+        assertEquals(List.of(dangling + ": cannot read the file: no such file or directory"), errors);
     }
 }

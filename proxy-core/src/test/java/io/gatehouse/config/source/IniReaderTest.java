@@ -1,6 +1,7 @@
 package io.gatehouse.config.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,13 +59,52 @@ class IniReaderTest {
     }
 
     @Test
-    void skipsAByteOrderMarkAndReplacesUndecodableBytes() {
-        byte[] bytes = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '[', 'a', ']', '\n', 'x', '=', (byte) 0xFF, '\n'};
+    void skipsAByteOrderMark() {
+        byte[] bytes = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '[', 'a', ']', '\n', 'x', '=', (byte) 0xC3, (byte) 0xA9, '\n'};
 
         IniFile file = IniReader.read("a.conf", bytes, (pos, message) -> errors.add(message));
 
+        assertEquals(List.of(), errors);
         assertEquals("a", file.sections().get(0).name());
-        assertEquals("x=\uFFFD", file.sections().get(0).lines().get(0).text());
+        assertEquals("x=\u00e9", file.sections().get(0).lines().get(0).text());
+    }
+
+    /** A file saved as Latin-1 is an error naming the line, not text with U+FFFD in it (issue 8). */
+    @Test
+    void bytesThatAreNotUtf8AreAnErrorAtTheirLineAndTheRestIsStillRead() {
+        byte[] latin1 = "[server]\r\nname = caf\u00e9\r\n\r\nx = na\u00efve \u00e0 la\n[ok]\ny = 1\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        IniFile file = IniReader.read("conf.d/a.conf", latin1, (pos, message) -> errors.add(pos + ": " + message));
+
+        assertEquals(List.of("conf.d/a.conf:2: byte 0xE9 at column 11 is not UTF-8; configuration files are UTF-8:"
+                + " save the file as UTF-8 (1 more line has bytes that are not UTF-8)"), errors);
+        assertEquals("name = caf\uFFFD", file.sections().get(0).lines().get(0).text());
+        assertEquals("y = 1", file.sections().get(1).lines().get(0).text());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a lone continuation byte|80",
+        "a sequence cut short at the end|E2 82",
+        "an overlong encoding|C0 AF",
+        "a surrogate encoded in UTF-8|ED A0 80",
+        "0xFF|FF"})
+    void everyKindOfBadUtf8IsFound(String name, String hex) {
+        String[] parts = hex.split(" ");
+        byte[] bad = new byte[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            bad[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        byte[] head = "[a]\rx = ".getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = new byte[head.length + bad.length];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        System.arraycopy(bad, 0, bytes, head.length, bad.length);
+
+        IniReader.read("a.conf", bytes, (pos, message) -> errors.add(pos + ": " + message));
+
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("a.conf:2: byte 0x" + parts[0] + " at column 5 is not UTF-8"), errors.get(0));
     }
 
     @Test
