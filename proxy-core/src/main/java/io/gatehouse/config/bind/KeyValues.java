@@ -7,11 +7,13 @@ import io.gatehouse.config.source.Shown;
 import io.gatehouse.config.source.SourcePos;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.commons.configuration2.convert.PropertyConverter;
 import org.apache.commons.configuration2.ex.ConversionException;
@@ -33,6 +35,8 @@ final class KeyValues {
     private final SourcePos sectionPos;
     private final Problems problems;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** Keys whose value was refused (an error was reported for them). */
+    private final Set<String> refused = new HashSet<>();
 
     /**
      * @param label the section as messages name it ({@code [server]}, {@code [@api]})
@@ -85,7 +89,18 @@ final class KeyValues {
     }
 
     public void error(String key, String message) {
+        refused.add(key);
         problems.error(posOf(key), label + " " + message);
+    }
+
+    /**
+     * Warns that {@code key} is set but its feature is not in this version ({@code what} says which),
+     * once its value was checked: a key set to a bad value has its error and no warning on top.
+     */
+    public void notInThisVersion(String key, String what) {
+        if (entries.containsKey(key) && !refused.contains(key)) {
+            warning(key, key + ": " + what + " is not in this version; the value is checked and kept, nothing uses it");
+        }
     }
 
     public void warning(String key, String message) {
@@ -187,6 +202,7 @@ final class KeyValues {
             return parser.apply(e.value());
         } catch (BadValueException ex) {
             String what = ex.getMessage() == null ? expected : ex.getMessage();
+            refused.add(key);
             problems.error(e.pos(), label + " " + key + " must be " + what + ", got " + got(e.value()));
             return dflt;
         }

@@ -41,9 +41,11 @@ final class LogSectionBinder {
             }
             throw new BadValueException(LEVELS);
         });
-        return new LogSpec(section.pos(), dir, kv.posOf("dir"),
+        LogSpec spec = new LogSpec(section.pos(), dir, kv.posOf("dir"),
                 kv.integer("ring_size", 1, 1_000_000, d.ringSize()),
                 kv.integer("retain_days", 0, Integer.MAX_VALUE, d.retainDays()),
                 level, kv.bool("error_stderr", d.errorStderr()));
+        kv.notInThisVersion("ring_size", "the admin console that shows the latest requests");
+        return spec;
     }
 }

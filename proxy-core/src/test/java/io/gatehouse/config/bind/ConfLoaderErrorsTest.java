@@ -208,10 +208,16 @@ class ConfLoaderErrorsTest {
                 files("[proxypass] in two files", f -> f
                                 .file("a.conf", "[proxypass]\ncache_memory = 8\n" + ROUTES)
                                 .file("b.conf", "[server]\nport = 5001\n[proxypass]\ncache_memory = 16\n" + ROUTES),
+                        "@D/a.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version;"
+                                + " the value is checked and kept, nothing uses it",
                         "@D/b.conf:3: [proxypass] is global and already defined at @D/a.conf:1; define it once across"
-                                + " all files"),
+                                + " all files",
+                        "@D/b.conf:4: warning: [proxypass] cache_memory: the response cache is not in this version;"
+                                + " the value is checked and kept, nothing uses it"),
                 of("[log] twice in one file", "[log]\ndir = logs\n" + ROUTES + "[log]\nring_size = 10\n",
-                        "@D/a.conf:5: [log] is global and already defined at @D/a.conf:1; define it once across all files"),
+                        "@D/a.conf:5: [log] is global and already defined at @D/a.conf:1; define it once across all files",
+                        "@D/a.conf:6: warning: [log] ring_size: the admin console that shows the latest requests is not"
+                                + " in this version; the value is checked and kept, nothing uses it"),
                 of("bad [log] values", "[log]\nring_size = 0\nretain_days = -1\ndir =\n" + ROUTES,
                         "@D/a.conf:2: [log] ring_size must be 1..1000000, got 0",
                         "@D/a.conf:3: [log] retain_days must be a whole number >= 0, got -1",
@@ -281,6 +287,17 @@ class ConfLoaderErrorsTest {
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be 0 (names looked up only at load) or at least 1s,"
                                 + " got \"200ms\""),
+                of("response cache budgets", "[proxypass]\ncache_memory = 64\ncache_disk = 0\n" + ROUTES,
+                        "@D/a.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version;"
+                                + " the value is checked and kept, nothing uses it",
+                        "@D/a.conf:3: warning: [proxypass] cache_disk: the response cache is not in this version;"
+                                + " the value is checked and kept, nothing uses it"),
+                of("a result cache size", "[tunefactors]\nnum_result_cache_max = 500\n" + ROUTES,
+                        "@D/a.conf:2: warning: [tunefactors] num_result_cache_max: the response cache is not in this"
+                                + " version; the value is checked and kept, nothing uses it"),
+                of("a console ring size", "[log]\nring_size = 5000\n" + ROUTES,
+                        "@D/a.conf:2: warning: [log] ring_size: the admin console that shows the latest requests is"
+                                + " not in this version; the value is checked and kept, nothing uses it"),
                 of("an unused cluster", "[@spare]\nmembers = 10.0.0.1:80\n" + ROUTES,
                         "@D/a.conf:1: warning: cluster @spare is not used by any route"),
                 of("a route to an unknown cluster", "[@api]\nmembers = 10.0.0.1:80\n[routes:line]\n/ = @api\n/x = @nope\n",
