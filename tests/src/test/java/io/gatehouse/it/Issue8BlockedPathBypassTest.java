@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(60)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BlockedPathBypassTest {
+class Issue8BlockedPathBypassTest {
     @TempDir
     static Path tmp;
 

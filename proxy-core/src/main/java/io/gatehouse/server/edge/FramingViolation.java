@@ -13,6 +13,7 @@ enum FramingViolation {
 
     // Request line
     INVALID_METHOD(400, "malformed request method"),
+    METHOD_TOO_LONG(501, "request method longer than 32 characters"),
     MALFORMED_REQUEST_LINE(400, "request line must use single spaces"),
     INVALID_TARGET(400, "invalid request target"),
     ASTERISK_WITHOUT_OPTIONS(400, "asterisk target is only allowed with OPTIONS"),
@@ -37,6 +38,7 @@ enum FramingViolation {
     MISSING_HOST(400, "missing Host header"),
     DUPLICATE_HOST(400, "more than one Host header"),
     INVALID_HOST(400, "invalid Host header"),
+    HOST_MISMATCH(400, "Host does not match the request target"),
 
     // Framing
     CONTENT_LENGTH_AND_TRANSFER_ENCODING(400, "both Content-Length and Transfer-Encoding"),
