@@ -107,10 +107,10 @@ final class RequestFramingScanner {
     private static final int REJECTED = 35;
 
     /**
-     * The longest method Undertow's parser takes is 33 characters; the edge refuses longer ones first
-     * (with 501), so that every refusal has its JSON body and its log line.
+     * The longest method Undertow's parser takes: the edge refuses longer ones first (with 501), so that
+     * every refusal has its JSON body and its log line.
      */
-    static final int MAX_METHOD_LENGTH = 32;
+    static final int MAX_METHOD_LENGTH = 33;
 
     /** What a refused request's method and target are copied up to, for its log line. */
     static final int MAX_COPIED_METHOD = 256;

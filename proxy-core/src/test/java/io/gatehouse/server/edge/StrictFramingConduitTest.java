@@ -4,6 +4,7 @@ import static io.gatehouse.server.edge.RequestFramingScannerTest.bytes;
 import static io.gatehouse.server.edge.RequestFramingScannerTest.splits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -148,8 +149,8 @@ class StrictFramingConduitTest {
                         "G\u0001T|% /x HTTP/1.1\r\nHost: a\r\n\r\n",
                         line, "400 malformed request method|G%01T%7C%25||"),
                 Arguments.of("a method too long for Undertow",
-                        "M".repeat(33) + " / HTTP/1.1\r\nHost: a\r\n\r\n",
-                        line, "501 request method longer than 32 characters|" + "M".repeat(33) + "|/|"),
+                        "M".repeat(34) + " / HTTP/1.1\r\nHost: a\r\n\r\n",
+                        line, "501 request method longer than 33 characters|" + "M".repeat(34) + "|/|"),
                 Arguments.of("HTTP/2 prior knowledge keeps its method",
                         "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
                         line, "400 asterisk target is only allowed with OPTIONS|PRI|*|"),
@@ -298,16 +299,22 @@ class StrictFramingConduitTest {
     // ---------------------------------------------------------------- head deadline
 
     @Test
-    void aHeadThatNeverCompletesClosesTheConnectionAtTheDeadline() throws IOException {
+    void aHeadThatNeverCompletesIsAnswered408AtTheDeadlineAndTheConnectionEnds() throws IOException {
         Harness h = new Harness();
-        h.source.arrive(bytes("GET / HTTP/1.1\r\nHo"));
+        h.source.arrive(bytes("GET /slow HTTP/1.1\r\nHo"));
         assertEquals(0, h.read());
         assertEquals(1, h.timers.pending());
         h.timers.advance(TIMEOUT - 1);
-        assertEquals(0, h.closes);
+        assertFalse(h.refused());
         h.timers.advance(1);
-        assertEquals(1, h.closes);
+        assertTrue(h.refused());
+        assertEquals(1, h.source.wakeupCalls, "Undertow, waiting to read, is woken to read the stand-in");
         assertEquals(0, h.timers.pending());
+        assertEquals("GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n"
+                + "X-Gatehouse-Edge-Reject: 408 request head not complete within header_timeout|GET|/slow|\r\n\r\n",
+                h.readText(), "logged with what had arrived");
+        assertEquals(-1, h.read());
+        assertEquals(0, h.closes);
     }
 
     @Test
@@ -319,7 +326,7 @@ class StrictFramingConduitTest {
         h.source.arrive(bytes("ET / HTTP/1.1\r\n"));
         assertEquals(0, h.read());
         h.timers.advance(TIMEOUT / 2);
-        assertEquals(1, h.closes);
+        assertTrue(h.refused());
     }
 
     @Test
@@ -331,7 +338,7 @@ class StrictFramingConduitTest {
         assertEquals(27, h.read());
         assertEquals(0, h.timers.pending());
         h.timers.advance(3 * TIMEOUT);
-        assertEquals(0, h.closes);
+        assertFalse(h.refused());
     }
 
     @Test
@@ -358,11 +365,11 @@ class StrictFramingConduitTest {
         // Undertow is busy with /1 and does not read: the head of /2 is not the client's fault
         h.timers.advance(TIMEOUT);
         h.timers.advance(TIMEOUT);
-        assertEquals(0, h.closes);
+        assertFalse(h.refused());
         // /1 is done; Undertow asks for more and the client sends nothing
         h.conduit.resumeReads();
         h.timers.advance(TIMEOUT);
-        assertEquals(1, h.closes);
+        assertTrue(h.refused());
     }
 
     @Test
@@ -375,9 +382,9 @@ class StrictFramingConduitTest {
         assertTrue(h.read() > 0);
         h.conduit.resumeReads();
         h.timers.advance(TIMEOUT / 2 + 1);
-        assertEquals(0, h.closes);
+        assertFalse(h.refused());
         h.timers.advance(TIMEOUT / 2);
-        assertEquals(1, h.closes);
+        assertTrue(h.refused());
     }
 
     @Test
@@ -401,6 +408,17 @@ class StrictFramingConduitTest {
 
         int read() throws IOException {
             return conduit.read(ByteBuffer.allocate(16 * 1024));
+        }
+
+        /** True once the conduit has a stand-in for a refused head waiting for Undertow. */
+        boolean refused() {
+            return source.wakeupCalls > 0;
+        }
+
+        String readText() throws IOException {
+            ByteBuffer dst = ByteBuffer.allocate(16 * 1024);
+            conduit.read(dst);
+            return new String(dst.array(), 0, dst.position(), StandardCharsets.ISO_8859_1);
         }
     }
 
