@@ -158,6 +158,32 @@ class Issue8RequestLogSaysWhatHappenedTest {
         assertEquals("0", line.get(9));
     }
 
+    /** As docs/logs.md says: a client's id is used when it is 1..128 visible ASCII characters but " and \\. */
+    @Test
+    void aClientRequestIdThatCannotBeLoggedAsItIsIsReplaced() throws Exception {
+        start();
+        String[][] cases = {
+                {"X-Request-ID: " + "i".repeat(128), "i".repeat(128)},
+                {"X-Request-ID: " + "i".repeat(129), null},
+                {"X-Request-ID: two words", null},
+                {"X-Request-ID: quo\"te", null},
+                {"X-Request-ID: caf\u00e9", null},
+                {"X-Request-ID: bad id\r\nX-Correlation-ID: corr-1", "corr-1"}};
+        for (String[] c : cases) {
+            String answer;
+            try (RawHttp http = new RawHttp(gatehouse.address())) {
+                answer = http.send("GET /id HTTP/1.1\r\nHost: a.test\r\n" + c[0] + "\r\nConnection: close\r\n\r\n")
+                        .readAll();
+            }
+            String id = answer.lines().filter(l -> l.startsWith("X-Request-ID: ")).findFirst().orElseThrow().substring(14);
+            if (c[1] != null) {
+                assertEquals(c[1], id, c[0]);
+            } else {
+                assertTrue(id.matches("[0-9a-f]{8}-[0-9a-z]+"), c[0] + " is replaced by a generated id: " + id);
+            }
+        }
+    }
+
     private void waitForTheMemberToHave(String path) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (member.heads().stream().noneMatch(h -> h.startsWith("GET " + path + " ")) && System.nanoTime() < deadline) {
