@@ -1,6 +1,7 @@
 package io.gatehouse.handler;
 
 import io.gatehouse.log.RequestLogRecord;
+import io.gatehouse.log.WireText;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -18,8 +19,23 @@ import java.util.function.Consumer;
  * Writes one request-log record per exchange, outermost in the chain so every answer is logged,
  * refusals at the edge included. The record is built when the exchange completes and handed to
  * {@code sink} (the file writer and the in-memory ring), which must not block.
+ *
+ * <p>What the record says happened:
+ * <ul>
+ *   <li>the method, URL and user agent as the client sent them, their bytes read as UTF-8
+ *       ({@link WireText}; Undertow hands them over one char per byte);</li>
+ *   <li>the status and body bytes that were sent; an answer cut short (a stop, a member or client
+ *       gone mid-answer) is logged with its status and the bytes that went out before the cut;</li>
+ *   <li>{@value #CLIENT_CLOSED_REQUEST} (nginx's "client closed request") when the request ended
+ *       before any answer was begun: the client went away (or broke its request body), or a stop
+ *       closed the connection when its drain time ran out, as nginx logs its
+ *       {@code worker_shutdown_timeout}.</li>
+ * </ul>
  */
 public final class AccessLogHandler implements HttpHandler {
+    /** The status logged for a request that ended before any answer was begun (nginx's 499). */
+    public static final int CLIENT_CLOSED_REQUEST = 499;
+
     private static volatile Second second = new Second(Long.MIN_VALUE, LocalDateTime.MIN);
 
     private final Consumer<RequestLogRecord> sink;
@@ -78,17 +94,17 @@ public final class AccessLogHandler implements HttpHandler {
             return new RequestLogRecord(received,
                     ClientAddress.ipPort(exchange),
                     serverName(exchange),
-                    exchange.getRequestMethod().toString(),
-                    query == null || query.isEmpty() ? uri : uri + "?" + query,
+                    WireText.decode(exchange.getRequestMethod().toString()),
+                    WireText.decode(query == null || query.isEmpty() ? uri : uri + "?" + query),
                     exchange.getProtocol().toString(),
-                    exchange.getStatusCode(),
+                    exchange.isResponseStarted() ? exchange.getStatusCode() : CLIENT_CLOSED_REQUEST,
                     counter == null ? 0 : counter.count(),
                     exchange.getResponseBytesSent(),
                     ids == null ? null : ids.gtid(),
                     ids == null ? 0 : ids.ltid(),
                     user == null ? null : user.user(),
                     user == null ? null : user.tokenFingerprint(),
-                    exchange.getRequestHeaders().getFirst(Headers.USER_AGENT),
+                    WireText.decode(exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)),
                     TimeUnit.NANOSECONDS.toMillis(committed - startNanos),
                     TimeUnit.NANOSECONDS.toMillis(end - committed));
         }

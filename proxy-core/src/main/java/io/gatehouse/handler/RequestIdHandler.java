@@ -8,9 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Gives every request its ids ({@link RequestIds}) and returns the global one to the client as
- * {@code X-Request-ID}. A client's id is kept when it is sane (1..128 visible ASCII characters);
- * otherwise one is made: a per-process random prefix and the local sequence number, unique without
- * a random draw per request.
+ * {@code X-Request-ID}. A client's id (the first usable of {@code X-Request-ID},
+ * {@code X-Correlation-ID}, {@code Request-ID}) is kept when it is sane: 1..128 visible ASCII
+ * characters other than {@code "} and {@code \}, so it never needs escaping in a log line. Otherwise
+ * one is made: a per-process random prefix and the local sequence number, unique without a random
+ * draw per request. docs/logs.md says so to operators.
  */
 public final class RequestIdHandler implements HttpHandler {
     public static final HttpString X_REQUEST_ID = new HttpString("X-Request-ID");

@@ -1,7 +1,6 @@
 package io.gatehouse.log;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,8 @@ import java.util.List;
  *       quotes {@code "} is {@code \"}, {@code \} is {@code \\}, and control characters and non-ASCII
  *       characters are {@code \xHH} per UTF-8 byte; spaces stay as they are.</li>
  * </ul>
- * An unpaired surrogate, which has no UTF-8 form, is written as U+FFFD.
+ * A byte that came off the wire and was not valid UTF-8 ({@link WireText}: U+DC80..U+DCFF) is written
+ * as that byte, {@code \xHH}; any other unpaired surrogate, which has no UTF-8 form, as U+FFFD.
  *
  * <p>{@link #formatTo} runs on the request-log writer thread for every request: it writes ASCII bytes
  * into the writer's reused {@link LineBuffer}, copies runs of plain characters in bulk, formats the date
@@ -169,6 +169,10 @@ public final class RequestLogFormatter {
                 hexByte(0x80 | (cp & 0x3F), out);
                 return i + 2;
             }
+            if (c >= WireText.FIRST_BYTE_ESCAPE && c <= WireText.LAST_BYTE_ESCAPE) {
+                hexByte(c - 0xDC00, out); // a byte that was not UTF-8, as it came
+                return i + 1;
+            }
             c = '\uFFFD';
         }
         hexByte(0xE0 | (c >> 12), out);
@@ -295,7 +299,8 @@ public final class RequestLogFormatter {
                         + " (expected \\xHH, \\\\ or \\\")");
             }
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        byte[] raw = bytes.toByteArray();
+        return WireText.decode(raw, 0, raw.length);
     }
 
     private static int hex(char c) {

@@ -5,17 +5,18 @@ import java.util.Objects;
 
 /**
  * One request, the 17 fields of the request log in their documented order (docs/logs.md).
- * Values are raw; {@link RequestLogFormatter} escapes them.
+ * Values are raw text (what came off the wire read as UTF-8, see {@link WireText});
+ * {@link RequestLogFormatter} escapes them.
  *
  * @param received     local date and time the request head was received (fields 1 and 2)
  * @param client       socket peer as {@code ip:port}, IPv6 in brackets (3)
  * @param server       the Host the request named with its port, or the listener's address (4)
- * @param method       (5)
+ * @param method       as sent (5)
  * @param url          path and query as received (6)
  * @param protocol     {@code HTTP/1.1} (7)
- * @param status       response status (8)
+ * @param status       response status; 499 when no answer began (8)
  * @param bytesRecv    request body bytes (9)
- * @param bytesSent    response body bytes (10)
+ * @param bytesSent    response body bytes that were sent (10)
  * @param gtid         global transaction id, the request id that travels between services (11)
  * @param ltid         this process's sequence number for the request (12)
  * @param user         user name, or null (13)

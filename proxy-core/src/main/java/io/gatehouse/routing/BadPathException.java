@@ -2,8 +2,8 @@ package io.gatehouse.routing;
 
 /**
  * The request path cannot be routed safely: it does not start with {@code /}, has a malformed
- * {@code %} escape, contains a control character, or climbs above the root with {@code ..}. The
- * client gets 400 with {@link #getMessage()} as the error.
+ * {@code %} escape, a raw control character or an encoded NUL, or climbs above the root with
+ * {@code ..}. The client gets 400 with {@link #getMessage()} as the error.
  *
  * <p>Built per bad request (which a client controls), so it carries no stack trace.
  */

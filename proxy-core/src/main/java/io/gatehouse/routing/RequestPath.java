@@ -10,28 +10,46 @@ import java.util.Objects;
  * <p>{@link #parse} applies, in one scan of the path as received (percent-encoded, no query):
  * <ul>
  *   <li>it must start with {@code /};</li>
- *   <li>{@code %} must be followed by two hex digits, and neither a raw character nor a decoded byte
- *       may be a control character ({@code %00}, {@code %0A}, {@code %7F}...); decoded C1 controls
- *       ({@code %C2%80}...) are refused too;</li>
+ *   <li>{@code %} must be followed by two hex digits; a raw control character and an encoded NUL
+ *       ({@code %00}, which nginx refuses too) are refused. Other encoded control characters
+ *       ({@code %09}, {@code %0A}, {@code %0D}...) are data: they are decoded for matching and forwarded
+ *       as received;</li>
  *   <li>dot-segments are removed as RFC 3986 §5.2.4 does, where a dot may be written {@code %2e} or
  *       {@code %2E} ({@code /a/%2e%2e/b} is {@code /b}); a {@code ..} above the root is refused, as
  *       nginx does, rather than clamped.</li>
  * </ul>
  * A refusal is a {@link BadPathException}, answered with 400.
  *
- * @param forwardPath what goes upstream: the path as received when it had no dot-segments (the same
- *                    String, no copy), otherwise the path with its dot-segments removed and every
- *                    other escape and slash kept as received
- * @param matchPath   what routes and files are matched against: {@code forwardPath} with runs of
- *                    {@code /} merged into one (nginx {@code merge_slashes on}) and percent-decoded
- *                    as UTF-8, except that an encoded slash stays the three characters {@code %2F}
- *                    (it is not a separator). Bytes that are not valid UTF-8 become U+FFFD, so such a
- *                    path still reaches an upstream but never names a file.
+ * <p>The same scan notes which characters a member could read as separators where Gatehouse does not
+ * ({@link #otherReadings()}); {@link PathReadings} routes the path under those readings too.
+ *
+ * @param forwardPath   what goes upstream: the path as received when it had no dot-segments (the same
+ *                      String, no copy), otherwise the path with its dot-segments removed and every
+ *                      other escape and slash kept as received
+ * @param matchPath     what routes and files are matched against: {@code forwardPath} with runs of
+ *                      {@code /} merged into one (nginx {@code merge_slashes on}) and percent-decoded
+ *                      as UTF-8, except that an encoded slash stays the three characters {@code %2F}
+ *                      (it is not a separator). Bytes that are not valid UTF-8 become U+FFFD, so such a
+ *                      path still reaches an upstream but never names a file.
+ * @param otherReadings which of {@link #ENCODED_SLASH}, {@link #BACKSLASH} and {@link #PATH_PARAMETERS}
+ *                      occur in the path: 0 for almost every path
  */
-public record RequestPath(String forwardPath, String matchPath) {
+public record RequestPath(String forwardPath, String matchPath, int otherReadings) {
+    /** {@code %2F}: a slash that some members decode into a separator (Gatehouse keeps it data). */
+    public static final int ENCODED_SLASH = 1;
+    /** {@code \\} or {@code %5C}: a separator to Windows-minded members (IIS, some frameworks). */
+    public static final int BACKSLASH = 2;
+    /** {@code ;}: starts path parameters that Tomcat, Jetty and Spring cut from each segment. */
+    public static final int PATH_PARAMETERS = 4;
+
     public RequestPath {
         Objects.requireNonNull(forwardPath, "forwardPath");
         Objects.requireNonNull(matchPath, "matchPath");
+    }
+
+    /** A path every member reads the same way. */
+    public RequestPath(String forwardPath, String matchPath) {
+        this(forwardPath, matchPath, 0);
     }
 
     /**
@@ -47,6 +65,7 @@ public record RequestPath(String forwardPath, String matchPath) {
         boolean escaped = false;
         boolean repeatedSlash = false;
         boolean dotSegment = false;
+        int readings = 0;
         int segments = 1;
         int segmentStart = 1;
         for (int i = 1; i <= length; i++) {
@@ -63,17 +82,26 @@ public record RequestPath(String forwardPath, String matchPath) {
                 if (value < 0) {
                     throw new BadPathException("malformed percent escape at offset " + i + " of the request path");
                 }
-                if (value < 0x20 || value == 0x7f) {
-                    throw new BadPathException("request path contains an encoded control character");
+                if (value == 0) {
+                    throw new BadPathException("request path contains an encoded NUL (%00)");
+                }
+                if (value == '/') {
+                    readings |= ENCODED_SLASH;
+                } else if (value == '\\') {
+                    readings |= BACKSLASH;
                 }
                 escaped = true;
                 i += 2;
+            } else if (c == ';') {
+                readings |= PATH_PARAMETERS;
+            } else if (c == '\\') {
+                readings |= BACKSLASH;
             } else if (Character.isISOControl(c)) {
                 throw new BadPathException("request path contains a control character");
             }
         }
         if (!escaped && !repeatedSlash && !dotSegment) {
-            return new RequestPath(rawPath, rawPath);
+            return new RequestPath(rawPath, rawPath, readings);
         }
         int[] bounds = splitSegments(rawPath, segments);
         int count = segments;
@@ -83,7 +111,7 @@ public record RequestPath(String forwardPath, String matchPath) {
             forward = join(rawPath, bounds, count);
         }
         String match = (escaped || repeatedSlash) ? decodeMerged(rawPath, bounds, count) : mergeOnly(forward);
-        return new RequestPath(forward, match);
+        return new RequestPath(forward, match, readings);
     }
 
     /**
@@ -160,7 +188,7 @@ public record RequestPath(String forwardPath, String matchPath) {
     }
 
     /** Joins the non-empty segments decoded, keeping one trailing slash if the path had one. */
-    private static String decodeMerged(String raw, int[] bounds, int count) throws BadPathException {
+    private static String decodeMerged(String raw, int[] bounds, int count) {
         StringBuilder out = new StringBuilder(raw.length());
         byte[] pending = new byte[raw.length() / 3 + 1];
         for (int s = 0; s < count; s++) {
@@ -178,8 +206,7 @@ public record RequestPath(String forwardPath, String matchPath) {
         return out.length() == 0 ? "/" : out.toString();
     }
 
-    private static void decodeSegment(String raw, int start, int end, StringBuilder out, byte[] pending)
-            throws BadPathException {
+    private static void decodeSegment(String raw, int start, int end, StringBuilder out, byte[] pending) {
         int i = start;
         while (i < end) {
             char c = raw.charAt(i);
@@ -198,13 +225,7 @@ public record RequestPath(String forwardPath, String matchPath) {
                 i += 3;
             }
             if (n > 0) {
-                String decoded = new String(pending, 0, n, StandardCharsets.UTF_8);
-                for (int k = 0; k < decoded.length(); k++) {
-                    if (Character.isISOControl(decoded.charAt(k))) {
-                        throw new BadPathException("request path contains an encoded control character");
-                    }
-                }
-                out.append(decoded);
+                out.append(new String(pending, 0, n, StandardCharsets.UTF_8));
             }
             if (i < end && raw.charAt(i) == '%') {
                 out.append("%2F"); // an encoded slash is data, not a separator

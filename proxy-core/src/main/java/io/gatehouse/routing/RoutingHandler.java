@@ -8,7 +8,11 @@ import io.undertow.util.Headers;
 /**
  * Picks the virtual host by the {@code Host} header, then the route by the longest path prefix, and
  * hands the exchange to that route's chain with a {@link RoutedRequest} attached. A path that cannot
- * be read one way only (bad escapes, climbing above the root) is refused with 400.
+ * be read one way only is refused with 400: bad escapes, climbing above the root, or a path a member
+ * could read as another route ({@link PathReadings}).
+ *
+ * <p>It routes on the request target as received (Undertow's own request path has {@code ;} path
+ * parameters cut out), so the path it decides on is the path the member gets.
  */
 public final class RoutingHandler implements HttpHandler {
     private final HostRouter<RouteTable<HttpHandler>> hosts;
@@ -21,7 +25,7 @@ public final class RoutingHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         RequestPath path;
         try {
-            path = RequestPath.parse(exchange.getRequestPath());
+            path = RequestPath.parse(receivedPath(exchange));
         } catch (BadPathException e) {
             ErrorReply.send(exchange, 400, "bad request: " + e.getMessage());
             return;
@@ -37,8 +41,29 @@ public final class RoutingHandler implements HttpHandler {
             ErrorReply.send(exchange, 404, "not found: no route for " + path.matchPath());
             return;
         }
+        if (path.otherReadings() != 0) {
+            String conflict = PathReadings.conflict(path, routes, match);
+            if (conflict != null) {
+                ErrorReply.send(exchange, 400, "bad request: " + conflict);
+                return;
+            }
+        }
         exchange.putAttachment(RoutedRequest.KEY,
                 new RoutedRequest(match.prefix(), path.matchPath(), path.forwardPath()));
         match.value().handleRequest(exchange);
+    }
+
+    /**
+     * The path of the request target as the client sent it, without the query: Undertow's request URI
+     * (kept raw: URL decoding is off), without the scheme and authority of an absolute-form target.
+     */
+    static String receivedPath(HttpServerExchange exchange) {
+        String uri = exchange.getRequestURI();
+        if (!exchange.isHostIncludedInRequestURI()) {
+            return uri;
+        }
+        int authority = uri.indexOf("://");
+        int path = authority < 0 ? -1 : uri.indexOf('/', authority + 3);
+        return path < 0 ? "/" : uri.substring(path);
     }
 }

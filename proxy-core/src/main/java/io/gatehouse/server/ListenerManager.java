@@ -129,6 +129,16 @@ public final class ListenerManager implements AutoCloseable {
         return self[0];
     }
 
+    /**
+     * Undertow's HTTP/1.1 options for a listener. The edge ({@code server.edge}) has checked every
+     * request head before Undertow parses it, so Undertow is set to accept whatever the edge lets
+     * through and to leave the request target as received: URL decoding off, and characters RFC 3986
+     * does not allow but browsers and nginx pass ({@code " < > \ ^ ` { | }}) accepted as they are
+     * (Undertow keeps them, and the URI, undecoded with decoding off). It would still refuse, with an
+     * empty 400, a malformed {@code %} escape, a method over 33 characters and an absolute-form target
+     * whose authority it cannot parse; the edge refuses those first, with the JSON body. Query and path
+     * parameters are not counted (Undertow stops at 1,000): the request line's length bounds them.
+     */
     static OptionMap undertowOptions(TuneFactors tune) {
         return OptionMap.builder()
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, tune.keepAlive().toMillis()))
@@ -138,6 +148,8 @@ public final class ListenerManager implements AutoCloseable {
                 // bodies stream through, so their size is not limited (Undertow would stop at 2 MiB)
                 .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .set(UndertowOptions.DECODE_URL, false)
+                .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
+                .set(UndertowOptions.MAX_PARAMETERS, Integer.MAX_VALUE)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.ENABLE_HTTP2, false)
                 .getMap();

@@ -46,14 +46,20 @@ final class Records {
                 case 6 -> sb.append((char) (0x80 + rnd.nextInt(0x780))); // two-byte UTF-8
                 case 7 -> sb.append((char) (0x4E00 + rnd.nextInt(0x500))); // CJK
                 case 8 -> sb.appendCodePoint(0x1F600 + rnd.nextInt(0x40)); // surrogate pair
-                case 9 -> sb.append((char) (0xD800 + rnd.nextInt(0x800))); // unpaired surrogate (usually)
+                case 9 -> { // unpaired surrogate (usually), not one that stands for a byte off the wire
+                    char c = (char) (0xD800 + rnd.nextInt(0x800));
+                    sb.append(c >= 0xDC80 && c <= 0xDCFF ? (char) (c + 0x100) : c);
+                }
                 default -> sb.append(rnd.nextBoolean() ? "\\x41" : "-"); // looks like an escape / a dash
             }
         }
         return rnd.nextInt(10) == 0 ? null : sb.toString();
     }
 
-    /** What the log holds for {@code v}: {@code -} for none, unpaired surrogates as U+FFFD. */
+    /**
+     * What the log holds for {@code v}: {@code -} for none, unpaired surrogates as U+FFFD except those
+     * that stand for a byte off the wire (U+DC80..U+DCFF, see {@code WireText}), which are kept.
+     */
     static String logged(String v) {
         if (v == null || v.isEmpty()) {
             return "-";
@@ -64,7 +70,8 @@ final class Records {
             if (Character.isHighSurrogate(c) && i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1))) {
                 sb.append(c).append(v.charAt(++i));
             } else {
-                sb.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+                boolean wireByte = c >= '\uDC80' && c <= '\uDCFF';
+                sb.append(Character.isSurrogate(c) && !wireByte ? '\uFFFD' : c);
             }
         }
         return sb.toString();

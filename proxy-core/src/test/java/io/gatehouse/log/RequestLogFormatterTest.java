@@ -79,6 +79,25 @@ class RequestLogFormatterTest {
         assertEquals("emoji \uD83D\uDE00 lone \uFFFD!", f.get(14));
     }
 
+    /**
+     * Issue 8, item 6: a user agent sent as UTF-8 arrives one char per byte; read as UTF-8 it is logged
+     * as its bytes once ({@code é} is {@code \xC3\xA9}, not {@code \xC3\x83\xC2\xA9}), and bytes that are
+     * not UTF-8 are logged as they came.
+     */
+    @Test
+    void wireTextIsLoggedAsTheBytesThatWereSent() {
+        String sentAsUtf8 = new String("caf\u00e9 \u65e5".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        RequestLogRecord r = Records.withStrings("1.2.3.4:5", "h:80", WireText.decode("G\u00ffT"), "/", "HTTP/1.1", "g",
+                null, null, WireText.decode(sentAsUtf8));
+        String line = RequestLogFormatter.format(r);
+        assertTrue(line.contains("\"caf\\xC3\\xA9 \\xE6\\x97\\xA5\""), line);
+        assertTrue(line.contains(" G\\xFFT / "), "a byte that is not UTF-8 is logged as that byte: " + line);
+        List<String> f = RequestLogFormatter.parse(line);
+        assertEquals("caf\u00e9 \u65e5", f.get(14));
+        assertEquals(r.method(), f.get(4), "and reads back as the same text");
+    }
+
     @Test
     void aValueThatLooksLikeAnEscapeIsReadBackLiterally() {
         RequestLogRecord r = Records.withStrings("1.2.3.4:5", "h:80", "GET", "/\\x41", "HTTP/1.1", "g", "u", "t",

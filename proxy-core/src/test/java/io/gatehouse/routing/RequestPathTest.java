@@ -46,6 +46,10 @@ class RequestPathTest {
             "/%5c..%5cetc               | /%5c..%5cetc           | /\\..\\etc",
             "/%ff                       | /%ff                   | /\ufffd",
             "/%C0%AE%C0%AE/x            | /%C0%AE%C0%AE/x        | /\ufffd\ufffd\ufffd\ufffd/x",
+            // path parameters and backslashes are data to Gatehouse
+            "/a;x=1/b                   | /a;x=1/b               | /a;x=1/b",
+            "/x/..;/y                   | /x/..;/y               | /x/..;/y",
+            "/a\\b                      | /a\\b                  | /a\\b",
             // repeated slashes are merged for matching only
             "//a///b                    | //a///b                | /a/b",
             "//                         | //                     | /",
@@ -77,13 +81,8 @@ class RequestPathTest {
             "/a%zz               | malformed percent escape",
             "/a%%41              | malformed percent escape",
             "/a%+1b              | malformed percent escape",
-            "/a%00               | control character",
-            "/a%00.html          | control character",
-            "/a%0a               | control character",
-            "/a%0D%0Aevil        | control character",
-            "/a%7f               | control character",
-            "/a%1F               | control character",
-            "/a%C2%80            | control character",
+            "/a%00               | encoded NUL",
+            "/a%00.html          | encoded NUL",
     })
     void refusesUnsafePaths(String raw, String reason) {
         BadPathException e = assertThrows(BadPathException.class, () -> RequestPath.parse(raw));
@@ -95,6 +94,35 @@ class RequestPathTest {
         assertThrows(BadPathException.class, () -> RequestPath.parse("/a\u0000b"));
         assertThrows(BadPathException.class, () -> RequestPath.parse("/a\tb"));
         assertThrows(BadPathException.class, () -> RequestPath.parse(null));
+    }
+
+    @Test
+    void encodedControlCharactersAreDataDecodedForMatchingOnly() throws BadPathException {
+        // nginx forwards them; only an encoded NUL is refused (below)
+        String[][] cases = {
+                {"/a%09b", "/a\tb"}, {"/a%0a", "/a\n"}, {"/a%0D%0Aevil", "/a\r\nevil"},
+                {"/a%7f%1F", "/a\u007f\u001f"}, {"/a%C2%80", "/a\u0080"}};
+        for (String[] c : cases) {
+            RequestPath path = RequestPath.parse(c[0]);
+            assertEquals(c[0], path.forwardPath(), c[0]);
+            assertEquals(c[1], path.matchPath(), c[0]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/a/b.html                 | 0",
+            "/a%20b/%2e%2e/c           | 0",
+            "/a%2Fb                    | 1",
+            "/a%2fb                    | 1",
+            "/a%5Cb                    | 2",
+            "/a\\b                     | 2",
+            "/a;b                      | 4",
+            "/a;b/c%2F%5c              | 7",
+            "/a%252F                   | 0",
+    })
+    void notesTheCharactersAMemberCouldReadAsSeparators(String raw, int readings) throws BadPathException {
+        assertEquals(readings, RequestPath.parse(raw).otherReadings());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ResponseCommitListener;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 import java.util.Objects;
 
@@ -49,31 +50,43 @@ public final class EdgeRejectionHandler implements HttpHandler {
             return;
         }
         exchange.getRequestHeaders().remove(StrictFramingConduit.MARKER_HEADER);
+        received(exchange, marker);
         exchange.setPersistent(false);
         ErrorReply.send(exchange, status(marker), reason(marker));
     }
 
-    /** {@code "<status> <reason>"}: the status if it is 400..599, else 400. */
-    static int status(String marker) {
-        if (marker.length() >= 3) {
-            int status = 0;
-            for (int k = 0; k < 3; k++) {
-                char c = marker.charAt(k);
-                if (c < '0' || c > '9') {
-                    return 400;
-                }
-                status = status * 10 + (c - '0');
-            }
-            if (status >= 400 && status <= 599 && (marker.length() == 3 || marker.charAt(3) == ' ')) {
-                return status;
-            }
+    /**
+     * Puts the refused request's method, target and Host back on the exchange, as they were received,
+     * so that its log line shows what came and not the stand-in's {@code GET /} and placeholder Host;
+     * with no Host worth keeping (none, or the Host was the problem) the log names the listener. A
+     * {@code HEAD} so restored also keeps the body off the answer, as it should.
+     */
+    private static void received(HttpServerExchange exchange, String marker) {
+        String method = Marker.method(marker);
+        String target = Marker.target(marker);
+        String host = Marker.host(marker);
+        if (host == null || host.isEmpty()) {
+            exchange.getRequestHeaders().remove(Headers.HOST);
+        } else {
+            exchange.getRequestHeaders().put(Headers.HOST, host);
         }
-        return 400;
+        if (method != null) {
+            exchange.setRequestMethod(method.isEmpty() ? EMPTY : HttpString.tryFromString(method));
+        }
+        if (target != null) {
+            exchange.setRequestURI(target);
+            exchange.setQueryString("");
+        }
+    }
+
+    private static final HttpString EMPTY = new HttpString("");
+
+    /** {@code "<status> <reason>..."}: the status if it is 400..599, else 400. */
+    static int status(String marker) {
+        return Marker.status(marker);
     }
 
     static String reason(String marker) {
-        int space = marker.indexOf(' ');
-        String reason = space < 0 ? "" : marker.substring(space + 1).trim();
-        return reason.isEmpty() ? "request refused at the edge" : reason;
+        return Marker.reason(marker);
     }
 }

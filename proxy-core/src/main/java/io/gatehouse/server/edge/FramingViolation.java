@@ -13,6 +13,7 @@ enum FramingViolation {
 
     // Request line
     INVALID_METHOD(400, "malformed request method"),
+    METHOD_TOO_LONG(501, "request method longer than 33 characters"),
     MALFORMED_REQUEST_LINE(400, "request line must use single spaces"),
     INVALID_TARGET(400, "invalid request target"),
     ASTERISK_WITHOUT_OPTIONS(400, "asterisk target is only allowed with OPTIONS"),
@@ -20,6 +21,7 @@ enum FramingViolation {
     MALFORMED_VERSION(400, "malformed HTTP version"),
     UNSUPPORTED_VERSION(505, "HTTP version not supported"),
     REQUEST_LINE_TOO_LONG(414, "request line too long"),
+    HEAD_TIMEOUT(408, "request head not complete within header_timeout"),
 
     // Header section
     HEAD_TOO_LARGE(431, "request head too large"),
@@ -37,6 +39,7 @@ enum FramingViolation {
     MISSING_HOST(400, "missing Host header"),
     DUPLICATE_HOST(400, "more than one Host header"),
     INVALID_HOST(400, "invalid Host header"),
+    HOST_MISMATCH(400, "Host does not match the request target"),
 
     // Framing
     CONTENT_LENGTH_AND_TRANSFER_ENCODING(400, "both Content-Length and Transfer-Encoding"),

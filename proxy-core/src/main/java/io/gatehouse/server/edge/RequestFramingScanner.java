@@ -77,29 +77,44 @@ final class RequestFramingScanner {
     private static final int TARGET = 5;
     private static final int TARGET_PERCENT_1 = 6;
     private static final int TARGET_PERCENT_2 = 7;
-    private static final int ASTERISK = 8;
-    private static final int VERSION = 9;
-    private static final int REQUEST_LINE_LF = 10;
-    private static final int FIELD_START = 11;
-    private static final int FIELD_NAME = 12;
-    private static final int FIELD_VALUE = 13;
-    private static final int FIELD_LF = 14;
-    private static final int SECTION_LF = 15;
-    private static final int FIXED_BODY = 16;
-    private static final int CHUNK_SIZE = 17;
-    private static final int CHUNK_EXT_NAME_START = 18;
-    private static final int CHUNK_EXT_NAME = 19;
-    private static final int CHUNK_EXT_VALUE_START = 20;
-    private static final int CHUNK_EXT_TOKEN = 21;
-    private static final int CHUNK_EXT_QUOTED = 22;
-    private static final int CHUNK_EXT_QUOTED_PAIR = 23;
-    private static final int CHUNK_EXT_AFTER_QUOTED = 24;
-    private static final int CHUNK_SIZE_LF = 25;
-    private static final int CHUNK_DATA = 26;
-    private static final int CHUNK_DATA_CR = 27;
-    private static final int CHUNK_DATA_LF = 28;
-    private static final int TUNNEL = 29;
-    private static final int REJECTED = 30;
+    private static final int AUTHORITY_HOST = 8;
+    private static final int AUTHORITY_IPV6 = 9;
+    private static final int AUTHORITY_AFTER_IPV6 = 10;
+    private static final int AUTHORITY_PORT = 11;
+    private static final int ASTERISK = 12;
+    private static final int SKIP_WORD = 13;
+    private static final int VERSION = 14;
+    private static final int REQUEST_LINE_LF = 15;
+    private static final int FIELD_START = 16;
+    private static final int FIELD_NAME = 17;
+    private static final int FIELD_VALUE = 18;
+    private static final int FIELD_LF = 19;
+    private static final int SECTION_LF = 20;
+    private static final int FIXED_BODY = 21;
+    private static final int CHUNK_SIZE = 22;
+    private static final int CHUNK_EXT_NAME_START = 23;
+    private static final int CHUNK_EXT_NAME = 24;
+    private static final int CHUNK_EXT_VALUE_START = 25;
+    private static final int CHUNK_EXT_TOKEN = 26;
+    private static final int CHUNK_EXT_QUOTED = 27;
+    private static final int CHUNK_EXT_QUOTED_PAIR = 28;
+    private static final int CHUNK_EXT_AFTER_QUOTED = 29;
+    private static final int CHUNK_SIZE_LF = 30;
+    private static final int CHUNK_DATA = 31;
+    private static final int CHUNK_DATA_CR = 32;
+    private static final int CHUNK_DATA_LF = 33;
+    private static final int TUNNEL = 34;
+    private static final int REJECTED = 35;
+
+    /**
+     * The longest method Undertow's parser takes: the edge refuses longer ones first (with 501), so that
+     * every refusal has its JSON body and its log line.
+     */
+    static final int MAX_METHOD_LENGTH = 33;
+
+    /** What a refused request's method and target are copied up to, for its log line. */
+    static final int MAX_COPIED_METHOD = 256;
+    static final int MAX_COPIED_TARGET = 2048;
 
     // Header fields the scanner interprets; matched case-insensitively, '_' read as '-'.
     private static final int OTHER = 0;
@@ -139,15 +154,17 @@ final class RequestFramingScanner {
     private int methodLength;
     private int connectMatch;
     private int optionsMatch;
-    private long methodEnd;
-    private boolean methodUsable;
-    private long targetStart;
-    private long targetEnd;
-    private boolean targetUsable;
     private int absoluteIndex;
+    private int percentReturn;
+    // SKIP_WORD: the violation to report once the word ends, how many words are left, where to stop anyway
+    private FramingViolation pending;
+    private int skipWords;
+    private long skipLimit;
+    private int authorityLength;
     private int versionIndex;
     private int versionMajor;
     private int versionMinor;
+    private boolean versionRead;
     private boolean inTrailers;
     private long trailerStart;
     private int fieldCount;
@@ -159,7 +176,14 @@ final class RequestFramingScanner {
     private int hostCount;
     private int hostState;
     private int hostPortDigits;
+    private int hostPort;
+    private boolean hostHasPort;
     private int hostLiteralLength;
+    private long hostLiteralStart;
+    private long hostLiteralEnd;
+    private boolean absoluteForm;
+    private long authorityStart;
+    private long authorityEnd;
     private long fieldValueStart;
     private long fieldValueEnd;
     private long hostStart;
@@ -183,7 +207,6 @@ final class RequestFramingScanner {
     private boolean tunnelAfterRequest;
 
     private int userAgentCount;
-    private boolean userAgentAscii;
     private long userAgentStart;
     private long userAgentEnd;
     private boolean userAgentUsable;
@@ -269,8 +292,7 @@ final class RequestFramingScanner {
                     } else if ((CLASS[b] & TOKEN) != 0) {
                         state = METHOD;
                     } else {
-                        fail(b == LF ? FramingViolation.BARE_LF
-                                : b == 0 ? FramingViolation.NUL_BYTE : FramingViolation.INVALID_METHOD);
+                        failAtWordEnd(b, FramingViolation.INVALID_METHOD, 1, requestStart + MAX_COPIED_METHOD);
                     }
                     break;
                 }
@@ -296,19 +318,22 @@ final class RequestFramingScanner {
                         break;
                     }
                     if ((CLASS[b] & TOKEN) != 0) {
+                        if (methodLength == MAX_METHOD_LENGTH) {
+                            failAtWordEnd(b, FramingViolation.METHOD_TOO_LONG, 2, requestStart + MAX_COPIED_METHOD);
+                            break;
+                        }
                         matchMethod(b);
                         i++;
                     } else if (b == SP) {
-                        methodEnd = base + i;
+                        i++;
                         if (methodLength == CONNECT_LOWER.length && connectMatch == CONNECT_LOWER.length) {
-                            fail(FramingViolation.CONNECT_NOT_ALLOWED);
+                            // refused, once its authority target is read for the log
+                            skipThenFail(FramingViolation.CONNECT_NOT_ALLOWED, 1, requestStart + maxRequestLine);
                             break;
                         }
-                        methodUsable = true;
                         state = TARGET_START;
-                        i++;
                     } else {
-                        fail(requestLineByte(b, FramingViolation.INVALID_METHOD));
+                        failAtWordEnd(b, FramingViolation.INVALID_METHOD, 1, requestStart + MAX_COPIED_METHOD);
                     }
                     break;
                 }
@@ -317,7 +342,6 @@ final class RequestFramingScanner {
                     if (lineTooLong(base + i)) {
                         break;
                     }
-                    targetStart = base + i;
                     if (b == '/') {
                         state = TARGET;
                         i++;
@@ -329,8 +353,11 @@ final class RequestFramingScanner {
                         state = ABSOLUTE_PREFIX;
                         i++;
                     } else {
-                        fail(requestLineByte(b, b == SP ? FramingViolation.MALFORMED_REQUEST_LINE
-                                : FramingViolation.INVALID_TARGET));
+                        if (b == SP) {
+                            fail(FramingViolation.MALFORMED_REQUEST_LINE);
+                        } else {
+                            failAtWordEnd(b, FramingViolation.INVALID_TARGET, 1, requestStart + maxRequestLine);
+                        }
                     }
                     break;
                 }
@@ -339,10 +366,10 @@ final class RequestFramingScanner {
                     if (lineTooLong(base + i)) {
                         break;
                     }
-                    if (absolutePrefix(b)) {
+                    if (absolutePrefix(b, base + i)) {
                         i++;
                     } else {
-                        fail(requestLineByte(b, FramingViolation.INVALID_TARGET));
+                        failAtWordEnd(b, FramingViolation.INVALID_TARGET, 1, requestStart + maxRequestLine);
                     }
                     break;
                 }
@@ -360,16 +387,29 @@ final class RequestFramingScanner {
                     }
                     int b = buf.get(i) & 0xFF;
                     if (b == '%') {
+                        percentReturn = TARGET;
                         state = TARGET_PERCENT_1;
                         i++;
                     } else if (b == SP) {
-                        targetEnd = base + i;
-                        targetUsable = true;
-                        versionIndex = 0;
-                        state = VERSION;
+                        endTarget();
                         i++;
                     } else {
-                        fail(requestLineByte(b, FramingViolation.INVALID_TARGET));
+                        failAtWordEnd(b, FramingViolation.INVALID_TARGET, 1, requestStart + maxRequestLine);
+                    }
+                    break;
+                }
+                case AUTHORITY_HOST:
+                case AUTHORITY_IPV6:
+                case AUTHORITY_AFTER_IPV6:
+                case AUTHORITY_PORT: {
+                    int b = buf.get(i) & 0xFF;
+                    if (lineTooLong(base + i)) {
+                        break;
+                    }
+                    if (authority(b, base + i)) {
+                        i++;
+                    } else {
+                        failAtWordEnd(b, FramingViolation.INVALID_TARGET, 1, requestStart + maxRequestLine);
                     }
                     break;
                 }
@@ -380,10 +420,10 @@ final class RequestFramingScanner {
                         break;
                     }
                     if ((CLASS[b] & HEX) == 0) {
-                        fail(requestLineByte(b, FramingViolation.INVALID_TARGET));
+                        failAtWordEnd(b, FramingViolation.INVALID_TARGET, 1, requestStart + maxRequestLine);
                         break;
                     }
-                    state = state == TARGET_PERCENT_1 ? TARGET_PERCENT_2 : TARGET;
+                    state = state == TARGET_PERCENT_1 ? TARGET_PERCENT_2 : percentReturn;
                     i++;
                     break;
                 }
@@ -393,14 +433,25 @@ final class RequestFramingScanner {
                         break;
                     }
                     if (b != SP) {
-                        fail(requestLineByte(b, FramingViolation.INVALID_TARGET));
+                        failAtWordEnd(b, FramingViolation.INVALID_TARGET, 1, requestStart + maxRequestLine);
                     } else if (methodLength != OPTIONS_EXACT.length || optionsMatch != OPTIONS_EXACT.length) {
                         fail(FramingViolation.ASTERISK_WITHOUT_OPTIONS);
                     } else {
-                        targetEnd = base + i;
-                        targetUsable = true;
-                        versionIndex = 0;
-                        state = VERSION;
+                        endTarget();
+                        i++;
+                    }
+                    break;
+                }
+                case SKIP_WORD: {
+                    int b = buf.get(i) & 0xFF;
+                    if (b == CR || b == LF || b == 0 || base + i >= skipLimit) {
+                        fail(pending);
+                    } else if (b != SP) {
+                        i++;
+                    } else if (--skipWords == 0) {
+                        fail(pending);
+                    } else {
+                        skipLimit = requestStart + maxRequestLine; // the target, after the method
                         i++;
                     }
                     break;
@@ -529,7 +580,7 @@ final class RequestFramingScanner {
                         break;
                     }
                     i++;
-                    if (endField()) {
+                    if (endField(buf, base)) {
                         state = FIELD_START;
                     }
                     break;
@@ -546,7 +597,7 @@ final class RequestFramingScanner {
                     i++;
                     if (inTrailers) {
                         requestComplete();
-                    } else {
+                    } else if (hostMatchesTarget(buf, base)) {
                         headComplete(base + i);
                     }
                     break;
@@ -623,21 +674,50 @@ final class RequestFramingScanner {
     }
 
     /**
-     * What the offending request said about itself, for the substituted request: each part only
-     * when it was complete and valid. {@code indexOfPosition} is the index in {@code buf} of the
-     * stream byte at {@link #position()}; the current request's head must still be in {@code buf}.
+     * What the offending request said about itself, for the substituted request and the request log:
+     * its method and target as received (up to the first space, CR or LF, and cut at
+     * {@link #MAX_COPIED_METHOD} and {@link #MAX_COPIED_TARGET} bytes; a word refused for a bad byte is
+     * read to its end before the refusal), its Host only when that was complete and valid, its
+     * User-Agent when complete.
+     *
+     * @param indexOfPosition the index in {@code buf} of the stream byte at {@link #position()}; the
+     *                        current request's head must still be in {@code buf}
      */
     RequestSummary summary(ByteBuffer buf, int indexOfPosition) {
-        String method = methodUsable ? text(buf, indexOfPosition, requestStart, methodEnd) : null;
-        String target = targetUsable ? text(buf, indexOfPosition, targetStart, targetEnd) : null;
+        int start = (int) (indexOfPosition - (position - requestStart));
+        int methodEnd = lineWord(buf, start, indexOfPosition, MAX_COPIED_METHOD);
+        String method = text(buf, start, methodEnd);
+        String target = null;
+        if (methodEnd < indexOfPosition && buf.get(methodEnd) == SP) {
+            target = text(buf, methodEnd + 1, lineWord(buf, methodEnd + 1, indexOfPosition, MAX_COPIED_TARGET));
+        }
         String host = hostUsable ? text(buf, indexOfPosition, hostStart, hostEnd) : null;
         String userAgent = userAgentUsable ? text(buf, indexOfPosition, userAgentStart, userAgentEnd) : null;
-        return new RequestSummary(method, target, host, userAgent);
+        return new RequestSummary(method, target, host, userAgent, versionRead && !http11);
+    }
+
+    /** The index of the first space, CR or LF in {@code buf[from, to)}, at most {@code from + max}. */
+    private static int lineWord(ByteBuffer buf, int from, int to, int max) {
+        int end = Math.min(to, from + max);
+        int i = from;
+        while (i < end) {
+            byte b = buf.get(i);
+            if (b == SP || b == CR || b == LF) {
+                break;
+            }
+            i++;
+        }
+        return i;
     }
 
     private String text(ByteBuffer buf, int indexOfPosition, long start, long end) {
         int from = (int) (indexOfPosition - (position - start));
-        char[] chars = new char[(int) (end - start)];
+        return text(buf, from, from + (int) (end - start));
+    }
+
+    /** {@code buf[from, to)} as ISO-8859-1: one char per byte, as Undertow reads header values. */
+    private static String text(ByteBuffer buf, int from, int to) {
+        char[] chars = new char[to - from];
         for (int k = 0; k < chars.length; k++) {
             chars[k] = (char) (buf.get(from + k) & 0xFF);
         }
@@ -660,7 +740,7 @@ final class RequestFramingScanner {
     }
 
     /** Matches {@code http://} or {@code https://} (scheme in any case) and one authority byte. */
-    private boolean absolutePrefix(int b) {
+    private boolean absolutePrefix(int b, long pos) {
         int lower = b | 0x20;
         switch (absoluteIndex) {
             case 1:
@@ -700,17 +780,92 @@ final class RequestFramingScanner {
                 absoluteIndex++;
                 return true;
             default:
-                // the first byte of the authority: present, and not a path or query
+                // the first byte of the authority: a host must be there
+                authorityLength = 0;
+                absoluteForm = true;
+                authorityStart = pos;
+                if (b == '[') {
+                    state = AUTHORITY_IPV6;
+                    return true;
+                }
                 if (b == '%') {
+                    percentReturn = AUTHORITY_HOST;
                     state = TARGET_PERCENT_1;
                     return true;
                 }
-                if ((CLASS[b] & TARGET_CHAR) == 0 || b == '/' || b == '?') {
+                if ((CLASS[b] & REG_NAME) == 0) {
                     return false;
                 }
-                state = TARGET;
+                state = AUTHORITY_HOST;
                 return true;
         }
+    }
+
+    /**
+     * One byte of an absolute-form target's authority after its first: {@code host [":" port]} where
+     * host is a reg-name (with %HH) or an IPv6 literal of hex digits and colons, and port is 1 to 5
+     * digits; then {@code /} or {@code ?} start the path or query, or a space ends the target. This is
+     * what Undertow's parser can read; userinfo ({@code u@host}) is refused, as RFC 9110 §4.2.4 asks.
+     * False when the byte is not allowed there.
+     */
+    private boolean authority(int b, long pos) {
+        switch (state) {
+            case AUTHORITY_HOST:
+                if ((CLASS[b] & REG_NAME) != 0) {
+                    return true;
+                }
+                if (b == '%') {
+                    percentReturn = AUTHORITY_HOST;
+                    state = TARGET_PERCENT_1;
+                    return true;
+                }
+                return afterHost(b, pos);
+            case AUTHORITY_IPV6:
+                if ((CLASS[b] & HEX) != 0 || b == ':') {
+                    authorityLength++;
+                    return true;
+                }
+                if (b == ']' && authorityLength >= 2) {
+                    state = AUTHORITY_AFTER_IPV6;
+                    return true;
+                }
+                return false;
+            case AUTHORITY_AFTER_IPV6:
+                return afterHost(b, pos);
+            default: // AUTHORITY_PORT
+                if ((CLASS[b] & DIGIT) != 0) {
+                    return ++authorityLength <= 5;
+                }
+                return authorityLength > 0 && afterPort(b, pos);
+        }
+    }
+
+    private boolean afterHost(int b, long pos) {
+        if (b == ':') {
+            authorityLength = 0;
+            state = AUTHORITY_PORT;
+            return true;
+        }
+        return afterPort(b, pos);
+    }
+
+    private boolean afterPort(int b, long pos) {
+        if (b == '/' || b == '?') {
+            authorityEnd = pos;
+            state = TARGET;
+            return true;
+        }
+        if (b == SP) {
+            authorityEnd = pos;
+            endTarget();
+            return true;
+        }
+        return false;
+    }
+
+    private void endTarget() {
+        versionIndex = 0;
+        state = VERSION;
     }
 
     /** One byte of {@code HTTP/x.y CR}; false when it failed. */
@@ -746,10 +901,33 @@ final class RequestFramingScanner {
                 return false;
             }
             http11 = versionMinor == 1;
+            versionRead = true;
             state = REQUEST_LINE_LF;
         }
         versionIndex++;
         return true;
+    }
+
+    /**
+     * A request-line word (method or target) is refused because of byte {@code b}: a CR, LF or NUL ends
+     * the line at once, with its own violation; otherwise the rest of the word is read first (and, for
+     * a method too long, the target after it), up to {@code limit}, so the refusal can log them as they
+     * were sent, however the bytes were split between reads.
+     */
+    private void failAtWordEnd(int b, FramingViolation violation, int words, long limit) {
+        if (b == CR || b == LF || b == 0) {
+            fail(requestLineByte(b, violation));
+        } else {
+            skipThenFail(violation, words, limit);
+        }
+    }
+
+    /** Reads {@code words} more words of the request line (up to {@code limit}), then fails with {@code violation}. */
+    private void skipThenFail(FramingViolation violation, int words, long limit) {
+        pending = violation;
+        skipWords = words;
+        skipLimit = limit;
+        state = SKIP_WORD;
     }
 
     private boolean lineTooLong(long pos) {
@@ -850,6 +1028,8 @@ final class RequestFramingScanner {
             case HOST:
                 hostState = 0;
                 hostPortDigits = 0;
+                hostPort = 0;
+                hostHasPort = false;
                 hostLiteralLength = 0;
                 break;
             case CONTENT_LENGTH:
@@ -863,9 +1043,6 @@ final class RequestFramingScanner {
                 break;
             case UPGRADE:
                 upgradeProtocols.startField();
-                break;
-            case USER_AGENT:
-                userAgentAscii = true;
                 break;
             default:
                 break;
@@ -884,7 +1061,7 @@ final class RequestFramingScanner {
         }
         switch (fieldKind) {
             case HOST:
-                hostByte(b, ows);
+                hostByte(b, ows, pos);
                 break;
             case CONTENT_LENGTH:
                 contentLengthByte(b, ows);
@@ -895,21 +1072,22 @@ final class RequestFramingScanner {
             case UPGRADE:
                 upgradeProtocol(upgradeProtocols.feed(b));
                 break;
-            case USER_AGENT:
-                if (b >= 0x80) {
-                    userAgentAscii = false;
-                }
-                break;
             default:
                 break;
         }
     }
 
-    /** At the end of a field line; false when the field made the request invalid. */
-    private boolean endField() {
+    /**
+     * At the end of a field line; false when the field made the request invalid. {@code buf} holds the
+     * field ({@code base} maps stream positions to its indexes): only an IPv6 literal Host is read again.
+     */
+    private boolean endField(ByteBuffer buf, long base) {
         switch (fieldKind) {
             case HOST: {
-                boolean valid = hostState == 1 || hostState == 3 || hostState == 4 || hostState == 5;
+                boolean valid = (hostState == 1 || hostState == 3 || hostState == 4 || hostState == 5)
+                        && (!hostHasPort || (hostPort >= 1 && hostPort <= 65535))
+                        && (hostLiteralLength == 0 || ipv6(text(buf, (int) (hostLiteralStart - base),
+                                (int) (hostLiteralEnd - base))));
                 if (++hostCount > 1) {
                     fail(FramingViolation.DUPLICATE_HOST);
                     return false;
@@ -945,7 +1123,7 @@ final class RequestFramingScanner {
                 upgradeProtocol(upgradeProtocols.finish());
                 return true;
             case USER_AGENT:
-                if (++userAgentCount == 1 && fieldValueStart >= 0 && userAgentAscii
+                if (++userAgentCount == 1 && fieldValueStart >= 0
                         && fieldValueEnd - fieldValueStart <= MAX_COPIED_VALUE) {
                     userAgentStart = fieldValueStart;
                     userAgentEnd = fieldValueEnd;
@@ -957,19 +1135,25 @@ final class RequestFramingScanner {
         }
     }
 
-    /** {@code host [":" port]}: reg-name (with %HH), IPv4 or {@code [IPv6]}; OWS around it. */
-    private void hostByte(int b, boolean ows) {
+    /**
+     * {@code host [":" port]}: reg-name (with %HH), IPv4 or {@code [IPv6]}; OWS around it; the port 1 to
+     * 65535. Undertow checks every Host again (and answers an empty 400 when it does not like one), so
+     * this takes only what it takes: an IPv6 literal is checked once complete ({@link #ipv6}).
+     */
+    private void hostByte(int b, boolean ows, long pos) {
         switch (hostState) {
             case 0: // before the host
                 if (ows) {
                     return;
                 }
                 hostState = b == '[' ? 2 : b == '%' ? 6 : (CLASS[b] & REG_NAME) != 0 ? 1 : -1;
+                hostLiteralStart = pos + 1;
                 return;
             case 1: // reg-name or IPv4
                 if (ows) {
                     hostState = 5;
                 } else if (b == ':') {
+                    hostHasPort = true;
                     hostState = 4;
                 } else if (b == '%') {
                     hostState = 6;
@@ -978,13 +1162,15 @@ final class RequestFramingScanner {
                 }
                 return;
             case 2: // inside [ ]
-                if ((CLASS[b] & HEX) != 0 || b == ':' || b == '.') {
+                if ((CLASS[b] & HEX) != 0 || b == ':') {
                     hostLiteralLength++;
                 } else {
+                    hostLiteralEnd = pos;
                     hostState = b == ']' && hostLiteralLength >= 2 ? 3 : -1;
                 }
                 return;
             case 3: // after ]
+                hostHasPort = b == ':';
                 hostState = ows ? 5 : b == ':' ? 4 : -1;
                 return;
             case 4: // port
@@ -992,6 +1178,8 @@ final class RequestFramingScanner {
                     hostState = 5;
                 } else if ((CLASS[b] & DIGIT) == 0 || ++hostPortDigits > 5) {
                     hostState = -1;
+                } else {
+                    hostPort = hostPort * 10 + (b - '0');
                 }
                 return;
             case 5: // trailing OWS
@@ -1006,6 +1194,69 @@ final class RequestFramingScanner {
             default:
                 return;
         }
+    }
+
+    /**
+     * An IPv6 address in RFC 4291 text form, hex groups only: eight groups of 1 to 4 hex digits, or
+     * fewer with one {@code ::}. Embedded IPv4 ({@code ::ffff:1.2.3.4}) and six groups, {@code ::}, then
+     * one group of more than one digit are refused too: Undertow's own Host check refuses them.
+     */
+    static boolean ipv6(String literal) {
+        int compression = literal.indexOf("::");
+        if (compression < 0) {
+            return groups(literal) == 8;
+        }
+        if (literal.indexOf("::", compression + 1) >= 0) {
+            return false; // a second "::", or ":::"
+        }
+        String left = literal.substring(0, compression);
+        String right = literal.substring(compression + 2);
+        int before = left.isEmpty() ? 0 : groups(left);
+        int after = right.isEmpty() ? 0 : groups(right);
+        if (before < 0 || after < 0 || before + after > 7) {
+            return false;
+        }
+        return !(before == 6 && after == 1 && right.length() > 1);
+    }
+
+    /** The number of colon-separated groups of 1 to 4 hex digits in {@code part}, or -1. */
+    private static int groups(String part) {
+        int count = 0;
+        int digits = 0;
+        for (int i = 0; i <= part.length(); i++) {
+            char c = i == part.length() ? ':' : part.charAt(i);
+            if (c == ':') {
+                if (digits == 0) {
+                    return -1;
+                }
+                count++;
+                digits = 0;
+            } else if (Character.digit(c, 16) < 0 || ++digits > 4) {
+                return -1;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * An absolute-form target names its host twice: in the target and in {@code Host}. Parsers differ
+     * on which one counts (RFC 9112 says the target; Undertow refuses a request whose Host does not
+     * appear in it), so when both are present they must be the same, byte for byte. False (refused)
+     * otherwise.
+     */
+    private boolean hostMatchesTarget(ByteBuffer buf, long base) {
+        if (!absoluteForm || hostCount == 0) {
+            return true;
+        }
+        long length = authorityEnd - authorityStart;
+        boolean same = length == hostEnd - hostStart;
+        for (long k = 0; same && k < length; k++) {
+            same = buf.get((int) (authorityStart + k - base)) == buf.get((int) (hostStart + k - base));
+        }
+        if (!same) {
+            fail(FramingViolation.HOST_MISMATCH);
+        }
+        return same;
     }
 
     /** {@code OWS 1*18DIGIT OWS}. */
@@ -1098,13 +1349,14 @@ final class RequestFramingScanner {
         state = CHUNK_SIZE;
     }
 
-    /** One byte of a chunk-size line: {@code 1*16HEXDIG *( ";" token [ "=" ( token / quoted-string ) ] ) CR}. */
+    /** One byte of a chunk-size line: {@code 1*HEXDIG *( ";" token [ "=" ( token / quoted-string ) ] ) CR}, the size under 2^63. */
     private boolean chunkLineByte(int b) {
         int k = CLASS[b];
         switch (state) {
             case CHUNK_SIZE:
                 if ((k & HEX) != 0) {
-                    if (chunkDigits == 16 || chunkSize > (Long.MAX_VALUE >>> 4)) {
+                    // leading zeros are valid (RFC 9112 7.1) and count for nothing; the line length bounds them
+                    if (chunkSize > (Long.MAX_VALUE >>> 4)) {
                         fail(FramingViolation.CHUNK_SIZE_TOO_LONG);
                         return false;
                     }
@@ -1185,11 +1437,11 @@ final class RequestFramingScanner {
     private void resetRequest() {
         emptyLines = 0;
         http11 = false;
+        versionRead = false;
+        absoluteForm = false;
         methodLength = 0;
         connectMatch = 0;
         optionsMatch = 0;
-        methodUsable = false;
-        targetUsable = false;
         inTrailers = false;
         fieldCount = 0;
         fieldKind = OTHER;
@@ -1216,8 +1468,11 @@ final class RequestFramingScanner {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    /** The parts of a refused request worth copying into the substituted one; null parts are absent. */
-    record RequestSummary(String method, String target, String host, String userAgent) {
+    /**
+     * The parts of a refused request worth copying into the substituted one, as received (one char per
+     * byte); null parts are absent. {@code http10}: the request line said {@code HTTP/1.0}.
+     */
+    record RequestSummary(String method, String target, String host, String userAgent, boolean http10) {
     }
 
     /**

@@ -26,8 +26,8 @@ import org.xnio.conduits.StreamSourceConduit;
  * <ul>
  *   <li>A request head is handed to Undertow only once it is complete and valid. Until then it is
  *       held here (Undertow never sees a partial head), under a deadline of
- *       {@link EdgeLimits#headerTimeout()} from its first byte; a client that is slower has its
- *       connection closed.</li>
+ *       {@link EdgeLimits#headerTimeout()} from its first byte; a client that is slower is answered
+ *       408 in place of its head (logged like any refusal), and its connection ends.</li>
  *   <li>{@code Content-Length} bodies pass through untouched; chunked bodies pass through while their
  *       chunk-size lines, chunk ends and trailers are checked.</li>
  *   <li>A refused request is replaced by a short synthetic request carrying
@@ -108,7 +108,8 @@ public final class StrictFramingConduit extends AbstractStreamSourceConduit<Stre
     /**
      * @param timers        where the head deadline is scheduled (the connection's IO thread)
      * @param nanoClock     monotonic time, for the head deadline
-     * @param onHeadTimeout closes the connection when a head is not complete in time
+     * @param onHeadTimeout closes the connection when a head is not complete in time and cannot be
+     *                      answered (it always can in practice: see {@code refuseSlowHead})
      */
     StrictFramingConduit(StreamSourceConduit next, EdgeLimits limits, XnioExecutor timers,
             LongSupplier nanoClock, Runnable onHeadTimeout) {
@@ -469,7 +470,25 @@ public final class StrictFramingConduit extends AbstractStreamSourceConduit<Stre
         }
     }
 
-    /** On the IO thread. Closes the connection only if the unfinished head is waiting on the client. */
+    /**
+     * The client did not finish its head in time: it is answered 408 in place of the head (a stand-in
+     * request, like any refusal, so it is answered with the JSON body and logged with what had
+     * arrived), and the connection ends after the answer. Undertow is waiting to read, so it is woken
+     * to read the stand-in. Closes the connection instead if the head is not where it should be.
+     */
+    private void refuseSlowHead() {
+        if (hold == null || heldEnd == 0 || deliverPos != deliverEnd || rejected) {
+            onHeadTimeout.run();
+            return;
+        }
+        synthetic = SyntheticRequest.render(FramingViolation.HEAD_TIMEOUT, scanner.summary(hold, heldEnd));
+        syntheticPos = 0;
+        rejected = true;
+        releaseHold();
+        next.wakeupReads();
+    }
+
+    /** On the IO thread. Refuses the head only if the unfinished head is waiting on the client. */
     private void headTimerExpired() {
         if (!headTimerArmed) {
             return;
@@ -484,7 +503,7 @@ public final class StrictFramingConduit extends AbstractStreamSourceConduit<Stre
         if (waitingForClient) {
             headTimerArmed = false;
             headTimerKey = null;
-            onHeadTimeout.run();
+            refuseSlowHead();
             return;
         }
         // Undertow has not asked for more since the head began: it is still busy with an earlier

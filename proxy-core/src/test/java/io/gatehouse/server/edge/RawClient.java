@@ -43,7 +43,7 @@ final class RawClient implements AutoCloseable {
     /** Reads one response (Content-Length or chunked body). */
     Response read() throws IOException {
         String statusLine = line();
-        if (!statusLine.startsWith("HTTP/1.1 ")) {
+        if (!statusLine.startsWith("HTTP/1.1 ") && !statusLine.startsWith("HTTP/1.0 ")) {
             throw new IOException("not a status line: " + statusLine);
         }
         int status = Integer.parseInt(statusLine.substring(9, 12));

@@ -45,6 +45,21 @@ class RequestFramingScannerTest {
                 refused("asterisk with GET", "GET * HTTP/1.1\r\n" + H + "\r\n", FramingViolation.ASTERISK_WITHOUT_OPTIONS),
                 refused("asterisk followed by more", "OPTIONS *a HTTP/1.1\r\n" + H + "\r\n", FramingViolation.INVALID_TARGET),
                 refused("CONNECT", "CONNECT a:443 HTTP/1.1\r\n" + H + "\r\n", FramingViolation.CONNECT_NOT_ALLOWED),
+                refused("CONNECT without a target", "CONNECT\r\n" + H + "\r\n", FramingViolation.MALFORMED_REQUEST_LINE),
+                refused("a method longer than Undertow takes", "M".repeat(34) + " / HTTP/1.1\r\n" + H + "\r\n",
+                        FramingViolation.METHOD_TOO_LONG),
+                refused("a garbage method then a bare LF", "G\u0001T\n" + H + "\r\n", FramingViolation.INVALID_METHOD),
+                refused("TLS on the plain port", "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003",
+                        FramingViolation.INVALID_METHOD),
+                refused("a port that is not a number", "GET http://a:b/ HTTP/1.1\r\n" + H + "\r\n", FramingViolation.INVALID_TARGET),
+                refused("an empty port", "GET http://a:/ HTTP/1.1\r\n" + H + "\r\n", FramingViolation.INVALID_TARGET),
+                refused("a six-digit port", "GET http://a:123456/ HTTP/1.1\r\n" + H + "\r\n", FramingViolation.INVALID_TARGET),
+                refused("userinfo in the target", "GET http://u@a/ HTTP/1.1\r\n" + H + "\r\n", FramingViolation.INVALID_TARGET),
+                refused("IPv4 inside an IPv6 literal", "GET http://[::ffff:1.2.3.4]/ HTTP/1.1\r\n" + H + "\r\n",
+                        FramingViolation.INVALID_TARGET),
+                refused("bytes after an IPv6 literal", "GET http://[::1]x/ HTTP/1.1\r\n" + H + "\r\n",
+                        FramingViolation.INVALID_TARGET),
+                refused("a fragment in the authority", "GET http://a#b/ HTTP/1.1\r\n" + H + "\r\n", FramingViolation.INVALID_TARGET),
                 refused("CONNECT in lower case", "connect / HTTP/1.1\r\n" + H + "\r\n", FramingViolation.CONNECT_NOT_ALLOWED),
                 refused("HTTP/2.0", "GET / HTTP/2.0\r\n" + H + "\r\n", FramingViolation.UNSUPPORTED_VERSION),
                 refused("HTTP/1.2", "GET / HTTP/1.2\r\n" + H + "\r\n", FramingViolation.UNSUPPORTED_VERSION),
@@ -103,6 +118,21 @@ class RequestFramingScannerTest {
                 refused("slash in Host", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", FramingViolation.INVALID_HOST),
                 refused("userinfo in Host", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", FramingViolation.INVALID_HOST),
                 refused("port without host", "GET / HTTP/1.1\r\nHost: :80\r\n\r\n", FramingViolation.INVALID_HOST),
+                refused("empty port (Undertow refuses it)", "GET / HTTP/1.1\r\nHost: a:\r\n\r\n", FramingViolation.INVALID_HOST),
+                refused("port above 65535", "GET / HTTP/1.1\r\nHost: a:65536\r\n\r\n", FramingViolation.INVALID_HOST),
+                refused("port 0 (Undertow refuses it)", "GET / HTTP/1.1\r\nHost: a:0\r\n\r\n", FramingViolation.INVALID_HOST),
+                refused("IPv6 literal with two ::", "GET / HTTP/1.1\r\nHost: [1::2::3]\r\n\r\n", FramingViolation.INVALID_HOST),
+                refused("IPv6 literal with nine groups", "GET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:8:9]\r\n\r\n",
+                        FramingViolation.INVALID_HOST),
+                refused("IPv6 literal with embedded IPv4", "GET / HTTP/1.1\r\nHost: [::ffff:1.2.3.4]\r\n\r\n",
+                        FramingViolation.INVALID_HOST),
+                refused("IPv6 literal with empty port", "GET / HTTP/1.1\r\nHost: [::1]:\r\n\r\n", FramingViolation.INVALID_HOST),
+                refused("absolute target and another Host", "GET http://a/ HTTP/1.1\r\nHost: b\r\n\r\n",
+                        FramingViolation.HOST_MISMATCH),
+                refused("absolute target and Host in another case", "GET http://A/ HTTP/1.1\r\nHost: a\r\n\r\n",
+                        FramingViolation.HOST_MISMATCH),
+                refused("absolute target and Host with another port", "GET http://a:81/ HTTP/1.1\r\nHost: a:80\r\n\r\n",
+                        FramingViolation.HOST_MISMATCH),
                 refused("bad percent escape in Host", "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n", FramingViolation.INVALID_HOST),
                 // Content-Length and Transfer-Encoding
                 refused("Content-Length and Transfer-Encoding", "POST / HTTP/1.1\r\n" + H
@@ -158,7 +188,8 @@ class RequestFramingScannerTest {
                 refused("space inside the chunk size", CHUNKED_POST + "1 0\r\n0123456789abcdef\r\n0\r\n\r\n",
                         FramingViolation.MALFORMED_CHUNK_SIZE),
                 refused("space after the chunk size", CHUNKED_POST + "3 \r\nabc\r\n0\r\n\r\n", FramingViolation.MALFORMED_CHUNK_SIZE),
-                refused("17 hex digits", CHUNKED_POST + "00000000000000003\r\nabc\r\n0\r\n\r\n", FramingViolation.CHUNK_SIZE_TOO_LONG),
+                refused("17 significant hex digits", CHUNKED_POST + "10000000000000003\r\nabc\r\n0\r\n\r\n",
+                        FramingViolation.CHUNK_SIZE_TOO_LONG),
                 refused("chunk size beyond 2^63", CHUNKED_POST + "8000000000000000\r\nabc\r\n0\r\n\r\n", FramingViolation.CHUNK_SIZE_TOO_LONG),
                 refused("non-hex chunk size", CHUNKED_POST + "g\r\nabc\r\n0\r\n\r\n", FramingViolation.MALFORMED_CHUNK_SIZE),
                 refused("empty chunk size", CHUNKED_POST + "\r\nabc\r\n0\r\n\r\n", FramingViolation.MALFORMED_CHUNK_SIZE),
@@ -206,12 +237,22 @@ class RequestFramingScannerTest {
                 accepted("HTTP/1.0 without Host", 1, "GET /x?y=1 HTTP/1.0\r\n\r\n"),
                 accepted("absolute form", 1, "GET http://a.example:8080/p?q HTTP/1.1\r\nHost: a.example:8080\r\n\r\n"),
                 accepted("absolute form, https in capitals", 1, "GET HTTPS://a/ HTTP/1.1\r\n" + H + "\r\n"),
+                accepted("absolute form in HTTP/1.0 without Host", 1, "GET http://a.example/p HTTP/1.0\r\n\r\n"),
                 accepted("OPTIONS asterisk", 1, "OPTIONS * HTTP/1.1\r\n" + H + "\r\n"),
                 accepted("percent escapes in the target", 1, "GET /a%2Fb%20c HTTP/1.1\r\n" + H + "\r\n"),
+                accepted("characters browsers and nginx pass unescaped", 1,
+                        "GET /a\"b{c}|d^e\\f`g<h>[i]?q=\"x\"{}|^\\`<>&r=%0A HTTP/1.1\r\n" + H + "\r\n"),
+                accepted("a 33-character method", 1, "M".repeat(33) + " / HTTP/1.1\r\n" + H + "\r\n"),
+                accepted("absolute form: IPv6, port, query", 1, "GET http://[::1]:8080?q HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"),
+                accepted("absolute form: no path", 1, "GET http://a.example HTTP/1.1\r\nHost: a.example\r\n\r\n"),
+                accepted("absolute form: escaped host, sub-delims", 1, "GET http://%41b.c-d_e~f!$&'()*+,;=/ HTTP/1.1\r\n"
+                        + "Host: %41b.c-d_e~f!$&'()*+,;=\r\n\r\n"),
                 accepted("IPv4 host with port", 1, "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"),
                 accepted("IPv6 host with port", 1, "GET / HTTP/1.1\r\nHost: [::1]:443\r\n\r\n"),
                 accepted("host with whitespace around it", 1, "GET / HTTP/1.1\r\nHost: \t a.b \t\r\n\r\n"),
-                accepted("host with empty port", 1, "GET / HTTP/1.1\r\nHost: a:\r\n\r\n"),
+                accepted("host with port 65535", 1, "GET / HTTP/1.1\r\nHost: a:65535\r\n\r\n"),
+                accepted("IPv6 literal forms", 4, "GET / HTTP/1.1\r\nHost: [::]\r\n\r\nGET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:8]\r\n\r\n"
+                        + "GET / HTTP/1.1\r\nHost: [fe80::1:2]:8080\r\n\r\nGET / HTTP/1.1\r\nHost: [1::]\r\n\r\n"),
                 accepted("obs-text in a value", 1, "GET / HTTP/1.1\r\n" + H + "X-Name: caf\u00e9\r\n\r\n"),
                 accepted("empty value", 1, "GET / HTTP/1.1\r\n" + H + "X-Empty:\r\n\r\n"),
                 accepted("Content-Length body with bytes that look like framing", 1,
@@ -219,6 +260,8 @@ class RequestFramingScannerTest {
                 accepted("Content-Length with whitespace and leading zeros", 1,
                         "POST / HTTP/1.1\r\n" + H + "Content-Length: \t007 \r\n\r\nabcdefg"),
                 accepted("Content-Length 0", 1, "POST / HTTP/1.1\r\n" + H + "Content-Length: 0\r\n\r\n"),
+                accepted("chunk sizes with leading zeros (RFC 9112 7.1)", 1, CHUNKED_POST
+                        + "00000000000000000000005\r\nhello\r\n" + "0".repeat(100) + "\r\n\r\n"),
                 accepted("chunked with extensions and trailers", 1, CHUNKED_POST
                         + "3;a\r\nabc\r\n00A;n=v;q=\"x \\\" y\"\r\n0123456789\r\nf\r\n0123456789abcde\r\n0;last\r\nX-T: 1\r\nY: \r\n\r\n"),
                 accepted("Transfer-Encoding in capitals, tab before it", 1,
@@ -327,6 +370,17 @@ class RequestFramingScannerTest {
         assertTrue(scanner.headInProgress());
         assertEquals(0, scanner.requestStart());
         assertEquals(3, scanner.position());
+    }
+
+    @Test
+    void ipv6LiteralsAreReadAsUndertowReadsThem() {
+        for (String ok : new String[] {"::", "::1", "1::", "1:2:3:4:5:6:7:8", "a:b::c", "abcd::1:2:3:4:5:6", "1:2:3:4:5:6::8"}) {
+            assertTrue(RequestFramingScanner.ipv6(ok), ok);
+        }
+        for (String bad : new String[] {":", ":::", "1", "1:2", "1::2::3", ":1::", "1::2:", "12345::", "1:2:3:4:5:6:7:8:9",
+                "1:2:3:4:5:6:7::8", "1:2:3:4:5:6::ab", "g::"}) {
+            assertFalse(RequestFramingScanner.ipv6(bad), bad);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.gatehouse.server.edge.RequestFramingScannerTest.bytes;
 import static io.gatehouse.server.edge.RequestFramingScannerTest.splits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,12 +116,12 @@ class StrictFramingConduitTest {
                 + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
         String after = "GET /after HTTP/1.1\r\n" + H + "\r\n";
         byte[] input = bytes(ok + bad + after);
-        String expected = ok + "POST /bad?x=1 HTTP/1.1\r\n"
-                + "Host: example.com:8080\r\n"
+        String expected = ok + "GET / HTTP/1.1\r\n"
+                + "Host: localhost\r\n"
                 + "User-Agent: curl/8.5\r\n"
                 + "Content-Length: 0\r\n"
                 + "Connection: close\r\n"
-                + "X-Gatehouse-Edge-Reject: 400 both Content-Length and Transfer-Encoding\r\n"
+                + "X-Gatehouse-Edge-Reject: 400 both Content-Length and Transfer-Encoding|POST|/bad?x=1|example.com:8080\r\n"
                 + "\r\n";
         for (int[] cuts : splits(input.length)) {
             for (int size : BUFFER_SIZES) {
@@ -132,43 +134,62 @@ class StrictFramingConduitTest {
     }
 
     static Stream<Arguments> substitutions() {
+        String line = "GET / HTTP/1.1\r\nHost: localhost\r\n";
         return Stream.of(
-                Arguments.of("invalid target: method kept, target and host defaulted",
+                Arguments.of("invalid target: kept as received for the log, Host not read yet",
                         "GET /caf\u00e9 HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\n\r\n",
-                        "GET / HTTP/1.1\r\nHost: invalid\r\n", "400 invalid request target"),
-                Arguments.of("invalid host: user agent with obs-text left out",
+                        line, "400 invalid request target|GET|/caf%E9|"),
+                Arguments.of("invalid host: left out, the user agent with obs-text kept",
                         "DELETE /x HTTP/1.1\r\nUser-Agent: caf\u00e9\r\nHost: a b\r\n\r\n",
-                        "DELETE /x HTTP/1.1\r\nHost: invalid\r\n", "400 invalid Host header"),
-                Arguments.of("CONNECT is answered as a GET",
+                        line + "User-Agent: caf\u00e9\r\n", "400 invalid Host header|DELETE|/x|"),
+                Arguments.of("CONNECT keeps its method and authority target",
                         "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n",
-                        "GET / HTTP/1.1\r\nHost: invalid\r\n", "405 CONNECT is not allowed"),
+                        line, "405 CONNECT is not allowed|CONNECT|a:443|"),
+                Arguments.of("a garbage method is kept as sent",
+                        "G\u0001T|% /x HTTP/1.1\r\nHost: a\r\n\r\n",
+                        line, "400 malformed request method|G%01T%7C%25||"),
+                Arguments.of("a method too long for Undertow",
+                        "M".repeat(34) + " / HTTP/1.1\r\nHost: a\r\n\r\n",
+                        line, "501 request method longer than 33 characters|" + "M".repeat(34) + "|/|"),
                 Arguments.of("HTTP/2 prior knowledge keeps its method",
                         "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
-                        "PRI / HTTP/1.1\r\nHost: invalid\r\n", "400 asterisk target is only allowed with OPTIONS"),
+                        line, "400 asterisk target is only allowed with OPTIONS|PRI|*|"),
                 Arguments.of("unsupported version",
                         "OPTIONS * HTTP/1.2\r\nHost: a\r\n\r\n",
-                        "OPTIONS * HTTP/1.1\r\nHost: invalid\r\n", "505 HTTP version not supported"),
-                Arguments.of("the first Host is kept when a second one follows",
+                        line, "505 HTTP version not supported|OPTIONS|*|"),
+                Arguments.of("an HTTP/1.0 request is answered in HTTP/1.0",
+                        "GET /old HTTP/1.0\r\nHost: a\r\nContent-Length: x\r\n\r\n",
+                        "GET / HTTP/1.0\r\nHost: localhost\r\n", "400 invalid Content-Length|GET|/old|a"),
+                Arguments.of("two Hosts: neither is kept",
                         "GET /h HTTP/1.1\r\nHost: one.example\r\nUser-Agent: ua\r\nHost: two.example\r\n\r\n",
-                        "GET /h HTTP/1.1\r\nHost: one.example\r\nUser-Agent: ua\r\n", "400 more than one Host header"),
-                Arguments.of("request line too long",
+                        line + "User-Agent: ua\r\n", "400 more than one Host header|GET|/h|"),
+                Arguments.of("an absolute target naming another host than Host",
+                        "GET http://a.example/p HTTP/1.1\r\nHost: b.example\r\n\r\n",
+                        line, "400 Host does not match the request target|GET|http://a.example/p|"),
+                Arguments.of("request line too long: the target is kept up to 2 KiB",
                         "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: a\r\n\r\n",
-                        "GET / HTTP/1.1\r\nHost: invalid\r\n", "414 request line too long"),
+                        line, "414 request line too long|GET|/" + "a".repeat(2047) + "|"),
                 Arguments.of("malformed chunk in the same read as its head",
                         "POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1 0\r\n",
-                        "POST /up HTTP/1.1\r\nHost: a\r\n", "400 malformed chunk size"),
+                        line, "400 malformed chunk size|POST|/up|a"),
                 Arguments.of("forged marker",
                         "GET / HTTP/1.1\r\nHost: a\r\nX-Gatehouse-Edge-Reject: 200 fine\r\n\r\n",
-                        "GET / HTTP/1.1\r\nHost: a\r\n", "400 client sent X-Gatehouse-Edge-Reject"));
+                        line, "400 client sent X-Gatehouse-Edge-Reject|GET|/|a"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("substitutions")
-    void theSyntheticRequestCopiesOnlyTheValidPartsOfTheRefusedOne(String what, String request, String start,
+    void theSyntheticRequestCarriesWhatWasReceivedAndOnlyTheValidHeaders(String what, String request, String start,
             String marker) {
-        Outcome out = run(EdgeLimits.DEFAULTS, bytes(request), new int[0], 16 * 1024);
-        assertEquals(start + "Content-Length: 0\r\nConnection: close\r\nX-Gatehouse-Edge-Reject: " + marker + "\r\n\r\n",
-                out.text(), what);
+        String expected = start + "Content-Length: 0\r\nConnection: close\r\nX-Gatehouse-Edge-Reject: " + marker
+                + "\r\n\r\n";
+        byte[] input = bytes(request);
+        for (int[] cuts : List.of(new int[0], new int[] {input.length / 2}, new int[] {3})) {
+            for (int size : BUFFER_SIZES) {
+                Outcome out = run(EdgeLimits.DEFAULTS, input, cuts, size);
+                assertEquals(expected, out.text(), () -> what + ": cuts " + Arrays.toString(cuts) + " buffer " + size);
+            }
+        }
     }
 
     @Test
@@ -197,8 +218,8 @@ class StrictFramingConduitTest {
         String body = "3\r\nabc\r\n3\r\nabcXX\r\n0\r\n\r\n";
         byte[] input = bytes(head + body);
         int badByte = (head + "3\r\nabc\r\n3\r\nabc").length();
-        String synthetic = "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n"
-                + "X-Gatehouse-Edge-Reject: 400 missing CRLF after chunk data\r\n\r\n";
+        String synthetic = "GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n"
+                + "X-Gatehouse-Edge-Reject: 400 missing CRLF after chunk data|POST|/up|a\r\n\r\n";
         for (int cut = 1; cut < input.length; cut++) {
             Outcome out = run(EdgeLimits.DEFAULTS, input, new int[] {cut}, 16 * 1024);
             if (cut < head.length() || cut > badByte) {
@@ -278,16 +299,22 @@ class StrictFramingConduitTest {
     // ---------------------------------------------------------------- head deadline
 
     @Test
-    void aHeadThatNeverCompletesClosesTheConnectionAtTheDeadline() throws IOException {
+    void aHeadThatNeverCompletesIsAnswered408AtTheDeadlineAndTheConnectionEnds() throws IOException {
         Harness h = new Harness();
-        h.source.arrive(bytes("GET / HTTP/1.1\r\nHo"));
+        h.source.arrive(bytes("GET /slow HTTP/1.1\r\nHo"));
         assertEquals(0, h.read());
         assertEquals(1, h.timers.pending());
         h.timers.advance(TIMEOUT - 1);
-        assertEquals(0, h.closes);
+        assertFalse(h.refused());
         h.timers.advance(1);
-        assertEquals(1, h.closes);
+        assertTrue(h.refused());
+        assertEquals(1, h.source.wakeupCalls, "Undertow, waiting to read, is woken to read the stand-in");
         assertEquals(0, h.timers.pending());
+        assertEquals("GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n"
+                + "X-Gatehouse-Edge-Reject: 408 request head not complete within header_timeout|GET|/slow|\r\n\r\n",
+                h.readText(), "logged with what had arrived");
+        assertEquals(-1, h.read());
+        assertEquals(0, h.closes);
     }
 
     @Test
@@ -299,7 +326,7 @@ class StrictFramingConduitTest {
         h.source.arrive(bytes("ET / HTTP/1.1\r\n"));
         assertEquals(0, h.read());
         h.timers.advance(TIMEOUT / 2);
-        assertEquals(1, h.closes);
+        assertTrue(h.refused());
     }
 
     @Test
@@ -311,7 +338,7 @@ class StrictFramingConduitTest {
         assertEquals(27, h.read());
         assertEquals(0, h.timers.pending());
         h.timers.advance(3 * TIMEOUT);
-        assertEquals(0, h.closes);
+        assertFalse(h.refused());
     }
 
     @Test
@@ -338,11 +365,11 @@ class StrictFramingConduitTest {
         // Undertow is busy with /1 and does not read: the head of /2 is not the client's fault
         h.timers.advance(TIMEOUT);
         h.timers.advance(TIMEOUT);
-        assertEquals(0, h.closes);
+        assertFalse(h.refused());
         // /1 is done; Undertow asks for more and the client sends nothing
         h.conduit.resumeReads();
         h.timers.advance(TIMEOUT);
-        assertEquals(1, h.closes);
+        assertTrue(h.refused());
     }
 
     @Test
@@ -355,9 +382,9 @@ class StrictFramingConduitTest {
         assertTrue(h.read() > 0);
         h.conduit.resumeReads();
         h.timers.advance(TIMEOUT / 2 + 1);
-        assertEquals(0, h.closes);
+        assertFalse(h.refused());
         h.timers.advance(TIMEOUT / 2);
-        assertEquals(1, h.closes);
+        assertTrue(h.refused());
     }
 
     @Test
@@ -381,6 +408,17 @@ class StrictFramingConduitTest {
 
         int read() throws IOException {
             return conduit.read(ByteBuffer.allocate(16 * 1024));
+        }
+
+        /** True once the conduit has a stand-in for a refused head waiting for Undertow. */
+        boolean refused() {
+            return source.wakeupCalls > 0;
+        }
+
+        String readText() throws IOException {
+            ByteBuffer dst = ByteBuffer.allocate(16 * 1024);
+            conduit.read(dst);
+            return new String(dst.array(), 0, dst.position(), StandardCharsets.ISO_8859_1);
         }
     }
 
