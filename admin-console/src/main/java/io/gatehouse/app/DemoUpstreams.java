@@ -4,6 +4,8 @@ import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.GatehouseConfig;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.MemberSpec;
+import io.gatehouse.handler.RequestIdHandler;
+import io.gatehouse.json.Json;
 import io.undertow.Undertow;
 import io.undertow.util.Headers;
 import java.net.InetAddress;
@@ -46,14 +48,17 @@ final class DemoUpstreams implements AutoCloseable {
                 .setIoThreads(1)
                 .setWorkerThreads(1)
                 .setHandler(exchange -> {
-                    String body = "{\"cluster\":\"" + cluster + "\",\"member\":\"" + me + "\",\"method\":\""
-                            + exchange.getRequestMethod() + "\",\"path\":\"" + json(exchange.getRequestURI())
-                            + "\",\"x_forwarded_for\":\""
-                            + json(exchange.getRequestHeaders().getFirst(Headers.X_FORWARDED_FOR))
-                            + "\",\"x_request_id\":\"" + json(exchange.getRequestHeaders().getFirst("X-Request-ID"))
-                            + "\"}\n";
+                    StringBuilder body = new StringBuilder(256).append("{\"cluster\":");
+                    Json.string(body, cluster).append(",\"member\":");
+                    Json.string(body, me).append(",\"method\":");
+                    Json.string(body, exchange.getRequestMethod().toString()).append(",\"path\":");
+                    Json.string(body, exchange.getRequestURI()).append(",\"x_forwarded_for\":");
+                    Json.string(body, orEmpty(exchange.getRequestHeaders().getFirst(Headers.X_FORWARDED_FOR)))
+                            .append(",\"x_request_id\":");
+                    Json.string(body, orEmpty(exchange.getRequestHeaders().getFirst(RequestIdHandler.X_REQUEST_ID)))
+                            .append("}\n");
                     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-                    exchange.getResponseSender().send(body);
+                    exchange.getResponseSender().send(body.toString());
                 })
                 .build();
         try {
@@ -66,11 +71,8 @@ final class DemoUpstreams implements AutoCloseable {
         }
     }
 
-    private static String json(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     private static boolean isLoopback(String host) {

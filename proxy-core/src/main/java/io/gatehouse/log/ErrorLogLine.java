@@ -1,7 +1,6 @@
 package io.gatehouse.log;
 
 import io.undertow.server.HttpServerExchange;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,14 +12,14 @@ import java.util.concurrent.TimeUnit;
  * 9f86d081-2s @shop 10.0.0.11:5000 "GET /api/cart HTTP/1.1": connect() refused; trying the next member; attempt 1 ms
  * </pre>
  * {@code CLUSTER} is {@code @name}, or the URL of a route's single upstream; {@code MEMBER} is
- * {@code host:port}; either is {@code -} when there is none. The request line is escaped as the request log
- * escapes its fields (a space, a quote, a backslash, a control or non-ASCII character as {@code \xHH}
- * per UTF-8 byte), so a line never breaks and the fields before the colon never shift. Built only when a
+ * {@code host:port}; either is {@code -} when there is none. The request line is read and escaped as
+ * the request log's unquoted fields are ({@link RequestLogFormatter#plainField}: the bytes read as
+ * UTF-8, then a space, a quote, a backslash, a control or non-ASCII character as {@code \xHH} per
+ * byte), so both logs show a request the same way, a line never breaks and the fields before the
+ * colon never shift. Built only when a
  * line is written: never for a request that went well.
  */
 public final class ErrorLogLine {
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
     private ErrorLogLine() {
     }
 
@@ -60,27 +59,8 @@ public final class ErrorLogLine {
         return name.contains("://") ? name : "@" + name;
     }
 
+    /** {@code value} as the request log writes an unquoted field: read as UTF-8, escaped the same way. */
     private static StringBuilder escapeTo(String value, StringBuilder b) {
-        if (value == null || value.isEmpty()) {
-            return b.append('-');
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c > 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                b.append(c);
-            } else {
-                boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
-                        && Character.isLowSurrogate(value.charAt(i + 1));
-                // a lone surrogate has no UTF-8 form: U+FFFD, as in the request log
-                String one = pair ? value.substring(i, i + 2) : Character.isSurrogate(c) ? "\uFFFD" : String.valueOf(c);
-                for (byte x : one.getBytes(StandardCharsets.UTF_8)) {
-                    b.append("\\x").append(HEX[(x >> 4) & 0xf]).append(HEX[x & 0xf]);
-                }
-                if (pair) {
-                    i++;
-                }
-            }
-        }
-        return b;
+        return b.append(RequestLogFormatter.plainField(value));
     }
 }

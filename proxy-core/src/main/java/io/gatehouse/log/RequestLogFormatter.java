@@ -95,6 +95,17 @@ public final class RequestLogFormatter {
         return out.put((char) ('0' + v / 10)).put((char) ('0' + v % 10));
     }
 
+    /**
+     * {@code wire} (as Undertow hands request text over, one char per byte) as an unquoted field of the
+     * request log writes it: read as UTF-8, then escaped, {@code -} when null or empty. For other logs
+     * that quote a request (the error log), so that both show the same bytes the same way.
+     */
+    static String plainField(String wire) {
+        String v = WireText.decode(wire);
+        LineBuffer out = new LineBuffer(v == null ? 1 : v.length() + 16);
+        return appendPlain(v, out).toString();
+    }
+
     private static LineBuffer appendPlain(String v, LineBuffer out) {
         if (v == null || v.isEmpty()) {
             return out.put('-');

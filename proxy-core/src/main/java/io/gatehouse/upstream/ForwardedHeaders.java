@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.handler.RequestIdHandler;
 import io.gatehouse.upstream.http1.HeaderSink;
 import io.gatehouse.upstream.http1.ResponseHead;
 import io.undertow.util.HeaderMap;
@@ -17,14 +18,13 @@ import java.util.Set;
 public final class ForwardedHeaders {
     static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
     static final HttpString PROXY_CONNECTION = new HttpString("Proxy-Connection");
-    static final HttpString X_REQUEST_ID = new HttpString("X-Request-ID");
     static final String VIA_NAME = "gatehouse";
     private static final String VIA_11 = "1.1 " + VIA_NAME;
     private static final String VIA_10 = "1.0 " + VIA_NAME;
 
     /** Request headers Gatehouse writes itself, after the client's: never copied as they came. */
     private static final Set<HttpString> REPLACED_UPSTREAM = Set.of(Headers.X_FORWARDED_FOR,
-            Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST, Headers.VIA, X_REQUEST_ID, Headers.EXPECT);
+            Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST, Headers.VIA, RequestIdHandler.X_REQUEST_ID, Headers.EXPECT);
 
     private static final Set<HttpString> HOP_BY_HOP = Set.of(Headers.CONNECTION, Headers.KEEP_ALIVE,
             PROXY_CONNECTION, Headers.TE, Headers.TRAILER, Headers.TRANSFER_ENCODING, Headers.UPGRADE,
@@ -108,7 +108,7 @@ public final class ForwardedHeaders {
             to.header(Headers.X_FORWARDED_HOST, host);
         }
         to.header(Headers.VIA, via(from.get(Headers.VIA), protocol));
-        to.header(X_REQUEST_ID, requestId);
+        to.header(RequestIdHandler.X_REQUEST_ID, requestId);
     }
 
     /**
