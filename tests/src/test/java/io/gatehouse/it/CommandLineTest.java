@@ -129,16 +129,18 @@ class CommandLineTest {
 
     @Test
     void runServesAndSigtermDrainsTheRequestInFlightThenExitsZero() throws Exception {
-        int memberPort = GatehouseHarness.freePort();
-        Undertow member = Undertow.builder().addHttpListener(memberPort, "127.0.0.1").setIoThreads(1)
+        java.util.concurrent.CountDownLatch slowArrived = new java.util.concurrent.CountDownLatch(1);
+        Undertow member = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1)
                 .setHandler(new io.undertow.server.handlers.BlockingHandler(exchange -> {
                     if (exchange.getRequestPath().equals("/slow")) {
+                        slowArrived.countDown();
                         Thread.sleep(1500);
                     }
                     exchange.getResponseSender().send("member " + exchange.getRequestPath());
                 })).build();
         member.start();
         members.add(member);
+        int memberPort = GatehouseHarness.boundPort(member);
         int port = GatehouseHarness.freePort();
         Path dir = conf("run", "site.conf", """
                 [server]
@@ -158,7 +160,7 @@ class CommandLineTest {
         awaitAnswer(port);
         CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(400); // the request is now waiting on the member
+        assertTrue(slowArrived.await(10, TimeUnit.SECONDS), "the request is now waiting on the member");
         gatehouse.destroy(); // SIGTERM
         HttpResponse<String> r = inFlight.get(20, TimeUnit.SECONDS);
         assertEquals(200, r.statusCode(), "the request in flight completes");

@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,11 +131,28 @@ class EdgeRefusalTest {
         assertTrue(head.contains("content-type: application/json"), head);
         assertTrue(head.contains("connection: close"), "the connection ends with the refusal: " + head);
         assertTrue(answer.contains("\"status\":" + status), answer);
-        assertMemberSawNothing(name);
+        assertMemberSawNothing(name, answer);
     }
 
-    private void assertMemberSawNothing(String name) throws InterruptedException {
-        Thread.sleep(50); // anything forwarded would have arrived by now on loopback
+    /**
+     * Once the refused request's exchange is over (its request-log line, found by the request id of the
+     * refusal, is written at completion), a request that had gone to the member would have been answered
+     * by it, and so be in its journal: no fixed sleep before the negative check.
+     */
+    private void assertMemberSawNothing(String name, String answer) throws Exception {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"request_id\":\"([^\"]+)\"").matcher(answer);
+        assertTrue(id.find(), name + ": the refusal carries its request id: " + answer);
+        java.nio.file.Path log = gatehouse.logDir.resolve("request.log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        boolean logged = false;
+        while (!logged) {
+            logged = Files.exists(log) && Files.readAllLines(log).stream()
+                    .anyMatch(l -> io.gatehouse.log.RequestLogFormatter.parse(l).get(10).equals(id.group(1)));
+            if (!logged) {
+                assertTrue(System.nanoTime() - deadline < 0, name + ": no request-log line for " + id.group(1));
+                Thread.sleep(20);
+            }
+        }
         List<LoggedRequest> seen = upstream.findAll(com.github.tomakehurst.wiremock.client.WireMock
                 .anyRequestedFor(anyUrl()));
         assertEquals(List.of(), seen, name + ": the member must see nothing");

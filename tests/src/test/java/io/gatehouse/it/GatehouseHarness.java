@@ -68,6 +68,15 @@ final class GatehouseHarness implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
+    /** The port {@code server} listens on (its first listener), for servers started on port 0. */
+    static int boundPort(io.undertow.Undertow server) {
+        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    /**
+     * A port nothing listens on now: for Gatehouse's own listener (its configuration takes 1..65535, not
+     * 0) and for a member that must refuse connections. Servers that can bind port 0 do that instead.
+     */
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

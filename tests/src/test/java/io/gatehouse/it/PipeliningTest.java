@@ -27,15 +27,17 @@ class PipeliningTest {
     Undertow upstream;
     int upstreamPort;
     GatehouseHarness gatehouse;
+    /** Counted down when a {@code /slow} request reaches the member. */
+    final java.util.concurrent.CountDownLatch slowArrived = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void start() {
-        upstreamPort = GatehouseHarness.freePort();
-        upstream = Undertow.builder().addHttpListener(upstreamPort, "127.0.0.1").setIoThreads(1)
+        upstream = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1)
                 .setHandler(exchange -> {
                     String path = exchange.getRequestPath();
                     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
                     if (path.startsWith("/slow")) {
+                        slowArrived.countDown();
                         exchange.dispatch(exchange.getIoThread(), () -> exchange.getIoThread().executeAfter(
                                 () -> exchange.getResponseSender().send("answer:" + path),
                                 400, TimeUnit.MILLISECONDS));
@@ -44,6 +46,7 @@ class PipeliningTest {
                     }
                 }).build();
         upstream.start();
+        upstreamPort = GatehouseHarness.boundPort(upstream);
         gatehouse = GatehouseHarness.start(tmp, """
                 [server]
                 port = ${PORT}
@@ -79,7 +82,7 @@ class PipeliningTest {
     void aRequestSentWhileThePreviousIsInFlightIsAnsweredAfterIt() throws Exception {
         try (RawHttp http = new RawHttp(gatehouse.address())) {
             http.send(get("/slow/1"));
-            Thread.sleep(100); // the first request is now waiting on the member
+            assertTrue(slowArrived.await(10, TimeUnit.SECONDS), "the first request is now waiting on the member");
             http.send(get("/fast/2"));
             String both = http.readUntil("answer:/fast/2");
             assertTrue(both.indexOf("answer:/slow/1") >= 0, both);

@@ -52,7 +52,6 @@ class ProxyBehaviourTest {
 
     @BeforeEach
     void start() {
-        upstreamPort = GatehouseHarness.freePort();
         deadPort = GatehouseHarness.freePort(); // closed again: nothing listens there
         var http = new BlockingHandler(exchange -> {
             String path = exchange.getRequestPath();
@@ -96,9 +95,10 @@ class ProxyBehaviourTest {
             });
             channel.resumeReceives();
         });
-        upstream = Undertow.builder().addHttpListener(upstreamPort, "127.0.0.1").setIoThreads(1).setWorkerThreads(8)
+        upstream = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1).setWorkerThreads(8)
                 .setHandler(Handlers.path(http).addPrefixPath("/ws", echo)).build();
         upstream.start();
+        upstreamPort = GatehouseHarness.boundPort(upstream);
         gatehouse = GatehouseHarness.start(tmp, """
                 [server]
                 port = ${PORT}

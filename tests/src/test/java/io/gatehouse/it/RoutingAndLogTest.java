@@ -42,8 +42,7 @@ class RoutingAndLogTest {
     int deadPort;
 
     private int member(String name) {
-        int port = GatehouseHarness.freePort();
-        Undertow u = Undertow.builder().addHttpListener(port, "127.0.0.1").setIoThreads(1).setWorkerThreads(2)
+        Undertow u = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1).setWorkerThreads(2)
                 .setServerOption(io.undertow.UndertowOptions.DECODE_URL, false)
                 .setHandler(exchange -> {
                     String target = exchange.getRequestURI()
@@ -54,7 +53,7 @@ class RoutingAndLogTest {
                 }).build();
         u.start();
         members.add(u);
-        return port;
+        return GatehouseHarness.boundPort(u);
     }
 
     @BeforeAll
@@ -254,12 +253,31 @@ class RoutingAndLogTest {
         throw new AssertionError("request.log did not get the lines within 5 s");
     }
 
+    /**
+     * Finds its own line (a euro sign in the user agent, sent as UTF-8, and one percent-encoded in the
+     * path) rather than sleeping and checking whatever is there, and checks how those are written, then
+     * that every line of the log reads as LOGS.md documents it.
+     */
     @Test
     void everyLineOfTheLogParses() throws Exception {
-        answer("x.test", "/parse/" + "%E2%82%AC", "ua with \t tab");
+        // The user agent's bytes as they go on the wire: "ua with € sign" in UTF-8, one char per byte.
+        answer("x.test", "/parse/" + "%E2%82%AC", "ua with \u00e2\u0082\u00ac sign");
         Path log = gatehouse.logDir.resolve("request.log");
-        Thread.sleep(300);
-        assertNotNull(log);
+        String mine = null;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (mine == null) {
+            if (Files.exists(log)) {
+                mine = Files.readAllLines(log, StandardCharsets.US_ASCII).stream()
+                        .filter(l -> l.contains(" /parse/")).findFirst().orElse(null);
+            }
+            if (mine == null) {
+                assertTrue(System.nanoTime() - deadline < 0, "request.log did not get the /parse/ line within 5 s");
+                Thread.sleep(20);
+            }
+        }
+        assertEquals("/parse/%E2%82%AC", RequestLogFormatter.parse(mine).get(5), "the URL as received, its escapes kept");
+        assertTrue(mine.contains(" \"ua with \\xE2\\x82\\xAC sign\" "),
+                "spaces kept, the euro sign's UTF-8 bytes escaped once, as LOGS.md says: " + mine);
         for (String line : Files.readAllLines(log, StandardCharsets.US_ASCII)) {
             assertEquals(17, RequestLogFormatter.parse(line).size(), line);
             // Read as a log reader would, from LOGS.md alone, not with Gatehouse's own parser.

@@ -82,8 +82,7 @@ class StreamingBodiesTest {
 
     @BeforeEach
     void start() {
-        int port = GatehouseHarness.freePort();
-        upstream = Undertow.builder().addHttpListener(port, "127.0.0.1").setIoThreads(1).setWorkerThreads(4)
+        upstream = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1).setWorkerThreads(4)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setHandler(new BlockingHandler(exchange -> {
                     if (exchange.getRequestPath().equals("/upload")) {
@@ -117,6 +116,7 @@ class StreamingBodiesTest {
                     }
                 })).build();
         upstream.start();
+        int port = GatehouseHarness.boundPort(upstream);
         gatehouse = GatehouseHarness.start(tmp, """
                 [server]
                 port = ${PORT}
