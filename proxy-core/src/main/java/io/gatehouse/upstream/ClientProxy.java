@@ -325,20 +325,8 @@ final class ClientProxy extends ResponseDeadlines.Entry
      * answer has begun. Nothing more is read from it.
      */
     private void bodyTimedOut(Outcome outcome) {
-        finish();
-        if (answering || exchange.isResponseStarted()) {
-            if (ERRORS.isInfoEnabled()) {
-                ERRORS.info(line(outcome.member(), outcome.reason() + " (client_body_timeout)", cutShort(), -1));
-            }
-            ClientAbort.abort(exchange, responseBody);
-            return;
-        }
-        if (ERRORS.isInfoEnabled()) {
-            ERRORS.info(line(outcome.member(), outcome.reason() + " (client_body_timeout)", "408 to the client", -1));
-        }
-        exchange.setPersistent(false);
-        Connectors.terminateRequest(exchange);
-        ErrorReply.send(exchange, 408, "request timeout: the request body stopped arriving");
+        stopBody(outcome.member(), outcome.reason() + " (client_body_timeout)", -1, false, 408,
+                "request timeout: the request body stopped arriving");
     }
 
     /**
@@ -347,11 +335,24 @@ final class ClientProxy extends ResponseDeadlines.Entry
      * if no answer has begun, else its connection ends. Nothing more is read from it.
      */
     private void bodyTooLarge(Outcome outcome, long limit) {
+        stopBody(outcome.member(), "request body larger than max_body_size (" + limit + " bytes)",
+                outcome.toEndNanos(), true, 413, BodyLimitHandler.message(limit));
+    }
+
+    /**
+     * The request body goes no further: the client gets {@code status} if no answer has begun, else its
+     * connection ends; one line in the error log, at ERROR or (the client's doing) INFO.
+     */
+    private void stopBody(MemberState to, String what, long attemptNanos, boolean error, int status, String message) {
         finish();
         boolean started = answering || exchange.isResponseStarted();
-        if (ERRORS.isErrorEnabled()) {
-            ERRORS.error(line(outcome.member(), "request body larger than max_body_size (" + limit + " bytes)",
-                    started ? cutShort() : "413 to the client", outcome.toEndNanos()));
+        if (error ? ERRORS.isErrorEnabled() : ERRORS.isInfoEnabled()) {
+            String line = line(to, what, started ? cutShort() : status + " to the client", attemptNanos);
+            if (error) {
+                ERRORS.error(line);
+            } else {
+                ERRORS.info(line);
+            }
         }
         if (started) {
             ClientAbort.abort(exchange, responseBody);
@@ -359,7 +360,7 @@ final class ClientProxy extends ResponseDeadlines.Entry
         }
         exchange.setPersistent(false);
         Connectors.terminateRequest(exchange);
-        ErrorReply.send(exchange, 413, BodyLimitHandler.message(limit));
+        ErrorReply.send(exchange, status, message);
     }
 
     // ---- the client's clock and the end
