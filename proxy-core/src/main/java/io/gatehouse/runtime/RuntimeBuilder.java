@@ -121,7 +121,7 @@ public final class RuntimeBuilder {
             for (MemberSpec m : spec.members()) {
                 MemberKey key = new MemberKey(spec.ssl(), m.address(), spec.trust());
                 member(claim, spec.name(), key, spec.resolveInterval(), m.pos(), problems)
-                        .ifPresent(state -> members.add(new ClusterMember(state, m.weight(), m.backup())));
+                        .ifPresent(state -> members.add(new ClusterMember(state, m.weight(), m.backup(), m.down())));
             }
             if (members.size() == spec.members().size()) {
                 clusters.put(spec.name(), new UpstreamCluster(new PickerContext(spec, members, random, nanoClock),

@@ -6,6 +6,8 @@ import io.gatehouse.handler.ClientAddress;
 import io.gatehouse.handler.ErrorReply;
 import io.gatehouse.handler.RequestIds;
 import io.gatehouse.log.ErrorLogLine;
+import io.gatehouse.config.model.HashKey;
+import io.gatehouse.upstream.balance.RequestHashes;
 import io.gatehouse.upstream.balance.RequestKey;
 import io.gatehouse.upstream.http1.HeaderSink;
 import io.gatehouse.upstream.http1.ResponseHead;
@@ -21,8 +23,6 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import org.slf4j.Logger;
@@ -457,14 +457,8 @@ final class ClientProxy extends ResponseDeadlines.Entry
     // ---- what pickers may ask of the request
 
     @Override
-    public InetAddress clientAddress() {
-        InetSocketAddress peer = exchange.getSourceAddress();
-        return peer == null ? null : peer.getAddress();
-    }
-
-    @Override
-    public String hashSource() {
-        return exchange.getRequestURI();
+    public long hash(HashKey key) {
+        return RequestHashes.of(exchange, key);
     }
 
     // ---- small parts

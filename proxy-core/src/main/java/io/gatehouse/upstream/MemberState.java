@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.config.model.MemberPolicy;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,11 @@ public final class MemberState {
     private final AtomicLong lastToHeadNanos = new AtomicLong(-1);
     private final AtomicLong lastToEndNanos = new AtomicLong(-1);
     private volatile boolean down;
+    /** The cluster's policy for its members, as the generation in place wrote it (set when adopted). */
+    private volatile MemberPolicy policy = MemberPolicy.DEFAULTS;
+    /** Latency for latency-aware balancing; fed only while a picker {@linkplain #trackLatency asked for it}. */
+    private final PeakEwma ewma = new PeakEwma();
+    private volatile boolean latencyTracked;
 
     MemberState(String cluster, MemberEndpoint endpoint) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -49,6 +55,37 @@ public final class MemberState {
     /** False while the cluster has the member marked down (health checks and passive ejection set this). */
     public boolean isUsable() {
         return !down;
+    }
+
+    /** The policy of the generation in place for this member's cluster. */
+    public MemberPolicy policy() {
+        return policy;
+    }
+
+    /** The registry sets it when a generation listing the member is adopted. */
+    void policy(MemberPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * The share of its weight the member gets now: 1 normally, less while it ramps up under
+     * {@code slow_start} after coming back. Pickers multiply weights by it; the hash strategies ignore it.
+     */
+    public double weightFactor(long nowNanos) {
+        return 1.0;
+    }
+
+    /**
+     * Asks for latency to be tracked from now on (the latency-aware strategy's picker does, when built);
+     * until then recording an answer costs no latency bookkeeping.
+     */
+    public void trackLatency() {
+        latencyTracked = true;
+    }
+
+    /** The member's latency estimate in nanoseconds (peak-EWMA of its times to the answer's head), decayed to {@code nowNanos}. */
+    public double latencyNanos(long nowNanos) {
+        return ewma.estimate(nowNanos);
     }
 
     public void markDown(boolean isDown) {
@@ -95,6 +132,26 @@ public final class MemberState {
     }
 
     /**
+     * An attempt with this member begins if it may: not when {@code maxConnections} (above 0) attempts
+     * are in flight already. False leaves nothing started or counted.
+     */
+    boolean tryStartAttempt(int maxConnections) {
+        if (maxConnections <= 0) {
+            active.incrementAndGet();
+            return true;
+        }
+        while (true) {
+            int n = active.get();
+            if (n >= maxConnections) {
+                return false;
+            }
+            if (active.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
      * The attempt begun with {@link #attemptStarted} ended as {@code kind} (an {@link Outcome}'s fields,
      * passed flat so that a whole answer allocates nothing); called exactly once per attempt.
      *
@@ -102,6 +159,11 @@ public final class MemberState {
      * @param toEndNanos  from the attempt's start to its end
      */
     void record(Outcome.Kind kind, long toHeadNanos, long toEndNanos) {
+        record(kind, toHeadNanos, toEndNanos, System.nanoTime());
+    }
+
+    /** As {@link #record(Outcome.Kind, long, long)}, at {@code nowNanos} (the attempt's end). */
+    void record(Outcome.Kind kind, long toHeadNanos, long toEndNanos, long nowNanos) {
         active.decrementAndGet();
         outcomes.incrementAndGet(kind.ordinal());
         if (kind.memberFault()) {
@@ -110,6 +172,9 @@ public final class MemberState {
             // Plain stores: a reader wants a recent figure, not a fence on every answer.
             lastToHeadNanos.lazySet(toHeadNanos);
             lastToEndNanos.lazySet(toEndNanos);
+            if (latencyTracked) {
+                ewma.observe(toHeadNanos, nowNanos);
+            }
         }
     }
 

@@ -28,6 +28,8 @@ public record Outcome(Kind kind, MemberState member, long toHeadNanos, long toEn
         BODY_TIMEOUT(true),
         /** The member broke HTTP: closed without (all of) an answer, or sent one that could be read two ways. */
         BROKEN(true),
+        /** The member answered with a status the cluster's {@code fail_on} lists (502, 503, 504). */
+        FAIL_STATUS(true),
         /** The request's own body could not be read (the client left or broke its framing). */
         REQUEST_BODY_FAILED(false),
         /** The request's own body stopped arriving ({@code client_body_timeout}). */

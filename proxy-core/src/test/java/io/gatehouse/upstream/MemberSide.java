@@ -7,6 +7,7 @@ import io.gatehouse.config.source.SourcePos;
 import io.gatehouse.server.BufferPool;
 import io.gatehouse.upstream.balance.ClusterMember;
 import io.gatehouse.upstream.balance.PickerContext;
+import io.gatehouse.config.model.HashKey;
 import io.gatehouse.upstream.balance.RequestKey;
 import io.gatehouse.upstream.balance.RoundRobinStrategy;
 import io.gatehouse.upstream.http1.HeaderSink;
@@ -16,7 +17,6 @@ import io.undertow.util.Methods;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -245,13 +245,8 @@ final class MemberSide implements AutoCloseable {
         }
 
         @Override
-        public InetAddress clientAddress() {
-            return InetAddress.getLoopbackAddress();
-        }
-
-        @Override
-        public String hashSource() {
-            return target;
+        public long hash(HashKey key) {
+            return RequestKey.NO_KEY;
         }
     }
 

@@ -9,7 +9,6 @@ import io.gatehouse.upstream.balance.Picker;
 import io.gatehouse.upstream.balance.RequestKey;
 import io.gatehouse.upstream.balance.RoundRobinStrategy;
 import io.gatehouse.upstream.balance.TriedMembers;
-import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RoundRobinStrategyTest {
-    private static final RequestKey KEY = new RequestKey() {
-        @Override
-        public InetAddress clientAddress() {
-            return InetAddress.getLoopbackAddress();
-        }
-
-        @Override
-        public String hashSource() {
-            return "/";
-        }
-    };
+    private static final RequestKey KEY = RequestKey.NONE;
 
     private static MemberState member(int port) {
         return Members.state(port);

@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param resolveInterval {@code resolve_interval}: how often member host names are looked up again
  *                        (zero: only when the configuration is loaded)
  * @param trust    {@code ca} and {@code verify}: how the members' certificates are checked (with {@code ssl = yes})
+ * @param policy   hash key, health checks, passive health, slow start, retries and overload
  */
 public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
-                          List<String> roles, List<String> ips, Duration resolveInterval, MemberTlsSpec trust) {
+                          List<String> roles, List<String> ips, Duration resolveInterval, MemberTlsSpec trust,
+                          MemberPolicy policy) {
     /** {@code resolve_interval}'s default, as nginx's {@code resolver valid=} would re-check a name. */
     public static final Duration DEFAULT_RESOLVE_INTERVAL = Duration.ofSeconds(60);
 
@@ -28,6 +30,7 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(resolveInterval, "resolveInterval");
         Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(policy, "policy");
         if (resolveInterval.isNegative()) {
             throw new IllegalArgumentException("resolve_interval: " + resolveInterval + " (expected: >= 0)");
         }
@@ -37,6 +40,12 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
         if (members.isEmpty()) {
             throw new IllegalArgumentException("cluster " + name + " has no members");
         }
+    }
+
+    /** A cluster with every member policy at its default. */
+    public ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
+                       List<String> roles, List<String> ips, Duration resolveInterval, MemberTlsSpec trust) {
+        this(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, MemberPolicy.DEFAULTS);
     }
 
     /** A cluster whose members' certificates (with {@code ssl = yes}) are checked the default way. */
@@ -52,6 +61,11 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
      */
     public static ClusterSpec single(SourcePos pos, String name, HostPort address, boolean tls) {
         return new ClusterSpec(pos, name, List.of(new MemberSpec(pos, address, 1, false)), tls, "round_robin",
-                List.of(), List.of(), DEFAULT_RESOLVE_INTERVAL, MemberTlsSpec.SYSTEM);
+                List.of(), List.of(), DEFAULT_RESOLVE_INTERVAL, MemberTlsSpec.SYSTEM, MemberPolicy.DEFAULTS);
+    }
+
+    /** The same cluster with {@code policy}. */
+    public ClusterSpec withPolicy(MemberPolicy policy) {
+        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy);
     }
 }

@@ -1,11 +1,22 @@
 package io.gatehouse.upstream.balance;
 
-import java.net.InetAddress;
+import io.gatehouse.config.model.HashKey;
 
-/** What a request offers to a picker: the client address (for ip_hash) and a hash source (for consistent_hash). */
+/**
+ * What a request offers to a picker: a hash of the part of it a sticky strategy is keyed by. Computed
+ * when asked, without allocating, so that strategies that are not sticky cost nothing.
+ */
 public interface RequestKey {
-    InetAddress clientAddress();
+    /** {@link #hash}'s answer when the request has no such part (no such header or cookie, no client address). */
+    long NO_KEY = Long.MIN_VALUE;
 
-    /** The string a consistent hash is computed over (the request URI unless configured otherwise). */
-    String hashSource();
+    /** A key for requests that offer nothing to hash (a health check; tests). */
+    RequestKey NONE = key -> NO_KEY;
+
+    /**
+     * A well-mixed 64-bit hash of the part of the request {@code key} names ({@link HashKey.Kind#CLIENT}:
+     * the client's address; the path; the URI; a header's or a cookie's value), equal for equal parts and
+     * never {@link #NO_KEY}; {@link #NO_KEY} when the request has no such part.
+     */
+    long hash(HashKey key);
 }
