@@ -35,9 +35,9 @@ import java.util.regex.Pattern;
 final class ClusterSectionBinder {
     /** The keys, in the order docs/configuration.md lists them. */
     public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "hash_key",
-            "resolve_interval", "health", "health_interval", "health_timeout", "rise", "fall", "health_status",
-            "health_host", "max_fails", "fail_timeout", "fail_on", "slow_start", "retries", "retry_body_max",
-            "retry_timeout", "max_connections", "max_queue", "queue_timeout", "roles", "ips", "type");
+            "resolve_interval", "roles", "ips", "health", "health_interval", "health_timeout", "rise", "fall",
+            "health_status", "health_host", "max_fails", "fail_timeout", "fail_on", "slow_start", "retries",
+            "retry_body_max", "retry_timeout", "max_connections", "max_queue", "queue_timeout", "type");
     public static final String DEFAULT_STRATEGY = "round_robin";
     /**
      * The names {@code strategy =} accepts, in the order the docs list them. {@code Strategies} (in

@@ -13,6 +13,8 @@ import io.gatehouse.config.model.MemberSpec;
 import io.gatehouse.config.model.StatusRanges;
 import io.gatehouse.config.model.StatusRanges.Range;
 import io.gatehouse.upstream.balance.Strategies;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -173,30 +175,14 @@ class ClusterPolicySettingsTest {
         assertEquals(new MemberSpec(m.get(0).pos(), new HostPort("10.0.0.4", 80), 1, false, false), m.get(3));
     }
 
+    /** The example in docs/configuration.md that sets every key: it loads as it is, to the values its comments give. */
     @Test
-    void theDocumentedExampleClusterLoadsWithoutAProblem() {
-        ClusterSpec spec = cluster("""
-                [@api]
-                members = 10.0.0.11:5000 weight=2, 10.0.0.12:5000, 10.0.0.13:5000 down, 10.0.0.19:5000 backup
-                strategy = least_conn
-                health = /healthz
-                health_interval = 2s
-                health_timeout = 1s
-                rise = 2
-                fall = 3
-                health_status = 200-299
-                health_host = api.internal
-                max_fails = 3
-                fail_timeout = 10s
-                fail_on = 502, 503, 504
-                slow_start = 30s
-                retries = 2
-                retry_body_max = 64k
-                retry_timeout = 15s
-                max_connections = 200
-                max_queue = 100
-                queue_timeout = 5s
-                """);
+    void theDocumentedExampleClusterLoadsWithoutAProblem() throws IOException {
+        String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+        int start = docs.indexOf("```ini\n[@api]\n");
+        assertTrue(start >= 0, "docs/configuration.md has its [@api] example in an ini block");
+        String example = docs.substring(start + "```ini\n".length(), docs.indexOf("```", start + 6));
+        ClusterSpec spec = cluster(example);
         assertEquals(new MemberPolicy(HashKey.URI_KEY,
                         Optional.of(new HealthCheckSpec("/healthz", Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3,
                                 new StatusRanges(List.of(new Range(200, 299))), Optional.of("api.internal"))),

@@ -282,10 +282,10 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
                 of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth_check = /hc\n" + use,
                         "@D/a.conf:3: [@api] unknown key \"health_check\"; known keys: members, ssl, ca, verify,"
-                                + " strategy, hash_key, resolve_interval, health, health_interval, health_timeout, rise,"
-                                + " fall, health_status, health_host, max_fails, fail_timeout, fail_on, slow_start,"
-                                + " retries, retry_body_max, retry_timeout, max_connections, max_queue, queue_timeout,"
-                                + " roles, ips, type"),
+                                + " strategy, hash_key, resolve_interval, roles, ips, health, health_interval,"
+                                + " health_timeout, rise, fall, health_status, health_host, max_fails, fail_timeout,"
+                                + " fail_on, slow_start, retries, retry_body_max, retry_timeout, max_connections,"
+                                + " max_queue, queue_timeout, type"),
                 of("a resolve interval that is not a duration", "[@api]\nmembers = app.internal:80\nresolve_interval = often\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be " + Durations.EXPECTED + ", got \"often\""),
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
