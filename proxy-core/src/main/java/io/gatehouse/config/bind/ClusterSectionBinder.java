@@ -2,13 +2,13 @@ package io.gatehouse.config.bind;
 
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberPolicy;
 import io.gatehouse.config.model.MemberSpec;
 import io.gatehouse.config.model.MemberTlsSpec;
 import io.gatehouse.config.source.EnvSubstitution;
 import io.gatehouse.config.source.IniSection;
 import io.gatehouse.config.source.Shown;
 import io.gatehouse.config.source.SourcePos;
-import io.gatehouse.upstream.balance.Strategies;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -23,15 +23,28 @@ import java.util.regex.Pattern;
 
 /**
  * Binds an {@code [@name]} section: an upstream cluster. {@code members} is a comma list of
- * {@code host:port} entries, each optionally followed by {@code weight=N} (1..256) and {@code backup}.
+ * {@code host:port} entries, each optionally followed by {@code weight=N} (1..256), {@code backup} and
+ * {@code down}. {@code strategy} names one of {@link #STRATEGIES}; the keys of the members' policy
+ * (hash key, health checks, passive health, slow start, retries, overload) are bound by
+ * {@link MemberPolicyBinder}.
  * With {@code ssl = yes}, {@code ca = FILE} (a PEM bundle, read here, so that {@code gatehouse check}
  * reports a missing or broken file) and {@code verify = no} say how the members' certificates are checked.
  * Access control ({@code roles}, {@code ips}) is refused in this version rather than ignored, and
  * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
  */
 final class ClusterSectionBinder {
-    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "resolve_interval", "roles", "ips", "type");
+    /** The keys, in the order docs/configuration.md lists them. */
+    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "hash_key",
+            "resolve_interval", "roles", "ips", "health", "health_interval", "health_timeout", "rise", "fall",
+            "health_status", "health_host", "max_fails", "fail_timeout", "fail_on", "slow_start", "retries",
+            "retry_body_max", "retry_timeout", "max_connections", "max_queue", "queue_timeout", "type");
     public static final String DEFAULT_STRATEGY = "round_robin";
+    /**
+     * The names {@code strategy =} accepts, in the order the docs list them. {@code Strategies} (in
+     * {@code upstream.balance}) must implement each of them: the runtime looks the name up there.
+     */
+    public static final List<String> STRATEGIES = List.of("round_robin", "least_conn", "ip_hash", "consistent_hash",
+            "random_two", "ewma");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
     private ClusterSectionBinder() {
@@ -63,13 +76,15 @@ final class ClusterSectionBinder {
         }
         boolean ssl = kv.bool("ssl", false);
         MemberTlsSpec trust = trust(kv, ssl, base);
-        String strategy = kv.parse("strategy", DEFAULT_STRATEGY, "one of " + String.join(", ", Strategies.names()),
-                value -> {
-                    if (Strategies.byName(value).isEmpty()) {
-                        throw new BadValueException("one of " + String.join(", ", Strategies.names()));
-                    }
-                    return value.toLowerCase(Locale.ROOT);
-                });
+        String strategy = kv.parse("strategy", DEFAULT_STRATEGY, "one of " + String.join(", ", STRATEGIES), value -> {
+            String known = value.toLowerCase(Locale.ROOT);
+            if (!STRATEGIES.contains(known)) {
+                throw new BadValueException(null);
+            }
+            return known;
+        });
+        MemberPolicy policy = MemberPolicyBinder.bind(kv,
+                kv.given("strategy") || kv.entry("strategy").isEmpty() ? Optional.of(strategy) : Optional.empty());
         Duration resolveInterval = kv.duration("resolve_interval", Duration.ZERO, ClusterSpec.DEFAULT_RESOLVE_INTERVAL);
         if (!resolveInterval.isZero() && resolveInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             kv.error("resolve_interval", "resolve_interval must be 0 (names looked up only at load) or at least 1s, got "
@@ -90,9 +105,12 @@ final class ClusterSectionBinder {
         if (members.isEmpty()) {
             return Optional.of(new BoundCluster(name, section.pos(), Optional.empty(), true));
         }
+        if (members.stream().allMatch(MemberSpec::down)) {
+            kv.warning("members", "every member of @" + name + " is down: it answers 503");
+        }
         return Optional.of(new BoundCluster(name, section.pos(),
                 Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips,
-                        resolveInterval, trust)), true));
+                        resolveInterval, trust, policy)), true));
     }
 
     /**
@@ -188,6 +206,7 @@ final class ClusterSectionBinder {
         }
         Integer weight = null;
         boolean backup = false;
+        boolean down = false;
         boolean ok = true;
         for (int i = 1; i < tokens.length; i++) {
             String token = tokens[i].toLowerCase(Locale.ROOT);
@@ -209,12 +228,19 @@ final class ClusterSectionBinder {
                     ok = false;
                 }
                 backup = true;
+            } else if (token.equals("down")) {
+                if (down) {
+                    kv.error("members", "member " + address + " has down twice");
+                    ok = false;
+                }
+                down = true;
             } else {
                 kv.error("members", "unknown member option " + Shown.of(tokens[i]) + " after " + address
-                        + "; expected weight=N or backup (entries are separated by commas)");
+                        + "; expected weight=N, backup or down (entries are separated by commas)");
                 ok = false;
             }
         }
-        return ok ? Optional.of(new MemberSpec(pos, address, weight == null ? 1 : weight, backup)) : Optional.empty();
+        return ok ? Optional.of(new MemberSpec(pos, address, weight == null ? 1 : weight, backup, down))
+                : Optional.empty();
     }
 }

@@ -88,6 +88,11 @@ final class KeyValues {
         return e == null ? sectionPos : e.pos();
     }
 
+    /** True when {@code key} is written in the section and its value was not refused. */
+    public boolean given(String key) {
+        return entries.containsKey(key) && !refused.contains(key);
+    }
+
     public void error(String key, String message) {
         refused.add(key);
         problems.error(posOf(key), label + " " + message);

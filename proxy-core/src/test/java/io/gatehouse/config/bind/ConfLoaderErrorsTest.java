@@ -256,8 +256,8 @@ class ConfLoaderErrorsTest {
                 of("backup given twice", "[@api]\nmembers = 10.0.0.1:80 backup backup\n" + use,
                         "@D/a.conf:2: [@api] member 10.0.0.1:80 has backup twice"),
                 of("an unknown member option", "[@api]\nmembers = 10.0.0.1:80 10.0.0.2:80\n" + use,
-                        "@D/a.conf:2: [@api] unknown member option \"10.0.0.2:80\" after 10.0.0.1:80; expected weight=N"
-                                + " or backup (entries are separated by commas)"),
+                        "@D/a.conf:2: [@api] unknown member option \"10.0.0.2:80\" after 10.0.0.1:80; expected weight=N,"
+                                + " backup or down (entries are separated by commas)"),
                 of("a member with a bad port", "[@api]\nmembers = 10.0.0.1:0\n" + use,
                         "@D/a.conf:2: [@api] member must be a port number 1..65535, got \"10.0.0.1:0\""),
                 of("a member with a bad host", "[@api]\nmembers = bad!host:80\n" + use,
@@ -270,7 +270,8 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:2: [@db] type = sqlite3: database members are not a proxy's job; let the application"
                                 + " connect to its database itself and remove this section"),
                 of("an unknown strategy", "[@api]\nmembers = 10.0.0.1:80\nstrategy = fastest\n" + use,
-                        "@D/a.conf:3: [@api] strategy must be one of round_robin, got \"fastest\""),
+                        "@D/a.conf:3: [@api] strategy must be one of round_robin, least_conn, ip_hash, consistent_hash,"
+                                + " random_two, ewma, got \"fastest\""),
                 of("roles on a cluster", "[@api]\nmembers = 10.0.0.1:80\nroles = user, admin\n" + use,
                         "@D/a.conf:3: [@api] roles: access control is not available in this version yet; refusing to"
                                 + " serve the cluster unprotected"),
@@ -279,9 +280,12 @@ class ConfLoaderErrorsTest {
                                 + " serve the cluster unprotected"),
                 of("a bad ssl flag on a cluster", "[@api]\nmembers = 10.0.0.1:80\nssl = sometimes\n" + use,
                         "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
-                of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth = /hc\n" + use,
-                        "@D/a.conf:3: [@api] unknown key \"health\"; known keys: members, ssl, ca, verify, strategy,"
-                                + " resolve_interval, roles, ips, type"),
+                of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth_check = /hc\n" + use,
+                        "@D/a.conf:3: [@api] unknown key \"health_check\"; known keys: members, ssl, ca, verify,"
+                                + " strategy, hash_key, resolve_interval, roles, ips, health, health_interval,"
+                                + " health_timeout, rise, fall, health_status, health_host, max_fails, fail_timeout,"
+                                + " fail_on, slow_start, retries, retry_body_max, retry_timeout, max_connections,"
+                                + " max_queue, queue_timeout, type"),
                 of("a resolve interval that is not a duration", "[@api]\nmembers = app.internal:80\nresolve_interval = often\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be " + Durations.EXPECTED + ", got \"often\""),
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
@@ -305,6 +309,173 @@ class ConfLoaderErrorsTest {
                 of("a route to a cluster when none is defined", "[routes:line]\n/ = @nope\n",
                         "@D/a.conf:2: unknown cluster @nope; no cluster is defined (define one with an [@name] section"
                                 + " and members = host:port, ...)"));
+    }
+
+    /**
+     * The members' policy keys (issue 9): each bad value is an error at its line naming the key and what
+     * was expected; a key that can have no effect with the rest of its section is a warning at its line.
+     */
+    static Stream<Case> memberPolicyCases() {
+        String api = "[@api]\nmembers = 10.0.0.1:80, 10.0.0.2:80\n";
+        String use = "[routes:line]\n/ = @api\n";
+        String hashKey = "hash_key must be client, path, uri, header:NAME or cookie:NAME";
+        String health = "health must be a path starting with / such as /healthz or /status?full=1, in letters,"
+                + " digits, -._~!$&'()*+,;=:@/? and %XX escapes";
+        String healthStatus = "health_status must be status codes and ranges within 100..599, e.g. 200-399 or"
+                + " 200, 301-302";
+        String failOn = "fail_on must be status codes and ranges within 400..599 (answers that report an error),"
+                + " e.g. 502, 503, 504 or 500-599";
+        return Stream.of(
+                // strategy and hash_key
+                of("a hash key that is not one of the five", api + "strategy = consistent_hash\nhash_key = host\n" + use,
+                        "@D/a.conf:4: [@api] " + hashKey + ", got \"host\""),
+                of("a hash key header name with a space", api + "strategy = consistent_hash\nhash_key = header:X User\n" + use,
+                        "@D/a.conf:4: [@api] hash_key must be header:NAME with NAME a header field name (letters, digits"
+                                + " and !#$%&'*+-.^_`|~), e.g. header:X-Tenant, got \"header:X User\""),
+                of("a hash key header without a name", api + "strategy = consistent_hash\nhash_key = header:\n" + use,
+                        "@D/a.conf:4: [@api] hash_key must be header:NAME with NAME a header field name (letters, digits"
+                                + " and !#$%&'*+-.^_`|~), e.g. header:X-Tenant, got \"header:\""),
+                of("a hash key cookie name with a separator", api + "strategy = consistent_hash\nhash_key = cookie:a=b\n" + use,
+                        "@D/a.conf:4: [@api] hash_key must be cookie:NAME with NAME a cookie name (letters, digits"
+                                + " and !#$%&'*+-.^_`|~), e.g. cookie:session, got \"cookie:a=b\""),
+                of("a name after a hash key that takes none", api + "strategy = consistent_hash\nhash_key = uri:x\n" + use,
+                        "@D/a.conf:4: [@api] " + hashKey + " (uri takes no name), got \"uri:x\""),
+                of("a hash key with round robin", api + "hash_key = client\n" + use,
+                        "@D/a.conf:3: warning: [@api] hash_key has no effect with strategy = round_robin; only"
+                                + " consistent_hash uses it"),
+                of("a hash key with least_conn", api + "strategy = least_conn\nhash_key = path\n" + use,
+                        "@D/a.conf:4: warning: [@api] hash_key has no effect with strategy = least_conn; only"
+                                + " consistent_hash uses it"),
+                of("a hash key with ip_hash", api + "strategy = ip_hash\nhash_key = cookie:sid\n" + use,
+                        "@D/a.conf:4: warning: [@api] hash_key is ignored by ip_hash, which hashes the client address;"
+                                + " to hash by another key, use strategy = consistent_hash"),
+                of("a hash key beside an unknown strategy: only the strategy's error",
+                        api + "strategy = sticky\nhash_key = client\n" + use,
+                        "@D/a.conf:3: [@api] strategy must be one of round_robin, least_conn, ip_hash, consistent_hash,"
+                                + " random_two, ewma, got \"sticky\""),
+                // the active health check
+                of("a health path without its slash", api + "health = healthz\n" + use,
+                        "@D/a.conf:3: [@api] " + health + ", got \"healthz\""),
+                of("a health path with a space", api + "health = /health check\n" + use,
+                        "@D/a.conf:3: [@api] " + health + ", got \"/health check\""),
+                of("a health path with a fragment", api + "health = /health#top\n" + use,
+                        "@D/a.conf:3: [@api] " + health + ", got \"/health#top\""),
+                of("a health path with a broken escape", api + "health = /h%zz\n" + use,
+                        "@D/a.conf:3: [@api] " + health + ", got \"/h%zz\""),
+                of("a health path that is not ASCII", api + "health = /sant\u00e9\n" + use,
+                        "@D/a.conf:3: [@api] " + health + ", got \"/sant\u00e9\""),
+                of("an empty health path", api + "health =\n" + use,
+                        "@D/a.conf:3: [@api] " + health + ", got \"\""),
+                of("a health interval of 0", api + "health = /hc\nhealth_interval = 0\n" + use,
+                        "@D/a.conf:4: [@api] health_interval must be more than 0, got 0"),
+                of("a health timeout that is not a duration", api + "health = /hc\nhealth_timeout = soon\n" + use,
+                        "@D/a.conf:4: [@api] health_timeout must be " + Durations.EXPECTED + ", got \"soon\""),
+                of("rise = 0", api + "health = /hc\nrise = 0\n" + use,
+                        "@D/a.conf:4: [@api] rise must be a whole number >= 1, got 0"),
+                of("fall = 0", api + "health = /hc\nfall = 0\n" + use,
+                        "@D/a.conf:4: [@api] fall must be a whole number >= 1, got 0"),
+                of("a health status class", api + "health = /hc\nhealth_status = 2xx\n" + use,
+                        "@D/a.conf:4: [@api] " + healthStatus + ", got \"2xx\""),
+                of("a health status range upside down", api + "health = /hc\nhealth_status = 399-200\n" + use,
+                        "@D/a.conf:4: [@api] " + healthStatus + ", got \"399-200\""),
+                of("a health status beyond 599", api + "health = /hc\nhealth_status = 200, 600\n" + use,
+                        "@D/a.conf:4: [@api] " + healthStatus + ", got \"200, 600\""),
+                of("a health status with an empty entry", api + "health = /hc\nhealth_status = 200,,204\n" + use,
+                        "@D/a.conf:4: [@api] " + healthStatus + ", got \"200,,204\""),
+                of("a health host that is not a host", api + "health = /hc\nhealth_host = api example\n" + use,
+                        "@D/a.conf:4: [@api] health_host must be a host name or IP address with an optional port, e.g."
+                                + " api.example.com or 10.0.0.1:8080, got \"api example\""),
+                of("a health host with port 0", api + "health = /hc\nhealth_host = api.example.com:0\n" + use,
+                        "@D/a.conf:4: [@api] health_host must be a host name or IP address with an optional port, e.g."
+                                + " api.example.com or 10.0.0.1:8080, got \"api.example.com:0\""),
+                of("health settings without health", api + "health_interval = 1s\nhealth_timeout = 500ms\nrise = 1\n"
+                                + "fall = 1\nhealth_status = 200\nhealth_host = api.example.com\n" + use,
+                        "@D/a.conf:3: warning: [@api] health_interval has no effect without health = /path",
+                        "@D/a.conf:4: warning: [@api] health_timeout has no effect without health = /path",
+                        "@D/a.conf:5: warning: [@api] rise has no effect without health = /path",
+                        "@D/a.conf:6: warning: [@api] fall has no effect without health = /path",
+                        "@D/a.conf:7: warning: [@api] health_status has no effect without health = /path",
+                        "@D/a.conf:8: warning: [@api] health_host has no effect without health = /path"),
+                of("a bad health setting without health: only its error", api + "rise = 0\n" + use,
+                        "@D/a.conf:3: [@api] rise must be a whole number >= 1, got 0"),
+                of("health settings beside a refused health path: only the path's error",
+                        api + "health = hc\nrise = 1\n" + use,
+                        "@D/a.conf:3: [@api] " + health + ", got \"hc\""),
+                of("a health timeout as long as the interval", api + "health = /hc\nhealth_interval = 2s\n"
+                                + "health_timeout = 2s\n" + use,
+                        "@D/a.conf:5: warning: [@api] health_timeout 2s is not shorter than health_interval 2s: a check"
+                                + " that takes its whole time delays the next one"),
+                of("a health interval under the default timeout", api + "health = /hc\nhealth_interval = 1s\n" + use,
+                        "@D/a.conf:4: warning: [@api] health_timeout 2s is not shorter than health_interval 1s: a check"
+                                + " that takes its whole time delays the next one"),
+                // passive health
+                of("max_fails below 0", api + "max_fails = -1\n" + use,
+                        "@D/a.conf:3: [@api] max_fails must be a whole number >= 0, got -1"),
+                of("a fail timeout of 0", api + "fail_timeout = 0\n" + use,
+                        "@D/a.conf:3: [@api] fail_timeout must be more than 0, got 0"),
+                of("a fail timeout with max_fails = 0", api + "max_fails = 0\nfail_timeout = 30s\n" + use,
+                        "@D/a.conf:4: warning: [@api] fail_timeout has no effect with max_fails = 0 (members are never"
+                                + " taken out by failed requests)"),
+                of("fail_on 200", api + "fail_on = 200\n" + use,
+                        "@D/a.conf:3: [@api] " + failOn + ", got 200"),
+                of("fail_on with a code beside the errors", api + "fail_on = 502, 302\n" + use,
+                        "@D/a.conf:3: [@api] " + failOn + ", got \"502, 302\""),
+                of("fail_on in nginx's spelling", api + "fail_on = http_502\n" + use,
+                        "@D/a.conf:3: [@api] " + failOn + ", got \"http_502\""),
+                of("fail_on beyond 599", api + "fail_on = 500-600\n" + use,
+                        "@D/a.conf:3: [@api] " + failOn + ", got \"500-600\""),
+                // slow start
+                of("a slow start that is not a duration", api + "slow_start = slowly\n" + use,
+                        "@D/a.conf:3: [@api] slow_start must be " + Durations.EXPECTED + ", got \"slowly\""),
+                of("slow start with ip_hash", api + "strategy = ip_hash\nslow_start = 30s\n" + use,
+                        "@D/a.conf:4: warning: [@api] slow_start is ignored by ip_hash: hash strategies keep their keys"
+                                + " stable and ignore slow_start"),
+                of("slow start with consistent_hash", api + "strategy = consistent_hash\nslow_start = 1m\n" + use,
+                        "@D/a.conf:4: warning: [@api] slow_start is ignored by consistent_hash: hash strategies keep"
+                                + " their keys stable and ignore slow_start"),
+                // retries
+                of("retries below 0", api + "retries = -1\n" + use,
+                        "@D/a.conf:3: [@api] retries must be a whole number >= 0, got -1"),
+                of("a retry body limit over 64m", api + "retry_body_max = 65m\n" + use,
+                        "@D/a.conf:3: [@api] retry_body_max must be 0..64m, got \"65m\""),
+                of("a retry body limit that is not a size", api + "retry_body_max = big\n" + use,
+                        "@D/a.conf:3: [@api] retry_body_max must be " + Sizes.EXPECTED + ", got \"big\""),
+                of("a retry timeout that is not a duration", api + "retry_timeout = -1\n" + use,
+                        "@D/a.conf:3: [@api] retry_timeout must be " + Durations.EXPECTED + ", got -1"),
+                of("retry settings with retries = 0", api + "retries = 0\nretry_body_max = 1m\nretry_timeout = 5s\n" + use,
+                        "@D/a.conf:4: warning: [@api] retry_body_max has no effect with retries = 0",
+                        "@D/a.conf:5: warning: [@api] retry_timeout has no effect with retries = 0"),
+                // overload
+                of("max_connections below 0", api + "max_connections = -5\n" + use,
+                        "@D/a.conf:3: [@api] max_connections must be a whole number >= 0, got -5"),
+                of("max_queue below 0", api + "max_connections = 10\nmax_queue = -1\n" + use,
+                        "@D/a.conf:4: [@api] max_queue must be a whole number >= 0, got -1"),
+                of("a queue timeout of 0", api + "max_connections = 10\nqueue_timeout = 0\n" + use,
+                        "@D/a.conf:4: [@api] queue_timeout must be more than 0, got 0"),
+                of("queue settings without max_connections", api + "max_queue = 10\nqueue_timeout = 1s\n" + use,
+                        "@D/a.conf:3: warning: [@api] max_queue has no effect without max_connections: requests wait only"
+                                + " for a member at its max_connections limit",
+                        "@D/a.conf:4: warning: [@api] queue_timeout has no effect without max_connections: requests wait"
+                                + " only for a member at its max_connections limit"),
+                of("queue settings with max_connections = 0", api + "max_connections = 0\nmax_queue = 10\n" + use,
+                        "@D/a.conf:4: warning: [@api] max_queue has no effect without max_connections: requests wait only"
+                                + " for a member at its max_connections limit"),
+                of("a queue timeout with no queue", api + "max_connections = 10\nmax_queue = 0\nqueue_timeout = 1s\n" + use,
+                        "@D/a.conf:5: warning: [@api] queue_timeout has no effect with max_queue = 0: requests over"
+                                + " max_connections are answered 503 at once"),
+                // the member parameter down
+                of("down given twice", "[@api]\nmembers = 10.0.0.1:80 down down, 10.0.0.2:80\n" + use,
+                        "@D/a.conf:2: [@api] member 10.0.0.1:80 has down twice"),
+                of("every member down", "[@api]\nmembers = 10.0.0.1:80 down, 10.0.0.2:80 backup down\n" + use,
+                        "@D/a.conf:2: warning: [@api] every member of @api is down: it answers 503"),
+                of("several bad policy keys at once", api + "strategy = consistent_hash\nhash_key = header:\n"
+                                + "health = /hc\nrise = 0\nfall = x\nfail_on = 200-299\nmax_queue = -1\n" + use,
+                        "@D/a.conf:4: [@api] hash_key must be header:NAME with NAME a header field name (letters, digits"
+                                + " and !#$%&'*+-.^_`|~), e.g. header:X-Tenant, got \"header:\"",
+                        "@D/a.conf:6: [@api] rise must be a whole number >= 1, got 0",
+                        "@D/a.conf:7: [@api] fall must be a whole number >= 1, got \"x\"",
+                        "@D/a.conf:8: [@api] " + failOn + ", got \"200-299\"",
+                        "@D/a.conf:9: [@api] max_queue must be a whole number >= 0, got -1"));
     }
 
     /** {@code ca} and {@code verify}: the CA file is read when the configuration is, so check finds a broken one. */
@@ -517,7 +688,7 @@ class ConfLoaderErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"sourceCases", "envCases", "serverCases", "sslAndGatewayCases", "tuneFactorCases",
-            "globalSectionCases", "clusterCases", "memberTlsCases", "routeCases", "directoryCases"})
+            "globalSectionCases", "clusterCases", "memberPolicyCases", "memberTlsCases", "routeCases", "directoryCases"})
     void reportsEachProblemAtItsFileAndLine(Case c, @TempDir Path tmp) {
         ConfDirFixture f = new ConfDirFixture(tmp);
         c.setup().accept(f);

@@ -78,6 +78,67 @@ class CheckCommandTest {
     }
 
     @Test
+    void reportsAClustersBadBalancingAndHealthKeysAtTheirLines() {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        f.file("a.conf", "[routes:line]\n/ = @api\n");
+        f.file("clusters.conf", """
+                [@api]
+                members = 10.0.0.1:80, 10.0.0.2:80 down
+                strategy = fastest
+                hash_key = host
+                health = /healthz
+                rise = 0
+                health_status = 2xx
+                fail_on = 200
+                queue_timeout = 1s
+                """);
+
+        int status = run(f, Map.of());
+
+        assertEquals(1, status);
+        assertEquals("""
+                @D/clusters.conf:3: [@api] strategy must be one of round_robin, least_conn, ip_hash, consistent_hash, \
+                random_two, ewma, got "fastest"
+                @D/clusters.conf:4: [@api] hash_key must be client, path, uri, header:NAME or cookie:NAME, got "host"
+                @D/clusters.conf:6: [@api] rise must be a whole number >= 1, got 0
+                @D/clusters.conf:7: [@api] health_status must be status codes and ranges within 100..599, e.g. 200-399 \
+                or 200, 301-302, got "2xx"
+                @D/clusters.conf:8: [@api] fail_on must be status codes and ranges within 400..599 (answers that report \
+                an error), e.g. 502, 503, 504 or 500-599, got 200
+                @D/clusters.conf:9: warning: [@api] queue_timeout has no effect without max_connections: requests wait \
+                only for a member at its max_connections limit
+                """, err(f));
+        assertEquals("@D: 5 errors, 1 warning\n", out(f));
+    }
+
+    @Test
+    void acceptsAClusterWithEveryPolicyKeyAndWarnsAboutOneThatDoesNothing() {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        f.file("a.conf", """
+                [@api]
+                members = 10.0.0.1:80, 10.0.0.2:80, 10.0.0.3:80 backup
+                strategy = consistent_hash
+                hash_key = cookie:session
+                health = /healthz
+                fall = 1
+                max_fails = 2
+                fail_on = 502, 503
+                slow_start = 30s
+                retries = 1
+                max_connections = 50
+                [routes:line]
+                / = @api
+                """);
+
+        int status = run(f, Map.of());
+
+        assertEquals(0, status);
+        assertEquals("@D/a.conf:9: warning: [@api] slow_start is ignored by consistent_hash: hash strategies keep their"
+                + " keys stable and ignore slow_start\n", err(f));
+        assertEquals("@D: configuration OK (1 site, 1 listener, 1 cluster), 1 warning\n", out(f));
+    }
+
+    @Test
     void reportsAMissingDirectory() {
         ConfDirFixture f = new ConfDirFixture(tmp);
         int status = CheckCommand.run(tmp.resolve("nope"), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
