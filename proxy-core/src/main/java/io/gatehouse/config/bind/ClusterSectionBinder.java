@@ -1,7 +1,9 @@
 package io.gatehouse.config.bind;
 
 import io.gatehouse.config.model.ClusterSpec;
+import io.gatehouse.config.model.HashKey;
 import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberPolicy;
 import io.gatehouse.config.model.MemberSpec;
 import io.gatehouse.config.model.MemberTlsSpec;
 import io.gatehouse.config.source.EnvSubstitution;
@@ -30,7 +32,8 @@ import java.util.regex.Pattern;
  * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
  */
 final class ClusterSectionBinder {
-    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "resolve_interval", "roles", "ips", "type");
+    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "resolve_interval", "roles", "ips", "type",
+            "hash_key");
     public static final String DEFAULT_STRATEGY = "round_robin";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
@@ -70,6 +73,8 @@ final class ClusterSectionBinder {
                     }
                     return value.toLowerCase(Locale.ROOT);
                 });
+        HashKey hashKey = kv.parse("hash_key", HashKey.URI_KEY, "client, path, uri, header:NAME or cookie:NAME",
+                ClusterSectionBinder::hashKey);
         Duration resolveInterval = kv.duration("resolve_interval", Duration.ZERO, ClusterSpec.DEFAULT_RESOLVE_INTERVAL);
         if (!resolveInterval.isZero() && resolveInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             kv.error("resolve_interval", "resolve_interval must be 0 (names looked up only at load) or at least 1s, got "
@@ -90,9 +95,36 @@ final class ClusterSectionBinder {
         if (members.isEmpty()) {
             return Optional.of(new BoundCluster(name, section.pos(), Optional.empty(), true));
         }
+        MemberPolicy d = MemberPolicy.DEFAULTS;
+        MemberPolicy policy = new MemberPolicy(hashKey, d.health(), d.maxFails(), d.failTimeout(), d.failOn(),
+                d.slowStart(), d.retries(), d.retryBodyMax(), d.retryTimeout(), d.maxConnections(), d.maxQueue(),
+                d.queueTimeout());
         return Optional.of(new BoundCluster(name, section.pos(),
                 Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips,
-                        resolveInterval, trust)), true));
+                        resolveInterval, trust, policy)), true));
+    }
+
+    /** {@code hash_key}: {@code client}, {@code path}, {@code uri}, {@code header:NAME} or {@code cookie:NAME}. */
+    private static HashKey hashKey(String value) {
+        String v = value.strip();
+        int colon = v.indexOf(':');
+        String kind = (colon < 0 ? v : v.substring(0, colon)).strip().toLowerCase(Locale.ROOT);
+        String name = colon < 0 ? "" : v.substring(colon + 1).strip();
+        switch (kind) {
+            case "client", "path", "uri" -> {
+                if (colon >= 0) {
+                    throw new BadValueException(null);
+                }
+                return new HashKey(HashKey.Kind.valueOf(kind.toUpperCase(Locale.ROOT)), "");
+            }
+            case "header", "cookie" -> {
+                if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    throw new BadValueException(null);
+                }
+                return new HashKey(HashKey.Kind.valueOf(kind.toUpperCase(Locale.ROOT)), name);
+            }
+            default -> throw new BadValueException(null);
+        }
     }
 
     /**
@@ -188,6 +220,7 @@ final class ClusterSectionBinder {
         }
         Integer weight = null;
         boolean backup = false;
+        boolean down = false;
         boolean ok = true;
         for (int i = 1; i < tokens.length; i++) {
             String token = tokens[i].toLowerCase(Locale.ROOT);
@@ -209,12 +242,18 @@ final class ClusterSectionBinder {
                     ok = false;
                 }
                 backup = true;
+            } else if (token.equals("down")) {
+                if (down) {
+                    kv.error("members", "member " + address + " has down twice");
+                    ok = false;
+                }
+                down = true;
             } else {
                 kv.error("members", "unknown member option " + Shown.of(tokens[i]) + " after " + address
-                        + "; expected weight=N or backup (entries are separated by commas)");
+                        + "; expected weight=N, backup or down (entries are separated by commas)");
                 ok = false;
             }
         }
-        return ok ? Optional.of(new MemberSpec(pos, address, weight == null ? 1 : weight, backup)) : Optional.empty();
+        return ok ? Optional.of(new MemberSpec(pos, address, weight == null ? 1 : weight, backup, down)) : Optional.empty();
     }
 }

@@ -256,8 +256,8 @@ class ConfLoaderErrorsTest {
                 of("backup given twice", "[@api]\nmembers = 10.0.0.1:80 backup backup\n" + use,
                         "@D/a.conf:2: [@api] member 10.0.0.1:80 has backup twice"),
                 of("an unknown member option", "[@api]\nmembers = 10.0.0.1:80 10.0.0.2:80\n" + use,
-                        "@D/a.conf:2: [@api] unknown member option \"10.0.0.2:80\" after 10.0.0.1:80; expected weight=N"
-                                + " or backup (entries are separated by commas)"),
+                        "@D/a.conf:2: [@api] unknown member option \"10.0.0.2:80\" after 10.0.0.1:80; expected weight=N,"
+                                + " backup or down (entries are separated by commas)"),
                 of("a member with a bad port", "[@api]\nmembers = 10.0.0.1:0\n" + use,
                         "@D/a.conf:2: [@api] member must be a port number 1..65535, got \"10.0.0.1:0\""),
                 of("a member with a bad host", "[@api]\nmembers = bad!host:80\n" + use,
@@ -269,8 +269,12 @@ class ConfLoaderErrorsTest {
                 of("a Skitai database member list", "[@db]\ntype = sqlite3\nmembers = /var/db/app.sqlite3\n" + ROUTES,
                         "@D/a.conf:2: [@db] type = sqlite3: database members are not a proxy's job; let the application"
                                 + " connect to its database itself and remove this section"),
+                of("a bad hash key", "[@api]\nmembers = 10.0.0.1:80\nhash_key = header:\n" + use,
+                        "@D/a.conf:3: [@api] hash_key must be client, path, uri, header:NAME or cookie:NAME, got"
+                                + " \"header:\""),
                 of("an unknown strategy", "[@api]\nmembers = 10.0.0.1:80\nstrategy = fastest\n" + use,
-                        "@D/a.conf:3: [@api] strategy must be one of round_robin, got \"fastest\""),
+                        "@D/a.conf:3: [@api] strategy must be one of consistent_hash, ewma, ip_hash, least_conn, random_two,"
+                                + " round_robin, got \"fastest\""),
                 of("roles on a cluster", "[@api]\nmembers = 10.0.0.1:80\nroles = user, admin\n" + use,
                         "@D/a.conf:3: [@api] roles: access control is not available in this version yet; refusing to"
                                 + " serve the cluster unprotected"),
@@ -281,7 +285,7 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
                 of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth = /hc\n" + use,
                         "@D/a.conf:3: [@api] unknown key \"health\"; known keys: members, ssl, ca, verify, strategy,"
-                                + " resolve_interval, roles, ips, type"),
+                                + " resolve_interval, roles, ips, type, hash_key"),
                 of("a resolve interval that is not a duration", "[@api]\nmembers = app.internal:80\nresolve_interval = often\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be " + Durations.EXPECTED + ", got \"often\""),
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
