@@ -77,9 +77,15 @@ final class TwoChoicesPicker implements Picker {
         if (a < 0) {
             return cheapest(g, tried, now);
         }
-        int b = n == 1 ? -1 : draw(g, tried, now, a);
-        if (b < 0 && n > 1) {
-            b = another(g, tried, a);
+        int b;
+        if (n == 2) {
+            // Two members: the other one is the second choice, if it can take the request.
+            b = MemberGroups.available(g.members[1 - a], tried) ? 1 - a : -1;
+        } else {
+            b = n == 1 ? -1 : draw(g, tried, now, a);
+            if (b < 0 && n > 1) {
+                b = another(g, tried, a);
+            }
         }
         if (b < 0) {
             return g.members[a];
