@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,6 +85,19 @@ class BalancingStrategiesTest {
         try (RawHttp http = new RawHttp(gatehouse.address())) {
             String r = http.send("GET " + path + " HTTP/1.1\r\nHost: lb.test\r\n" + headers
                     + "Connection: close\r\n\r\n").readAll();
+            assertTrue(r.startsWith("HTTP/1.1 200"), r);
+            return r.substring(r.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    /** The body of the answer to {@code GET path}, sent from the loopback address {@code from}. */
+    private String getFrom(String from, String path) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(gatehouse.address(), 2_000);
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(latin1("GET " + path + " HTTP/1.1\r\nHost: lb.test\r\nConnection: close\r\n\r\n"));
+            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(r.startsWith("HTTP/1.1 200"), r);
             return r.substring(r.indexOf("\r\n\r\n") + 4);
         }
@@ -187,7 +203,8 @@ class BalancingStrategiesTest {
                 """.formatted(a.port(), off.port(), c.port(), strategy));
         Map<String, Integer> served = new HashMap<>();
         for (int i = 0; i < 40; i++) {
-            served.merge(get("/item/" + i, ""), 1, Integer::sum);
+            // From 20 client addresses (127.0.0.1-20), for ip_hash's sake.
+            served.merge(getFrom("127.0.0." + (1 + i % 20), "/item/" + i), 1, Integer::sum);
         }
         assertEquals(0, off.connections(), "the member marked down was connected to: " + served);
         assertEquals(40, served.getOrDefault("a", 0) + served.getOrDefault("c", 0), served.toString());
