@@ -1,13 +1,17 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.ClusterSpec;
+import io.gatehouse.config.model.HashKey;
 import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberPolicy;
 import io.gatehouse.config.model.MemberSpec;
+import io.gatehouse.config.model.MemberTlsSpec;
 import io.gatehouse.config.source.SourcePos;
 import io.gatehouse.upstream.balance.ClusterMember;
 import io.gatehouse.upstream.balance.PickerContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -39,5 +43,24 @@ public final class Members {
     /** A context over {@code members} with a seeded random source and a clock that stands still. */
     public static PickerContext context(ClusterMember... members) {
         return context(() -> 0L, members);
+    }
+
+    /**
+     * A context over {@code members} for a cluster with {@code policy} (its {@code hash_key},
+     * {@code slow_start}...), members marked {@code down} as given, a seeded random source and the given clock.
+     */
+    public static PickerContext context(MemberPolicy policy, LongSupplier nanoClock, ClusterMember... members) {
+        List<MemberSpec> specs = Arrays.stream(members)
+                .map(m -> new MemberSpec(POS, m.state().key().address(), m.weight(), m.backup(), m.down())).toList();
+        ClusterSpec spec = new ClusterSpec(POS, "test", specs, false, "round_robin", List.of(), List.of(),
+                ClusterSpec.DEFAULT_RESOLVE_INTERVAL, MemberTlsSpec.SYSTEM, policy);
+        return new PickerContext(spec, List.of(members), new SplittableRandom(7), nanoClock);
+    }
+
+    /** The default member policy with {@code hash_key} and {@code slow_start} as given. */
+    public static MemberPolicy policy(HashKey hashKey, Duration slowStart) {
+        MemberPolicy d = MemberPolicy.DEFAULTS;
+        return new MemberPolicy(hashKey, d.health(), d.maxFails(), d.failTimeout(), d.failOn(), slowStart, d.retries(),
+                d.retryBodyMax(), d.retryTimeout(), d.maxConnections(), d.maxQueue(), d.queueTimeout());
     }
 }

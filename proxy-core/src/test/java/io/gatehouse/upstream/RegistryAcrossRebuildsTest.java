@@ -230,6 +230,9 @@ class RegistryAcrossRebuildsTest {
             inA.markDown(true);
             assertFalse(inA.isUsable());
             assertTrue(inB.isUsable(), "health is each cluster's own view");
+            assertEquals("failed NO_MEMBER", side.exchange(a, MemberSide.Request.get("/down")).await(),
+                    "@a's only member is down there: no member, not that one anyway");
+            inA.markDown(false);
 
             assertEquals("end", side.exchange(a, MemberSide.Request.get("/a")).await());
             assertEquals(1, inA.outcomes(Outcome.Kind.OK));
@@ -246,6 +249,7 @@ class RegistryAcrossRebuildsTest {
             assertEquals(3, shared.requests().size());
 
             // A rebuild keeps the two apart.
+            inA.markDown(true);
             Runtime gen2 = install(load(site("@a", "@b") + cluster("a", shared) + cluster("b", shared)));
             assertSame(inA, cluster(gen2, "a").members().get(0));
             assertSame(inB, cluster(gen2, "b").members().get(0));

@@ -81,7 +81,7 @@ class RoundRobinStrategyTest {
     }
 
     @Test
-    void aRetryGoesToAMemberNotTriedYetThenToOnesMarkedDownThenNowhere() {
+    void aRetryGoesToAMemberNotTriedYetAndADeadPoolGetsNoMember() {
         MemberState a = member(1);
         MemberState b = member(2);
         MemberState spare = member(3);
@@ -89,11 +89,35 @@ class RoundRobinStrategyTest {
                 new ClusterMember(spare, 1, true)));
         Set<MemberState> tried = Set.of(a);
         assertSame(b, p.pick(KEY, tried::contains));
+        assertSame(spare, p.pick(KEY, m -> m != spare), "the backup once every primary was tried");
+        assertNull(p.pick(KEY, m -> true), "nothing left untried");
         a.markDown(true);
         b.markDown(true);
         spare.markDown(true);
-        assertSame(a, p.pick(KEY, TriedMembers.NONE), "all down: one is tried anyway, as nginx does");
-        assertSame(spare, p.pick(KEY, m -> m != spare), "then the backups, even down");
-        assertNull(p.pick(KEY, m -> true), "nothing left untried");
+        for (int i = 0; i < 4; i++) {
+            assertNull(p.pick(KEY, TriedMembers.NONE), "every member down: no member (503 at once), none tried anyway");
+        }
+    }
+
+    @Test
+    void membersMarkedDownInTheConfigurationGetNothing() {
+        MemberState a = member(1);
+        MemberState b = member(2);
+        Picker p = new RoundRobinStrategy().newPicker(Members.context(ClusterMember.plain(a),
+                new ClusterMember(b, 1, false, true)));
+        assertEquals("aaaa", names(p, Map.of(a, "a", b, "b"), 4));
+        a.markDown(true);
+        assertNull(p.pick(KEY, TriedMembers.NONE), "a down member is not a fallback");
+    }
+
+    @Test
+    void theTurnsOfAMemberThatIsDownGoToTheOthersInTurn() {
+        MemberState a = member(1);
+        MemberState b = member(2);
+        MemberState c = member(3);
+        Picker p = new RoundRobinStrategy().newPicker(Members.context(ClusterMember.plain(a), ClusterMember.plain(b),
+                ClusterMember.plain(c)));
+        a.markDown(true);
+        assertEquals("bcbcbcbc", names(p, Map.of(a, "a", b, "b", c, "c"), 8), "not b twice as often as c");
     }
 }

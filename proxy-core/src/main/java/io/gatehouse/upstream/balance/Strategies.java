@@ -9,7 +9,12 @@ import java.util.TreeSet;
 /** The one place that maps a strategy name from {@code strategy = ...} to its implementation. */
 public final class Strategies {
     private static final Map<String, BalancingStrategy> BY_NAME = Map.of(
-            RoundRobinStrategy.NAME, new RoundRobinStrategy());
+            RoundRobinStrategy.NAME, new RoundRobinStrategy(),
+            LeastConnStrategy.NAME, new LeastConnStrategy(),
+            IpHashStrategy.NAME, new IpHashStrategy(),
+            ConsistentHashStrategy.NAME, new ConsistentHashStrategy(),
+            RandomTwoStrategy.NAME, new RandomTwoStrategy(),
+            EwmaStrategy.NAME, new EwmaStrategy());
 
     private Strategies() {
     }
