@@ -227,10 +227,6 @@ class RegistryAcrossRebuildsTest {
             assertEquals(2, side.registry.states().size());
             assertEquals(1, side.registry.endpoints().size());
 
-            inA.markDown(true);
-            assertFalse(inA.isUsable());
-            assertTrue(inB.isUsable(), "health is each cluster's own view");
-
             assertEquals("end", side.exchange(a, MemberSide.Request.get("/a")).await());
             assertEquals(1, inA.outcomes(Outcome.Kind.OK));
             assertEquals(1, inA.requests());
@@ -244,6 +240,13 @@ class RegistryAcrossRebuildsTest {
             assertEquals(1, inA.outcomes(Outcome.Kind.OK));
             assertEquals(1, shared.connections(), "both clusters' requests went on one pooled connection");
             assertEquals(3, shared.requests().size());
+
+            inA.markDown(true);
+            assertFalse(inA.isUsable());
+            assertTrue(inB.isUsable(), "health is each cluster's own view");
+            assertEquals("failed NO_MEMBER", side.exchange(a, MemberSide.Request.get("/a2")).await(),
+                    "@a's only member is down: a dead pool, at once");
+            assertEquals("end", side.exchange(b, MemberSide.Request.get("/b3")).await());
 
             // A rebuild keeps the two apart.
             Runtime gen2 = install(load(site("@a", "@b") + cluster("a", shared) + cluster("b", shared)));

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code round_robin}: each member in turn, in proportion to its {@code weight}, skipping members
- * that are down or already tried; {@code backup} members only when no other member is usable. As in
+ * that are down or already tried; {@code backup} members only when no other member is usable, and
+ * none when every member is down (the cluster answers 503 at once). As in
  * nginx, weights are spread smoothly: with weights 5, 1, 1 the order is a a b a c a a, never five a's
  * in a row.
  *
@@ -73,14 +74,7 @@ public final class RoundRobinStrategy implements BalancingStrategy {
             if (m == null) {
                 m = usable(backup, nextBackup, tried);
             }
-            if (m == null) {
-                // Every untried member is marked down: try one anyway rather than fail without trying
-                // (nginx does the same when all servers of an upstream are unavailable).
-                m = untried(primary, tried);
-                if (m == null) {
-                    m = untried(backup, tried);
-                }
-            }
+            // Null when every untried member is down: the pool is dead and answers 503 at once.
             return m;
         }
 
@@ -93,15 +87,6 @@ public final class RoundRobinStrategy implements BalancingStrategy {
             for (int i = 0; i < n; i++) {
                 MemberState m = order[(start + i) % n];
                 if (m.isUsable() && !tried.contains(m)) {
-                    return m;
-                }
-            }
-            return null;
-        }
-
-        private static MemberState untried(MemberState[] order, TriedMembers tried) {
-            for (MemberState m : order) {
-                if (!tried.contains(m)) {
                     return m;
                 }
             }
