@@ -7,6 +7,7 @@ import io.gatehouse.upstream.health.CheckResult;
 import io.gatehouse.upstream.health.LatencyHistogram;
 import io.gatehouse.upstream.health.MemberEvent;
 import io.gatehouse.upstream.health.MemberEvents;
+import io.gatehouse.upstream.health.MemberHealth;
 import io.gatehouse.upstream.health.MemberStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -301,6 +302,14 @@ public final class MemberState {
             return MemberStatus.SLOW_START;
         }
         return MemberStatus.UP;
+    }
+
+    /**
+     * The state, why and since when, and the last check, read together: a change under way is seen
+     * whole or not at all (what the pool view shows). Takes the state's lock, which the hot path never does.
+     */
+    public synchronized MemberHealth health(long nowNanos) {
+        return new MemberHealth(status(nowNanos), why, whySince, lastCheck);
     }
 
     /** Why the member is in its state, as its last change said ({@code 3 checks failed (connect() refused)}); may be empty. */

@@ -4,6 +4,7 @@ import io.gatehouse.runtime.Runtime;
 import io.gatehouse.upstream.MemberState;
 import io.gatehouse.upstream.UpstreamCluster;
 import io.gatehouse.upstream.balance.ClusterMember;
+import io.gatehouse.upstream.health.MemberHealth;
 import io.gatehouse.upstream.health.MemberStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,8 +61,9 @@ public final class PoolView {
 
     private static MemberView member(ClusterMember m, long now) {
         MemberState s = m.state();
-        MemberStatus state = s.status(now);
-        String why = s.why();
+        MemberHealth health = s.health(now);
+        MemberStatus state = health.status();
+        String why = health.why();
         if (m.down() && state != MemberStatus.DRAINING) {
             state = MemberStatus.DOWN;
             why = "written down in the configuration";
@@ -72,7 +74,7 @@ public final class PoolView {
         double effective = usable ? m.weight() * s.weightFactor(now) : 0;
         long avg = s.latencyAverageNanos(now);
         long p99 = s.latencyP99Nanos(now);
-        return new MemberView(s.key().address().toString(), state, why, s.whySince(), Optional.ofNullable(s.lastCheck()),
+        return new MemberView(s.key().address().toString(), state, why, health.since(), Optional.ofNullable(health.lastCheck()),
                 m.weight(), effective, s.active(), s.requests(), s.failures(),
                 avg < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(avg)),
                 p99 < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(p99)));
