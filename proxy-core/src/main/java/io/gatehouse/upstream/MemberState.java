@@ -148,7 +148,10 @@ public final class MemberState {
         if ((f & CLOSED) != 0) {
             return false;
         }
-        // Ejected only: due for a probe once fail_timeout has passed, unless active checks decide.
+        if ((f & EJECTED) == 0) {
+            return true;
+        }
+        // Ejected: due for a probe once fail_timeout has passed, unless active checks decide.
         return policy.health().isEmpty() && nanoClock.getAsLong() - ejectedUntil >= 0;
     }
 
