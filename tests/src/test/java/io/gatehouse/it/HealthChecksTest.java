@@ -217,9 +217,10 @@ class HealthChecksTest {
         List<String> lines = logLines(downLine, 1);
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).contains(" WARN "), lines.get(0));
+        long bTried = view("app", b).requests();
         Map<String, Integer> withoutB = answers(6);
-        assertEquals(6, withoutB.getOrDefault("a", 0) + withoutB.getOrDefault("c", 0),
-                "no request goes to the dead member: " + withoutB);
+        assertEquals(6, withoutB.getOrDefault("a", 0) + withoutB.getOrDefault("c", 0), withoutB.toString());
+        assertEquals(bTried, view("app", b).requests(), "no request goes to the dead member, not even to be retried");
 
         int checksBefore = b.requests("/health");
         b.revive();
@@ -254,11 +255,16 @@ class HealthChecksTest {
 
         a.kill();
         await("a down", () -> state(a) == MemberStatus.DOWN);
+        long aTried = view("app", a).requests();
         assertEquals(Map.of("b", 6), answers(6), "one primary left: the backup still waits");
+        assertEquals(aTried, view("app", a).requests(), "a member down is not even tried");
 
         b.kill();
         await("b down", () -> state(b) == MemberStatus.DOWN);
+        long bTried = view("app", b).requests();
         assertEquals(Map.of("spare", 6), answers(6), "every primary down: the backup serves");
+        assertEquals(aTried, view("app", a).requests());
+        assertEquals(bTried, view("app", b).requests(), "the backup serves at once, no primary tried first");
 
         a.revive();
         await("a up", () -> state(a) == MemberStatus.UP);
