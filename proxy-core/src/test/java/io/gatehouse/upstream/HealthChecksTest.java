@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HealthCheckSpec;
+import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.MemberPolicy;
 import io.gatehouse.config.model.MemberSpec;
+import io.gatehouse.config.model.MemberTlsSpec;
 import io.gatehouse.config.model.StatusRanges;
 import io.gatehouse.config.source.SourcePos;
 import io.gatehouse.server.BufferPool;
@@ -23,6 +25,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
@@ -47,7 +51,8 @@ import org.xnio.XnioWorker;
  * Active health checks against scripted members on loopback, over the real member exchange: one check
  * per member and settings however many clusters share them, what a check sends, how it judges the
  * answer (status, refusal, silence), that its attempts are not a cluster's traffic, that checks follow
- * {@link HealthChecks#reconcile}, and that first runs are spread over the interval and the IO threads.
+ * {@link HealthChecks#reconcile}, that a cluster with {@code ssl = yes} checks over TLS with its own
+ * trust, and that first runs are spread over the interval and the IO threads.
  */
 class HealthChecksTest {
     private static final Duration INTERVAL = Duration.ofMillis(200);
@@ -248,6 +253,50 @@ class HealthChecksTest {
         assertTrue(latest - earliest > TimeUnit.MILLISECONDS.toNanos(500),
                 "the members saw their first checks " + (latest - earliest) / 1_000_000 + " ms apart at most");
         assertTrue(latest - started < interval.toNanos() + TimeUnit.SECONDS.toNanos(1), "all within the first interval");
+    }
+
+    @Test
+    void aClusterWithSslChecksOverTlsWithItsOwnTrust(@TempDir Path tmp) throws Exception {
+        TestCa ca = TestCa.create("Gatehouse Health Test CA");
+        TlsMember trusted = TlsMember.start(ca.issue("member.test"), "ok");
+        closeAfter.add(trusted);
+        TlsMember stranger = TlsMember.start(TestCa.create("Other CA").issue("member.test"), "ok");
+        closeAfter.add(stranger);
+        MemberSide tls = MemberSide.start(host -> InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), System::nanoTime);
+        closeAfter.add(tls);
+        HealthChecks tlsChecks = new HealthChecks(tls.registry, tls.connector, tls.worker, new SplittableRandom(3),
+                Clock.systemUTC());
+        closeAfter.add(tlsChecks);
+        MemberTlsSpec trust = MemberTlsSpec.ca(ca.writePem(tmp.resolve("ca.pem")), List.of(ca.certificate()));
+        tls.connector.prepareTls(trust);
+        MemberPolicy policy = withCheck(check("/health", INTERVAL, Duration.ofSeconds(1), Optional.empty()));
+        UpstreamCluster cluster = tlsCluster(tls.registry, "secure", policy, trust, trusted.port(), stranger.port());
+        MemberState good = cluster.members().get(0);
+        MemberState bad = cluster.members().get(1);
+        tlsChecks.reconcile(List.of(cluster));
+        MemberSide.eventually("the trusted member checked up", () -> good.status(System.nanoTime()) == MemberStatus.UP);
+        assertTrue(trusted.serverNames().contains("member.test"), "the check sent the member's name: " + trusted.serverNames());
+        MemberSide.eventually("the stranger checked down", () -> bad.why().startsWith("1 check failed"));
+        assertFalse(bad.isUsable());
+        assertEquals(0, stranger.handshakes(), "its certificate was refused");
+    }
+
+    /** A cluster with {@code ssl = yes} over {@code member.test} at each port, adopted. */
+    private static UpstreamCluster tlsCluster(UpstreamRegistry registry, String name, MemberPolicy policy,
+                                              MemberTlsSpec trust, int... ports) throws UnknownHostException {
+        SourcePos pos = new SourcePos("test.conf", 1);
+        UpstreamRegistry.Claim claim = registry.claim();
+        List<MemberSpec> specs = new ArrayList<>();
+        List<ClusterMember> members = new ArrayList<>();
+        for (int port : ports) {
+            HostPort address = new HostPort("member.test", port);
+            specs.add(new MemberSpec(pos, address, 1, false));
+            members.add(ClusterMember.plain(claim.member(name, new MemberKey(true, address, trust), Duration.ZERO, policy)));
+        }
+        registry.adopt(claim);
+        ClusterSpec spec = new ClusterSpec(pos, name, specs, true, "round_robin", List.of(), List.of(), Duration.ZERO, trust)
+                .withPolicy(policy);
+        return new UpstreamCluster(PickerContext.of(spec, members), new RoundRobinStrategy());
     }
 
     /** A cluster of one over {@code registry}, adopted. */
