@@ -2,6 +2,7 @@ package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberPolicy;
 import io.gatehouse.config.model.MemberSpec;
 import io.gatehouse.config.source.SourcePos;
 import io.gatehouse.server.BufferPool;
@@ -44,7 +45,7 @@ import org.xnio.channels.StreamSourceChannel;
 final class MemberSide implements AutoCloseable {
     static final ProxyTimeouts TIMEOUTS = new ProxyTimeouts(2_000, 2_000, 2_000);
     /** The default policy with {@code max_fails = 0}: no member is taken out by failures (tests of an exchange's mechanics). */
-    static final io.gatehouse.config.model.MemberPolicy NO_PASSIVE_HEALTH = policy(0);
+    static final MemberPolicy NO_PASSIVE_HEALTH = policy(0);
     private static final SourcePos POS = new SourcePos("test.conf", 1);
 
     final XnioWorker worker;
@@ -67,9 +68,9 @@ final class MemberSide implements AutoCloseable {
     }
 
     /** The default policy with {@code max_fails = maxFails}. */
-    static io.gatehouse.config.model.MemberPolicy policy(int maxFails) {
-        io.gatehouse.config.model.MemberPolicy d = io.gatehouse.config.model.MemberPolicy.DEFAULTS;
-        return new io.gatehouse.config.model.MemberPolicy(d.hashKey(), d.health(), maxFails, d.failTimeout(), d.failOn(),
+    static MemberPolicy policy(int maxFails) {
+        MemberPolicy d = MemberPolicy.DEFAULTS;
+        return new MemberPolicy(d.hashKey(), d.health(), maxFails, d.failTimeout(), d.failOn(),
                 d.slowStart(), d.retries(), d.retryBodyMax(), d.retryTimeout(), d.maxConnections(), d.maxQueue(),
                 d.queueTimeout());
     }
@@ -92,7 +93,7 @@ final class MemberSide implements AutoCloseable {
     }
 
     /** As {@link #cluster(String, HostPort...)}, whose members take {@code policy} (passive health, slow start...). */
-    UpstreamCluster cluster(String name, io.gatehouse.config.model.MemberPolicy policy, HostPort... members) {
+    UpstreamCluster cluster(String name, MemberPolicy policy, HostPort... members) {
         List<MemberSpec> specs = new ArrayList<>();
         for (HostPort m : members) {
             specs.add(new MemberSpec(POS, m, 1, false));
