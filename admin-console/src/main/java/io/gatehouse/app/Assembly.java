@@ -23,6 +23,8 @@ import io.gatehouse.server.edge.EdgeLimits;
 import io.gatehouse.server.edge.StrictFramingConduit;
 import io.gatehouse.upstream.UpstreamConnector;
 import io.gatehouse.upstream.UpstreamRegistry;
+import io.gatehouse.upstream.health.HealthChecks;
+import io.gatehouse.view.PoolView;
 import io.undertow.connector.ByteBufferPool;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,6 +64,9 @@ public final class Assembly implements AutoCloseable {
     private final RequestLogSink logSink;
     private final RequestLogRing logRing;
     private final UpstreamRegistry registry;
+    /** The active health checks of the generation in service, on the IO threads. */
+    private final HealthChecks checks;
+    private final PoolView pool;
     private final RuntimeBuilder builder;
     private final ListenerManager listeners;
     /** Looks member host names up again ({@code resolve_interval}): blocking lookups, never on an IO thread. */
@@ -90,7 +95,10 @@ public final class Assembly implements AutoCloseable {
             logSink.offer(record);
         };
         this.registry = new UpstreamRegistry(worker, MAX_IDLE_PER_MEMBER_THREAD);
-        this.builder = new RuntimeBuilder(registry, new UpstreamConnector(buffers), new AtomicLong(), log, List.of());
+        UpstreamConnector connector = new UpstreamConnector(buffers);
+        this.checks = new HealthChecks(registry, connector, worker);
+        this.pool = new PoolView(holder::current);
+        this.builder = new RuntimeBuilder(registry, connector, new AtomicLong(), log, List.of());
         this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming);
         this.resolver = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "gatehouse-resolver");
@@ -169,9 +177,10 @@ public final class Assembly implements AutoCloseable {
 
     /**
      * Puts a built generation into service: the registry adopts its members, it is swapped in, the
-     * listeners are made to match it, and members it no longer lists are retired (their idle
-     * connections close; requests of the old generation still in flight finish). If a listener cannot
-     * be bound, the previous generation and its members are put back and nothing else changed.
+     * listeners are made to match it, members it no longer lists are retired (their idle
+     * connections close; requests of the old generation still in flight finish), and the active health
+     * checks are made to match it. If a listener cannot be bound, the previous generation and its
+     * members (with their policies) are put back and nothing else changed.
      */
     private void install(Runtime next) throws ListenFailure {
         registry.adopt(next.upstreams());
@@ -181,11 +190,31 @@ public final class Assembly implements AutoCloseable {
         } catch (ListenFailure e) {
             holder.swap(previous);
             if (previous != null) {
+                registry.adopt(previous.upstreams());
                 registry.retainOnly(previous.upstreams());
             }
             throw e;
         }
         registry.retainOnly(next.upstreams());
+        checks.reconcile(next.clusters());
+    }
+
+    /**
+     * Builds {@code config} and puts it in service in place of the generation serving now, as a reload
+     * does (members that did not change keep their health, counters and connections). Returns the
+     * build's problems; when any is an error, nothing changed.
+     *
+     * @throws ListenFailure a new listener could not be bound; the previous generation was put back
+     */
+    public synchronized List<Problem> apply(GatehouseConfig config) throws ListenFailure {
+        if (stopped) {
+            throw new IllegalStateException("Gatehouse is stopped");
+        }
+        RuntimeBuilder.Outcome built = builder.build(config);
+        if (built.runtime().isPresent()) {
+            install(built.runtime().get());
+        }
+        return built.problems();
     }
 
     public Path confDir() {
@@ -207,6 +236,16 @@ public final class Assembly implements AutoCloseable {
 
     public UpstreamRegistry upstreams() {
         return registry;
+    }
+
+    /** The pool view: every cluster's members, their state and traffic; draining. */
+    public PoolView pool() {
+        return pool;
+    }
+
+    /** The active health checks running. */
+    public HealthChecks healthChecks() {
+        return checks;
     }
 
     /** Where each configured listener is bound. */
@@ -244,6 +283,7 @@ public final class Assembly implements AutoCloseable {
             LOG.warn("{} requests still in flight after {} s; closing them", inFlight.count(), drain.toSeconds());
         }
         listeners.close();
+        checks.close();
         resolver.shutdownNow();
         worker.shutdown();
         try {

@@ -44,7 +44,6 @@ import io.gatehouse.upstream.balance.Strategies;
 import io.undertow.server.HttpHandler;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,7 +119,7 @@ public final class RuntimeBuilder {
             List<ClusterMember> members = new ArrayList<>();
             for (MemberSpec m : spec.members()) {
                 MemberKey key = new MemberKey(spec.ssl(), m.address(), spec.trust());
-                member(claim, spec.name(), key, spec.resolveInterval(), m.pos(), problems)
+                member(claim, spec, key, m.pos(), problems)
                         .ifPresent(state -> members.add(new ClusterMember(state, m.weight(), m.backup(), m.down())));
             }
             if (members.size() == spec.members().size()) {
@@ -189,10 +188,11 @@ public final class RuntimeBuilder {
         }
     }
 
-    private static Optional<MemberState> member(UpstreamRegistry.Claim claim, String cluster, MemberKey key,
-                                                Duration resolveInterval, SourcePos pos, Problems problems) {
+    /** {@code key}'s state in the cluster {@code spec}, which takes the cluster's policy when the claim is adopted. */
+    private static Optional<MemberState> member(UpstreamRegistry.Claim claim, ClusterSpec spec, MemberKey key,
+                                                SourcePos pos, Problems problems) {
         try {
-            return Optional.of(claim.member(cluster, key, resolveInterval));
+            return Optional.of(claim.member(spec.name(), key, spec.resolveInterval(), spec.policy()));
         } catch (UnknownHostException e) {
             problems.error(pos, "cannot resolve upstream host " + key.address().host() + ": " + e.getMessage());
             return Optional.empty();
@@ -235,7 +235,7 @@ public final class RuntimeBuilder {
                         return null;
                     }
                     ClusterSpec spec = ClusterSpec.single(t.pos(), key.toString(), t.address(), t.tls());
-                    Optional<MemberState> member = member(claim, spec.name(), key, spec.resolveInterval(), t.pos(), problems);
+                    Optional<MemberState> member = member(claim, spec, key, t.pos(), problems);
                     if (member.isEmpty()) {
                         return null;
                     }

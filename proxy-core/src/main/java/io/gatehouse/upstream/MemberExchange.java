@@ -183,7 +183,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         reported = false;
         attemptStart = now;
         next.attemptStarted();
-        MemberConnection pooled = next.endpoint().take(thread.getNumber());
+        MemberConnection pooled = request.freshConnection() ? null : next.endpoint().take(thread.getNumber());
         if (pooled != null) {
             reused = true;
             send(pooled);
@@ -461,7 +461,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         headAt = System.nanoTime();
         int status = head.status();
         down.flip().position(length); // what follows the head in this read is the body's start
-        reusable = head.isPersistent() && (upload == null || !upload.isAbandoned());
+        reusable = head.isPersistent() && (upload == null || !upload.isAbandoned()) && !request.freshConnection();
         if (status == 101) {
             sink.head(head, 0);
             if (!finished) {

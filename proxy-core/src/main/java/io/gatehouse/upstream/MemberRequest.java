@@ -39,4 +39,13 @@ public interface MemberRequest {
 
     /** True when the request may be sent again after a kept-alive connection turned out closed. */
     boolean idempotent();
+
+    /**
+     * True when the request must go on a connection of its own, neither taken from the idle kept-alive
+     * ones nor left among them afterwards: a health check, which tests that the member accepts
+     * connections, asks for {@code Connection: close} and must not use up or fill the pool.
+     */
+    default boolean freshConnection() {
+        return false;
+    }
 }

@@ -1,9 +1,13 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberPolicy;
+import io.gatehouse.upstream.health.MemberEvents;
+import io.gatehouse.upstream.health.MemberListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +36,11 @@ import org.xnio.XnioWorker;
  * does not list: its idle connections close, and a request of the old generation still in flight
  * closes its connection when done instead of keeping it.
  *
+ * <p>Each member state gets its cluster's {@link MemberPolicy} when adopted; a member a reload adds to a
+ * cluster ramps up under {@code slow_start} (members of the first generation, at process start, do not),
+ * and a member no generation lists any more is drained. Every change of a member's state is one line on
+ * the logger {@value MemberEvents#LOGGER} and one event to the {@linkplain #addListener listeners}.
+ *
  * <p>Host names are resolved off the IO threads: when a claim is made, and again every
  * {@code resolve_interval} by {@link #refreshAddresses} (a timer thread calls it). A name that comes
  * to resolve elsewhere moves its endpoint there; a lookup that fails keeps the last good address.
@@ -44,6 +55,9 @@ public final class UpstreamRegistry {
 
         InetAddress resolve(String host) throws UnknownHostException;
     }
+
+    /** The name of the cluster active checks' own member states count their attempts in; no configured cluster has it. */
+    public static final String CHECK_CLUSTER = "#health-check";
 
     private record StateKey(String cluster, MemberKey member) {
     }
@@ -62,6 +76,9 @@ public final class UpstreamRegistry {
     private final int maxIdlePerThread;
     private final Resolver resolver;
     private final LongSupplier nanoClock;
+    private final MemberEvents events;
+    /** False until the first generation (process start) was adopted. Guarded by the registry. */
+    private boolean serving;
 
     public UpstreamRegistry(XnioWorker worker, int maxIdlePerThread) {
         this(worker, maxIdlePerThread, Resolver.SYSTEM, System::nanoTime);
@@ -76,6 +93,41 @@ public final class UpstreamRegistry {
         this.maxIdlePerThread = maxIdlePerThread;
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        // Follow-ups of state changes (a ramp's end) run on the first IO thread's timer: a few log lines.
+        this.events = new MemberEvents(Clock.systemUTC(), (delayNanos, task) -> {
+            try {
+                worker.getIoThread(0).executeAfter(task, TimeUnit.NANOSECONDS.toMillis(delayNanos) + 1, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopping: no follow-up is needed any more
+            }
+        });
+    }
+
+    /**
+     * Hears every change of a member's state from now on (called on the thread of the change: it must
+     * not block).
+     */
+    public void addListener(MemberListener listener) {
+        events.addListener(listener);
+    }
+
+    public void removeListener(MemberListener listener) {
+        events.removeListener(listener);
+    }
+
+    /**
+     * A member state of its own for the active checks of {@code key}, over the member's endpoint (its
+     * address and TLS settings): the checks' attempts are counted there, never in a cluster's state, and
+     * it is never listed in {@link #states()}. Null when the registry has no such member.
+     */
+    public MemberState checkState(MemberKey key) {
+        MemberEndpoint endpoint = endpoints.get(key);
+        if (endpoint == null) {
+            return null;
+        }
+        MemberState state = new MemberState(CHECK_CLUSTER, endpoint, nanoClock, events);
+        state.policy(MemberPolicy.DEFAULTS, true); // never taken out: it only carries the checks
+        return state;
     }
 
     /**
@@ -85,6 +137,8 @@ public final class UpstreamRegistry {
     public final class Claim {
         private final Map<MemberKey, MemberEndpoint> claimedEndpoints = new LinkedHashMap<>();
         private final Map<StateKey, MemberState> claimedStates = new LinkedHashMap<>();
+        private final Map<StateKey, MemberPolicy> policies = new HashMap<>();
+        private final Map<String, Integer> clusterSizes = new HashMap<>();
         private final Map<MemberKey, Long> intervals = new HashMap<>();
 
         private Claim() {
@@ -98,16 +152,27 @@ public final class UpstreamRegistry {
          * @throws UnknownHostException a new member's host name does not resolve
          */
         public MemberState member(String cluster, MemberKey key, Duration resolveInterval) throws UnknownHostException {
+            return member(cluster, key, resolveInterval, MemberPolicy.DEFAULTS);
+        }
+
+        /**
+         * As {@link #member(String, MemberKey, Duration)}, for a cluster with {@code policy}, which the
+         * state takes when the claim is adopted (not before: a build that fails changes nothing).
+         */
+        public MemberState member(String cluster, MemberKey key, Duration resolveInterval, MemberPolicy policy)
+                throws UnknownHostException {
             StateKey sk = new StateKey(cluster, key);
             MemberState state = claimedStates.get(sk);
             if (state == null) {
                 MemberEndpoint endpoint = endpoint(key);
                 state = states.get(sk);
                 if (state == null || state.endpoint() != endpoint) {
-                    state = new MemberState(cluster, endpoint);
+                    state = new MemberState(cluster, endpoint, nanoClock, events);
                 }
                 claimedStates.put(sk, state);
+                clusterSizes.merge(cluster, 1, Integer::sum);
             }
+            policies.put(sk, Objects.requireNonNull(policy, "policy"));
             long every = resolveInterval.toNanos();
             if (every > 0) {
                 intervals.merge(key, every, Math::min);
@@ -138,7 +203,11 @@ public final class UpstreamRegistry {
         return new Claim();
     }
 
-    /** A successful build's members enter the registry; from now on they outlive its generation. */
+    /**
+     * A successful build's members enter the registry; from now on they outlive its generation. Each
+     * state takes its cluster's policy; a state new to the registry after the first generation ramps up
+     * under {@code slow_start}.
+     */
     public synchronized void adopt(Claim claim) {
         long now = nanoClock.getAsLong();
         for (MemberEndpoint endpoint : claim.claimedEndpoints.values()) {
@@ -152,16 +221,29 @@ public final class UpstreamRegistry {
             }
         }
         for (Map.Entry<StateKey, MemberState> e : claim.claimedStates.entrySet()) {
-            states.putIfAbsent(e.getKey(), e.getValue());
+            StateKey key = e.getKey();
+            MemberState state = e.getValue();
+            boolean fresh = states.putIfAbsent(key, state) == null;
+            state.policy(claim.policies.getOrDefault(key, MemberPolicy.DEFAULTS),
+                    claim.clusterSizes.getOrDefault(key.cluster(), 1) == 1);
+            if (fresh && serving) {
+                state.addedByReload();
+            }
         }
+        serving = true;
     }
 
     /**
-     * Retires what {@code claim} (the generation now serving) does not list: the states are forgotten,
-     * the endpoints keep no connection any more (idle ones close now, busy ones when their request ends).
+     * Retires what {@code claim} (the generation now serving) does not list: the states are drained and
+     * forgotten, the endpoints keep no connection any more (idle ones close now, busy ones when their request ends).
      */
     public synchronized void retainOnly(Claim claim) {
-        states.keySet().removeIf(k -> !claim.claimedStates.containsKey(k));
+        for (Map.Entry<StateKey, MemberState> e : List.copyOf(states.entrySet())) {
+            if (!claim.claimedStates.containsKey(e.getKey())) {
+                states.remove(e.getKey());
+                e.getValue().removed(); // drained: an old generation's request may still pick it; no new one does
+            }
+        }
         for (MemberEndpoint endpoint : List.copyOf(endpoints.values())) {
             if (!claim.claimedEndpoints.containsKey(endpoint.key())) {
                 endpoints.remove(endpoint.key());

@@ -399,8 +399,10 @@ class MemberExchangeFailuresTest extends MemberExchangeFixture {
             return true;
         };
         try (ScriptedMember m = ScriptedMember.start(script)) {
-            // Round robin from the first: every exchange tries the refusing member, then the scripted one.
-            UpstreamCluster cluster = side.cluster("app", MemberSide.loopback(refusedPort()), MemberSide.loopback(m.port()));
+            // Round robin from the first: every exchange tries the refusing member, then the scripted one
+            // (passive health off, so that neither is taken out by the failures this test makes).
+            UpstreamCluster cluster = side.cluster("app", MemberSide.NO_PASSIVE_HEALTH, MemberSide.loopback(refusedPort()),
+                    MemberSide.loopback(m.port()));
             MemberState refusing = cluster.members().get(0);
             MemberState state = cluster.members().get(1);
 

@@ -2,6 +2,7 @@ package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberPolicy;
 import io.gatehouse.config.model.MemberSpec;
 import io.gatehouse.config.source.SourcePos;
 import io.gatehouse.server.BufferPool;
@@ -43,6 +44,8 @@ import org.xnio.channels.StreamSourceChannel;
  */
 final class MemberSide implements AutoCloseable {
     static final ProxyTimeouts TIMEOUTS = new ProxyTimeouts(2_000, 2_000, 2_000);
+    /** The default policy with {@code max_fails = 0}: no member is taken out by failures (tests of an exchange's mechanics). */
+    static final MemberPolicy NO_PASSIVE_HEALTH = policy(0);
     private static final SourcePos POS = new SourcePos("test.conf", 1);
 
     final XnioWorker worker;
@@ -64,6 +67,14 @@ final class MemberSide implements AutoCloseable {
         connector = new UpstreamConnector(new BufferPool(true, 16 * 1024, 64, 64));
     }
 
+    /** The default policy with {@code max_fails = maxFails}. */
+    static MemberPolicy policy(int maxFails) {
+        MemberPolicy d = MemberPolicy.DEFAULTS;
+        return new MemberPolicy(d.hashKey(), d.health(), maxFails, d.failTimeout(), d.failOn(),
+                d.slowStart(), d.retries(), d.retryBodyMax(), d.retryTimeout(), d.maxConnections(), d.maxQueue(),
+                d.queueTimeout());
+    }
+
     static MemberSide start() {
         return new MemberSide(UpstreamRegistry.Resolver.SYSTEM, System::nanoTime);
     }
@@ -79,6 +90,29 @@ final class MemberSide implements AutoCloseable {
     /** A round-robin cluster over {@code members} ({@code host:port}), claimed from and adopted by the registry. */
     UpstreamCluster cluster(String name, HostPort... members) {
         return cluster(name, Duration.ofSeconds(60), members);
+    }
+
+    /** As {@link #cluster(String, HostPort...)}, whose members take {@code policy} (passive health, slow start...). */
+    UpstreamCluster cluster(String name, MemberPolicy policy, HostPort... members) {
+        List<MemberSpec> specs = new ArrayList<>();
+        for (HostPort m : members) {
+            specs.add(new MemberSpec(POS, m, 1, false));
+        }
+        ClusterSpec spec = new ClusterSpec(POS, name, specs, false, "round_robin", List.of(), List.of(),
+                Duration.ofSeconds(60)).withPolicy(policy);
+        UpstreamRegistry.Claim claim = registry.claim();
+        List<ClusterMember> clusterMembers = new ArrayList<>();
+        for (HostPort m : members) {
+            try {
+                clusterMembers.add(ClusterMember.plain(claim.member(name, new MemberKey(false, m), spec.resolveInterval(),
+                        policy)));
+            } catch (UnknownHostException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        registry.adopt(claim);
+        return new UpstreamCluster(new PickerContext(spec, clusterMembers, new SplittableRandom(1), System::nanoTime),
+                new RoundRobinStrategy());
     }
 
     /** As {@link #cluster(String, HostPort...)}, with the names looked up again every {@code resolveInterval}. */

@@ -10,17 +10,28 @@ import io.gatehouse.config.ConfDirFixture;
 import io.gatehouse.config.bind.LoadOutcome;
 import io.gatehouse.config.bind.Problem;
 import io.gatehouse.config.model.GatehouseConfig;
+import io.gatehouse.config.model.HealthCheckSpec;
 import io.gatehouse.config.model.HostPort;
+import io.gatehouse.config.model.MemberPolicy;
+import io.gatehouse.config.model.StatusRanges;
 import io.gatehouse.runtime.Runtime;
 import io.gatehouse.runtime.RuntimeBuilder;
+import io.gatehouse.upstream.health.CheckResult;
+import io.gatehouse.upstream.health.HealthChecks;
+import io.gatehouse.upstream.health.MemberEvent;
+import io.gatehouse.upstream.health.MemberStatus;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,6 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistryAcrossRebuildsTest {
     private static final String NOWHERE = "nowhere.test";
+    private static final HealthCheckSpec CHECK = new HealthCheckSpec("/health", Duration.ofSeconds(5),
+            Duration.ofSeconds(1), 2, 1, StatusRanges.OK_OR_REDIRECT, Optional.empty());
+    private static final MemberPolicy CHECKED = ConfigEdits.policy(1, Duration.ofSeconds(10), Optional.of(CHECK),
+            Duration.ZERO);
 
     @TempDir
     Path tmp;
@@ -227,13 +242,6 @@ class RegistryAcrossRebuildsTest {
             assertEquals(2, side.registry.states().size());
             assertEquals(1, side.registry.endpoints().size());
 
-            inA.markDown(true);
-            assertFalse(inA.isUsable());
-            assertTrue(inB.isUsable(), "health is each cluster's own view");
-            assertEquals("failed NO_MEMBER", side.exchange(a, MemberSide.Request.get("/down")).await(),
-                    "@a's only member is down there: no member, not that one anyway");
-            inA.markDown(false);
-
             assertEquals("end", side.exchange(a, MemberSide.Request.get("/a")).await());
             assertEquals(1, inA.outcomes(Outcome.Kind.OK));
             assertEquals(1, inA.requests());
@@ -248,6 +256,13 @@ class RegistryAcrossRebuildsTest {
             assertEquals(1, shared.connections(), "both clusters' requests went on one pooled connection");
             assertEquals(3, shared.requests().size());
 
+            inA.markDown(true);
+            assertFalse(inA.isUsable());
+            assertTrue(inB.isUsable(), "health is each cluster's own view");
+            assertEquals("failed NO_MEMBER", side.exchange(a, MemberSide.Request.get("/a2")).await(),
+                    "@a's only member is down: a dead pool, at once");
+            assertEquals("end", side.exchange(b, MemberSide.Request.get("/b3")).await());
+
             // A rebuild keeps the two apart.
             inA.markDown(true);
             Runtime gen2 = install(load(site("@a", "@b") + cluster("a", shared) + cluster("b", shared)));
@@ -255,6 +270,128 @@ class RegistryAcrossRebuildsTest {
             assertSame(inB, cluster(gen2, "b").members().get(0));
             assertFalse(inA.isUsable(), "the mark carried over");
             assertTrue(inB.isUsable());
+        }
+    }
+
+    // ---- f: health across rebuilds
+
+    @Test
+    void healthStateCountersAndConnectionsOfUnchangedMembersSurviveARebuild() throws Exception {
+        List<MemberEvent> events = new CopyOnWriteArrayList<>();
+        side.registry.addListener(events::add);
+        try (ScriptedMember up = ScriptedMember.start(ScriptedMember.ok("up"));
+             ScriptedMember sick = ScriptedMember.start(ScriptedMember.ok("sick"))) {
+            String text = site("@app") + cluster("app", up, sick);
+            GatehouseConfig config = ConfigEdits.policy(load(text), "app", CHECKED);
+            UpstreamCluster app1 = cluster(install(config), "app");
+            MemberState upState = app1.members().get(0);
+            MemberState sickState = app1.members().get(1);
+            assertEquals(MemberStatus.CHECKING, upState.status(System.nanoTime()));
+            upState.checkResult(CHECK, result(true, "status 200"));
+            sickState.checkResult(CHECK, result(false, "status 500"));
+            assertEquals("end", side.exchange(app1, MemberSide.Request.get("/1")).await());
+            assertEquals(1, side.idle(upState));
+            assertEquals(2, events.size());
+
+            UpstreamCluster app2 = cluster(install(ConfigEdits.policy(load(text), "app", CHECKED)), "app");
+            assertSame(upState, app2.members().get(0));
+            assertSame(sickState, app2.members().get(1));
+            assertEquals(MemberStatus.UP, upState.status(System.nanoTime()));
+            assertEquals(MemberStatus.DOWN, sickState.status(System.nanoTime()), "still down: checks decide when it is back");
+            assertEquals("1 check failed (status 500)", sickState.why());
+            assertEquals(1, upState.outcomes(Outcome.Kind.OK));
+            assertEquals(1, side.idle(upState), "its connection stayed");
+            assertEquals(2, events.size(), "an unchanged member changes nothing");
+            assertEquals("end", side.exchange(app2, MemberSide.Request.get("/2")).await());
+            assertEquals(1, up.connections());
+            assertEquals(0, sick.requests().size(), "the member down stays out of the new generation's picks");
+            // one more good check: rise = 2 counts the one before the rebuild
+            sickState.checkResult(CHECK, result(true, "status 200"));
+            assertFalse(sickState.isUsable());
+            sickState.checkResult(CHECK, result(true, "status 200"));
+            assertTrue(sickState.isUsable());
+        }
+    }
+
+    @Test
+    void aMemberAReloadAddsRampsUnderSlowStartAndNoneOfTheFirstGenerationDoes() throws Exception {
+        MemberPolicy ramping = ConfigEdits.policy(1, Duration.ofSeconds(10), Optional.empty(), Duration.ofSeconds(30));
+        try (ScriptedMember first = ScriptedMember.start(ScriptedMember.ok("first"));
+             ScriptedMember added = ScriptedMember.start(ScriptedMember.ok("added"))) {
+            UpstreamCluster app1 = cluster(install(ConfigEdits.policy(load(site("@app") + cluster("app", first)),
+                    "app", ramping)), "app");
+            MemberState firstState = app1.members().get(0);
+            long now = System.nanoTime();
+            assertEquals(1.0, firstState.weightFactor(now), "no slow start at process start");
+            assertEquals(MemberStatus.UP, firstState.status(now));
+
+            UpstreamCluster app2 = cluster(install(ConfigEdits.policy(load(site("@app") + cluster("app", first, added)),
+                    "app", ramping)), "app");
+            MemberState addedState = app2.members().get(1);
+            now = System.nanoTime();
+            assertEquals(1.0, firstState.weightFactor(now));
+            assertEquals(MemberStatus.SLOW_START, addedState.status(now));
+            assertTrue(addedState.weightFactor(now) < 0.1, "added by a reload: it starts small");
+            assertEquals("added by a reload", addedState.why());
+            assertTrue(addedState.isUsable());
+        }
+    }
+
+    @Test
+    void aMemberRemovedFromEveryClusterIsDrainedAndItsConnectionsClose() throws Exception {
+        List<MemberEvent> events = new CopyOnWriteArrayList<>();
+        side.registry.addListener(events::add);
+        try (ScriptedMember kept = ScriptedMember.start(ScriptedMember.ok("kept"));
+             ScriptedMember gone = ScriptedMember.start(ScriptedMember.ok("gone"))) {
+            UpstreamCluster app1 = cluster(install(load(site("@app", "@other") + cluster("app", kept, gone)
+                    + cluster("other", gone))), "app");
+            MemberState goneInApp = app1.members().get(1);
+            MemberState goneInOther = cluster(current.get(), "other").members().get(0);
+            assertEquals("end", side.exchange(cluster(current.get(), "other"), MemberSide.Request.get("/")).await());
+            assertEquals(1, side.idle(goneInOther));
+
+            install(load(site("@app") + cluster("app", kept)));
+            for (MemberState s : List.of(goneInApp, goneInOther)) {
+                assertTrue(s.isDraining(), s.toString());
+                assertFalse(s.isUsable(), "a request of the old generation that retries does not pick it");
+                assertEquals(MemberStatus.DRAINING, s.status(System.nanoTime()));
+            }
+            assertTrue(goneInApp.endpoint().isRetired());
+            MemberSide.eventually("its idle connection closed", () -> gone.closedByPeer() == 1);
+            assertEquals(2, events.size());
+            assertEquals(Set.of("app", "other"), Set.copyOf(events.stream().map(MemberEvent::cluster).toList()));
+            assertTrue(events.stream().allMatch(e -> e.to() == MemberStatus.DRAINING
+                    && e.reason().equals("removed from the configuration")), events.toString());
+        }
+    }
+
+    @Test
+    void checksFollowTheNewConfiguration() throws Exception {
+        HealthChecks checks = new HealthChecks(side.registry, side.connector, side.worker);
+        try (ScriptedMember m = ScriptedMember.start(ScriptedMember.ok("m"));
+             ScriptedMember n = ScriptedMember.start(ScriptedMember.ok("n")); checks) {
+            String text = site("@app") + cluster("app", m, n);
+            checks.reconcile(install(ConfigEdits.policy(load(text), "app", CHECKED)).clusters());
+            assertEquals(2, checks.running().size());
+            List<HealthChecks.Running> before = checks.running();
+
+            checks.reconcile(install(ConfigEdits.policy(load(text), "app", CHECKED)).clusters());
+            assertEquals(before, checks.running(), "unchanged: the same checks go on");
+
+            HealthCheckSpec slower = new HealthCheckSpec("/health", Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 1,
+                    StatusRanges.OK_OR_REDIRECT, Optional.empty());
+            MemberPolicy slowerPolicy = ConfigEdits.policy(1, Duration.ofSeconds(10), Optional.of(slower), Duration.ZERO);
+            checks.reconcile(install(ConfigEdits.policy(load(site("@app") + cluster("app", m)), "app", slowerPolicy))
+                    .clusters());
+            assertEquals(1, checks.running().size(), "a member gone, the other's settings changed");
+            assertEquals(slower, checks.running().get(0).spec());
+
+            MemberState state = cluster(current.get(), "app").members().get(0);
+            state.checkResult(slower, result(false, "status 500"));
+            assertFalse(state.isUsable());
+            checks.reconcile(install(load(site("@app") + cluster("app", m))).clusters());
+            assertEquals(List.of(), checks.running(), "checks off");
+            assertTrue(state.isUsable(), "their verdict forgotten");
         }
     }
 
@@ -301,6 +438,10 @@ class RegistryAcrossRebuildsTest {
             list.append(list.isEmpty() ? "" : ", ").append("127.0.0.1:").append(m.port());
         }
         return "[@" + name + "]\nmembers = " + list + "\n\n";
+    }
+
+    private static CheckResult result(boolean ok, String reason) {
+        return new CheckResult(Instant.now(), Duration.ofMillis(1), ok, reason);
     }
 
     private static UpstreamCluster cluster(Runtime runtime, String name) {

@@ -93,6 +93,7 @@ class ErrorLogTest {
                 [routes:line]
                 / = @shop
                 /dead = @dead
+                /dead2 = @dead2
                 /solo = @solo
 
                 [@shop]
@@ -101,13 +102,16 @@ class ErrorLogTest {
                 [@dead]
                 members = 127.0.0.1:%d, 127.0.0.1:%d
 
+                [@dead2]
+                members = 127.0.0.1:%d, 127.0.0.1:%d
+
                 [@solo]
                 members = 127.0.0.1:%d
 
                 [log]
                 dir = ${LOGS}
                 %s
-                """.formatted(deadPort, member.port(), deadPort, deadPort2, member.port(), logSettings));
+                """.formatted(deadPort, member.port(), deadPort, deadPort2, deadPort2, deadPort, member.port(), logSettings));
     }
 
     /** Sends {@code GET path} with {@code id} as its X-Request-ID and returns everything that came back. */
@@ -170,7 +174,8 @@ class ErrorLogTest {
         }
         assertTrue(warned >= 1, "round robin starts some requests on the refusing member");
         assertTrue(get("/solo/ok", "it-solo").startsWith("HTTP/1.1 200 "));
-        get("/dead", "it-marker-2");
+        // Another cluster of refusing members: @dead's are out for fail_timeout after the first marker.
+        get("/dead2", "it-marker-2");
         flushedUpTo("it-marker-2");
         assertEquals(List.of(), linesOf("it-solo", 0), "a request that went well has no line");
     }
