@@ -3,7 +3,9 @@ package io.gatehouse.config.bind;
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.MemberSpec;
+import io.gatehouse.config.model.MemberPolicy;
 import io.gatehouse.config.model.MemberTlsSpec;
+import io.gatehouse.config.model.StatusRanges;
 import io.gatehouse.config.source.EnvSubstitution;
 import io.gatehouse.config.source.IniSection;
 import io.gatehouse.config.source.Shown;
@@ -30,7 +32,10 @@ import java.util.regex.Pattern;
  * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
  */
 final class ClusterSectionBinder {
-    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "resolve_interval", "roles", "ips", "type");
+    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "resolve_interval", "roles", "ips", "type",
+            // TEMPORARY (issue 9, retry part): the retry and overload keys, parsed minimally until the
+            // configuration part binds every member-policy key; the lead reconciles the two.
+            "retries", "retry_body_max", "retry_timeout", "fail_on", "max_connections", "max_queue", "queue_timeout");
     public static final String DEFAULT_STRATEGY = "round_robin";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
@@ -92,7 +97,33 @@ final class ClusterSectionBinder {
         }
         return Optional.of(new BoundCluster(name, section.pos(),
                 Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips,
-                        resolveInterval, trust)), true));
+                        resolveInterval, trust, retryPolicy(kv))), true));
+    }
+
+    /** TEMPORARY (issue 9, retry part): retries, retry_body_max, retry_timeout, fail_on, max_connections, max_queue, queue_timeout. */
+    private static MemberPolicy retryPolicy(KeyValues kv) {
+        MemberPolicy d = MemberPolicy.DEFAULTS;
+        int retries = kv.integer("retries", 0, 1000, d.retries());
+        long bodyMax = kv.size("retry_body_max", 0, 64L * 1024 * 1024, d.retryBodyMax());
+        Duration retryTimeout = kv.duration("retry_timeout", Duration.ZERO, d.retryTimeout());
+        StatusRanges failOn = kv.parse("fail_on", d.failOn(), "status codes 100..599, e.g. 502, 503, 504", value -> {
+            List<StatusRanges.Range> ranges = new ArrayList<>();
+            for (String item : value.split(",")) {
+                String code = item.strip();
+                if (!code.matches("[1-5][0-9][0-9]")) {
+                    throw new BadValueException("status codes 100..599, e.g. 502, 503, 504");
+                }
+                int n = Integer.parseInt(code);
+                ranges.add(new StatusRanges.Range(n, n));
+            }
+            return new StatusRanges(ranges);
+        });
+        int maxConnections = kv.integer("max_connections", 0, 1_000_000, d.maxConnections());
+        int maxQueue = kv.integer("max_queue", 0, 1_000_000, d.maxQueue());
+        Duration queueTimeout = kv.duration("queue_timeout", Duration.ZERO, d.queueTimeout());
+        return new MemberPolicy(d.hashKey(), d.health(), d.maxFails(), d.failTimeout(), failOn, d.slowStart(),
+                kv.entry("retries").isPresent() ? retries : d.retries(), bodyMax, retryTimeout, maxConnections,
+                maxQueue, queueTimeout);
     }
 
     /**

@@ -281,7 +281,8 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
                 of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth = /hc\n" + use,
                         "@D/a.conf:3: [@api] unknown key \"health\"; known keys: members, ssl, ca, verify, strategy,"
-                                + " resolve_interval, roles, ips, type"),
+                                + " resolve_interval, roles, ips, type, retries, retry_body_max, retry_timeout, fail_on,"
+                                + " max_connections, max_queue, queue_timeout"),
                 of("a resolve interval that is not a duration", "[@api]\nmembers = app.internal:80\nresolve_interval = often\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be " + Durations.EXPECTED + ", got \"often\""),
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
