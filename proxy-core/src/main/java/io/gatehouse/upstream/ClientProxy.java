@@ -182,7 +182,8 @@ final class ClientProxy extends ResponseDeadlines.Entry
         if (member.passesFailStatus() && ERRORS.isErrorEnabled()) {
             // No other member could take the request over: the member's own answer goes to the client.
             ERRORS.error(line(member.member(), "upstream answered " + status + " (fail_on), no other member to"
-                    + " take the request", "the member's " + status + " to the client", member.attempts(), -1));
+                    + " take the request", "the member's " + status + " to the client", member.attempts(),
+                    member.toHeadNanos()));
         }
         boolean switching = status == 101;
         exchange.setStatusCode(status);

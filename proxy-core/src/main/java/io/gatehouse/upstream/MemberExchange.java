@@ -203,6 +203,11 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         return failStatus && responseStarted;
     }
 
+    /** The time from the start of the attempt under way (or last made) to its answer's head, or -1 before one came. */
+    public long toHeadNanos() {
+        return gotHead ? headAt - attemptStart : -1;
+    }
+
     /** True once the whole request, body included, went to the member. */
     public boolean requestSent() {
         return requestDone;

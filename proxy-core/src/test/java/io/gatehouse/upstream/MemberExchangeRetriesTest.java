@@ -163,6 +163,22 @@ class MemberExchangeRetriesTest extends MemberExchangeFixture {
     }
 
     @Test
+    void aPostThatReachedAMemberIsNotSentAgainEvenWhenNoneOfItsBodyWasRead() throws Exception {
+        try (ScriptedMember a = ScriptedMember.start(CLOSES);
+             ScriptedMember b = ScriptedMember.start(echo())) {
+            UpstreamCluster cluster = side.cluster("app", DEFAULTS, MemberSide.loopback(a.port()),
+                    MemberSide.loopback(b.port()));
+            ChannelPipe<StreamSourceChannel, StreamSinkChannel> pipe = pipe();
+            // The body has not come when the member, which had the head, dies: it may have acted on it.
+            MemberSide.Sink sink = side.exchange(cluster, post(pipe.getLeftSide(), 5));
+            assertEquals("failed BROKEN", sink.await());
+            assertEquals(0, b.connections());
+            assertEquals(1, io(() -> sink.exchange.attempts()));
+            assertCountedOnce(cluster);
+        }
+    }
+
+    @Test
     void aPutWithAHeldBodyGoesToTheNextMemberWithTheSameBytes() throws Exception {
         byte[] body = randomBytes(40_000, 11); // within the default retry_body_max (64k), over one buffer
         CountDownLatch read = new CountDownLatch(1);

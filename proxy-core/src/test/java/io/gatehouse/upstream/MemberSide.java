@@ -258,6 +258,11 @@ final class MemberSide implements AutoCloseable {
         }
 
         @Override
+        public long bodyLength() {
+            return body != null ? bodyLength : -1;
+        }
+
+        @Override
         public StreamSourceChannel openBody() {
             bodyOpened++;
             return bodyLost ? null : body;

@@ -94,9 +94,18 @@ class FailOnTest {
                 .findFirst().orElseThrow();
     }
 
-    RequestLogRecord logged(String url) {
-        return gatehouse.assembly().requestLog().latest(100).stream().filter(r -> url.equals(r.url())).findFirst()
-                .orElseThrow();
+    /** The ring's record of {@code url}, once it is there (at most 10 s: it is made as the exchange completes). */
+    RequestLogRecord logged(String url) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            var found = gatehouse.assembly().requestLog().latest(100).stream().filter(r -> url.equals(r.url()))
+                    .findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            assertTrue(System.nanoTime() - deadline < 0, "no request-log record of " + url);
+            Thread.sleep(5);
+        }
     }
 
     @Test
@@ -130,7 +139,33 @@ class FailOnTest {
         assertEquals(1, busyToo.heads().size());
         assertEquals(1, state("allbusy", busy).outcomes(Outcome.Kind.FAIL_STATUS));
         assertEquals(1, state("allbusy", busyToo).outcomes(Outcome.Kind.FAIL_STATUS));
-        assertEquals(2, logged("/allbusy/x").attempts());
+        RequestLogRecord record = logged("/allbusy/x");
+        assertEquals(2, record.attempts());
+        assertEquals("127.0.0.1:" + busyToo.port(), record.member());
+        // The error log: the first 503 taken over from, then the one the client got.
+        String id = record.gtid();
+        List<String> lines = errorLines(id, 2);
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches(".* WARN  proxy: " + id + " @allbusy 127\\.0\\.0\\.1:" + busy.port()
+                + " \"GET /allbusy/x HTTP/1\\.1\": upstream answered 503 \\(fail_on\\); trying the next member;"
+                + " attempt \\d+ ms"), lines.get(0));
+        assertTrue(lines.get(1).matches(".* ERROR proxy: " + id + " @allbusy 127\\.0\\.0\\.1:" + busyToo.port()
+                + " \"GET /allbusy/x HTTP/1\\.1\": upstream answered 503 \\(fail_on\\), no other member to take the"
+                + " request; the member's 503 to the client; attempt 2, \\d+ ms"), lines.get(1));
+    }
+
+    /** The error log's lines about request {@code id}, once there are {@code count} (at most 10 s). */
+    List<String> errorLines(String id, int count) throws Exception {
+        java.nio.file.Path file = gatehouse.logDir.resolve("error.log");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<String> lines = java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file).stream()
+                    .filter(l -> l.contains(" " + id + " ")).toList() : List.of();
+            if (lines.size() >= count || System.nanoTime() - deadline > 0) {
+                return lines;
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test

@@ -143,9 +143,20 @@ class RetriesTest {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
     }
 
-    /** The ring's records whose URL is {@code url} (the newest first). */
-    List<RequestLogRecord> logged(String url) {
-        return gatehouse.assembly().requestLog().latest(10_000).stream().filter(r -> url.equals(r.url())).toList();
+    /**
+     * The ring's records whose URL is {@code url} (the newest first), once there is one (at most 10 s: a
+     * record is made when the exchange completes, which may be just after the client has its answer).
+     */
+    List<RequestLogRecord> logged(String url) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<RequestLogRecord> found = gatehouse.assembly().requestLog().latest(10_000).stream()
+                    .filter(r -> url.equals(r.url())).toList();
+            if (!found.isEmpty() || System.nanoTime() - deadline > 0) {
+                return found;
+            }
+            Thread.sleep(5);
+        }
     }
 
     // ---- a member dies under load
