@@ -82,36 +82,22 @@ public final class MemberExchange extends ResponseDeadlines.Entry
     private MemberState firstTried;
     private MemberState[] moreTried;
     private int moreTriedCount;
-    /** Members passed over without an attempt (at {@code max_connections}) since the last wait in the queue. */
-    private MemberState[] skipped;
-    private int skippedCount;
+    /** What only a request that passed a member over, went on to another or waited needs; null until then. */
+    private Detour detour;
     private LoopState loop;
 
     /** The member of the attempt under way; null between attempts. */
     private MemberState member;
-    /** The member of the last attempt begun (the final one once the exchange ended). */
-    private MemberState lastMember;
     private MemberConnection conn;
     /** The last attempt's failure, for the sink when no member is left to try. */
     private Outcome lastFailure;
-    /** Attempts begun. */
-    private int attempts;
-    private long firstStart;
     private long attemptStart;
+    /** When the attempt's answer's head came; 0 before it did. */
     private long headAt;
     private long endedAt;
     private boolean reported;
-    private boolean gotHead;
     /** The answer's status is one of {@code fail_on}: its attempt ends {@link Outcome.Kind#FAIL_STATUS}. */
     private boolean failStatus;
-    /** Waiting in the cluster's queue for a member under {@code max_connections}. */
-    private boolean queued;
-    /** The queue's clock runs (it replaces the member's clock while the exchange waits for a slot). */
-    private boolean queueClock;
-    /** Runs {@link #onWake} on this exchange's IO thread; made the first time it waits. */
-    private Runnable wakeTask;
-    /** The member whose slot woke this exchange, passed on if it ended meanwhile. */
-    private volatile MemberState freedBy;
     private boolean reused;
     private boolean connecting;
     private boolean requestDone;
@@ -187,12 +173,12 @@ public final class MemberExchange extends ResponseDeadlines.Entry
 
     /** The member of the attempt under way or last made: the final one once the exchange ended (null when none was tried). */
     public MemberState member() {
-        return lastMember;
+        return moreTriedCount > 0 ? moreTried[moreTriedCount - 1] : firstTried;
     }
 
     /** Attempts begun so far: 1 for a request its first member answered, 0 when none could be made. */
     public int attempts() {
-        return attempts;
+        return firstTried == null ? 0 : 1 + moreTriedCount;
     }
 
     /**
@@ -205,7 +191,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
 
     /** The time from the start of the attempt under way (or last made) to its answer's head, or -1 before one came. */
     public long toHeadNanos() {
-        return gotHead ? headAt - attemptStart : -1;
+        return headAt != 0 ? headAt - attemptStart : -1;
     }
 
     /** True once the whole request, body included, went to the member. */
@@ -239,7 +225,8 @@ public final class MemberExchange extends ResponseDeadlines.Entry
                 return;
             }
             WaitQueue queue = cluster.waitQueue();
-            if (skippedCount == 0 || queue == null || attempts >= cluster.maxAttempts()) {
+            Detour d = detour;
+            if (d == null || d.skippedCount == 0 || queue == null || attempts() >= cluster.maxAttempts()) {
                 fail(lastFailure != null ? lastFailure : new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0,
                         "no usable member"));
                 return;
@@ -253,12 +240,12 @@ public final class MemberExchange extends ResponseDeadlines.Entry
                         + queue.capacity() + (queue.timeoutMillis() <= 0 ? ", queue_timeout 0)" : ")")));
                 return;
             }
-            queued = true;
-            if (wakeTask == null) {
-                wakeTask = this::onWake;
+            d.queued = true;
+            if (d.wakeTask == null) {
+                d.wakeTask = this::onWake;
             }
-            if (!queueClock) {
-                queueClock = true;
+            if (!d.queueClock) {
+                d.queueClock = true;
                 loop.deadlines(queue.timeoutMillis(), thread).start(this); // replaces the member's clock
             }
             // An attempt may have ended between the picks above and joining the queue, and found nobody
@@ -266,14 +253,14 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             if (round >= 2 || !roomNow() || !queue.remove(this)) {
                 return; // a freed slot wakes it (onWake), or the queue's clock runs out (expired)
             }
-            queued = false;
-            skippedCount = 0;
+            d.queued = false;
+            d.skippedCount = 0;
         }
     }
 
     /** The next member that admits an attempt; those that do not are passed over (tried, without an attempt). */
     private MemberState pickAdmitted() {
-        if (attempts >= cluster.maxAttempts()) {
+        if (attempts() >= cluster.maxAttempts()) {
             return null;
         }
         int max = cluster.policy().maxConnections();
@@ -297,21 +284,21 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             slotFreed(next);
             return;
         }
+        if (firstTried != null && moreTriedCount == 0) {
+            detour().firstStart = attemptStart; // the first attempt's, for retry_timeout
+        }
         member = next;
-        lastMember = next;
         addTried(next);
-        attempts++;
         reported = false;
-        gotHead = false;
+        headAt = 0;
         failStatus = false;
         if (clock) {
-            queueClock = false;
+            if (detour != null) {
+                detour.queueClock = false;
+            }
             now = waitOnMember(); // the member's own clock, for this attempt (the queue's, if any, stops)
         }
         attemptStart = now;
-        if (attempts == 1) {
-            firstStart = now;
-        }
         MemberConnection pooled = next.endpoint().take(thread.getNumber());
         if (pooled != null) {
             reused = true;
@@ -349,8 +336,9 @@ public final class MemberExchange extends ResponseDeadlines.Entry
      * picks again on its own IO thread.
      */
     void wake(MemberState freed) {
-        freedBy = freed;
-        thread.execute(wakeTask);
+        Detour d = detour; // made before the exchange joined the queue, whose lock publishes it
+        d.freedBy = freed;
+        thread.execute(d.wakeTask);
     }
 
     /** On the IO thread: the slot a finished attempt freed is this exchange's to take. */
@@ -359,21 +347,32 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             // It gave up (timed out, or its caller left) while the slot was on its way: pass it on.
             WaitQueue queue = cluster.waitQueue();
             if (queue != null) {
-                queue.slotFreed(freedBy);
+                queue.slotFreed(detour.freedBy);
             }
             return;
         }
-        queued = false;
-        skippedCount = 0;
+        detour.queued = false;
+        detour.skippedCount = 0;
         pickAndStart(0, true, true);
     }
 
     /** Out of the queue, if in it (a wake-up already on its way finds the exchange finished and passes the slot on). */
     private void leaveQueue() {
-        if (queued) {
-            queued = false;
+        Detour d = detour;
+        if (d != null && d.queued) {
+            d.queued = false;
             cluster.waitQueue().remove(this);
         }
+    }
+
+    /** The rare-path state, made on first need. */
+    private Detour detour() {
+        Detour d = detour;
+        if (d == null) {
+            d = new Detour();
+            detour = d;
+        }
+        return d;
     }
 
     /**
@@ -400,7 +399,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
      * reached the member, an idempotent one whose body can be sent again.
      */
     private boolean mayRetry(boolean reached) {
-        if (responseStarted || attempts >= cluster.maxAttempts()) {
+        if (responseStarted || attempts() >= cluster.maxAttempts()) {
             return false;
         }
         if (reached && !request.idempotent()) {
@@ -410,7 +409,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             return false;
         }
         long timeout = cluster.policy().retryTimeout().toNanos();
-        return timeout <= 0 || endedAt - firstStart < timeout;
+        return timeout <= 0 || endedAt - (moreTriedCount == 0 ? attemptStart : detour.firstStart) < timeout;
     }
 
     /** The attempt whose failure is {@code failed} (recorded) is given up; another member takes the request over. */
@@ -724,7 +723,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
     private void onResponseHead(ResponseHead head, int length) {
         stopClock();
         headAt = System.nanoTime();
-        gotHead = true;
+
         int status = head.status();
         StatusRanges failOn = cluster.policy().failOn();
         if (!failOn.isEmpty() && status != 101 && failOn.contains(status)) {
@@ -976,10 +975,10 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         if (finished) {
             return;
         }
-        if (queued) {
+        if (detour != null && detour.queued) {
             long waited = cluster.waitQueue().timeoutMillis();
             leaveQueue();
-            queueClock = false;
+            detour.queueClock = false;
             fail(new Outcome(Outcome.Kind.OVERLOADED, null, -1, 0, "waited " + waited
                     + " ms in the queue (queue_timeout) for a member under max_connections ("
                     + cluster.policy().maxConnections() + ")"));
@@ -1026,7 +1025,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             reported = true;
             long now = System.nanoTime();
             endedAt = now;
-            m.record(kind, gotHead ? headAt - attemptStart : -1, now - attemptStart, now);
+            m.record(kind, headAt != 0 ? headAt - attemptStart : -1, now - attemptStart, now);
             slotFreed(m);
         }
     }
@@ -1046,7 +1045,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             return new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0, reason);
         }
         record(kind);
-        return new Outcome(kind, m, gotHead ? headAt - attemptStart : -1, endedAt - attemptStart, reason);
+        return new Outcome(kind, m, headAt != 0 ? headAt - attemptStart : -1, endedAt - attemptStart, reason);
     }
 
     /** The member closed its connection before the answer's head was whole; the message says when. */
@@ -1141,10 +1140,11 @@ public final class MemberExchange extends ResponseDeadlines.Entry
 
     /** A member passed over at {@code max_connections}: not picked again until the exchange waited for a slot. */
     private void addSkipped(MemberState m) {
-        if (skipped == null) {
-            skipped = new MemberState[cluster.members().size()];
+        Detour d = detour();
+        if (d.skipped == null) {
+            d.skipped = new MemberState[cluster.members().size()];
         }
-        skipped[skippedCount++] = m;
+        d.skipped[d.skippedCount++] = m;
     }
 
     /** Members tried or passed over: the picker leaves them out. */
@@ -1153,9 +1153,12 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         if (attempted(m)) {
             return true;
         }
-        for (int i = 0; i < skippedCount; i++) {
-            if (skipped[i] == m) {
-                return true;
+        Detour d = detour;
+        if (d != null) {
+            for (int i = 0; i < d.skippedCount; i++) {
+                if (d.skipped[i] == m) {
+                    return true;
+                }
             }
         }
         return false;
@@ -1175,5 +1178,26 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             }
         }
         return false;
+    }
+
+    /**
+     * What only a request that passed a member over (at {@code max_connections}), went on to another
+     * member or waited in the queue needs: kept apart so that a request its first member answers carries
+     * none of it.
+     */
+    private static final class Detour {
+        /** When the first attempt began (for {@code retry_timeout}), once a second one did. */
+        long firstStart;
+        /** Members passed over without an attempt (at {@code max_connections}) since the last wait in the queue. */
+        MemberState[] skipped;
+        int skippedCount;
+        /** Waiting in the cluster's queue for a member under {@code max_connections}. */
+        boolean queued;
+        /** The queue's clock runs (it replaces the member's clock while the exchange waits for a slot). */
+        boolean queueClock;
+        /** Runs {@link #onWake} on the exchange's IO thread; made the first time it waits. */
+        Runnable wakeTask;
+        /** The member whose slot woke the exchange, passed on if it ended meanwhile. */
+        volatile MemberState freedBy;
     }
 }

@@ -319,6 +319,24 @@ class MemberExchangeRetriesTest extends MemberExchangeFixture {
         }
     }
 
+    @Test
+    void retryTimeoutCountsFromTheFirstAttempt() throws Exception {
+        CountDownLatch closed = new CountDownLatch(2);
+        try (ScriptedMember a = ScriptedMember.start(answerThenAwaitClose("", closed));
+             ScriptedMember b = ScriptedMember.start(answerThenAwaitClose("", closed));
+             ScriptedMember c = ScriptedMember.start(ScriptedMember.ok("from c"))) {
+            // Each silent member takes the response timeout (300 ms): the second attempt begins within
+            // retry_timeout (500 ms), the third would begin after it.
+            UpstreamCluster cluster = side.cluster("app", policy(-1, 0, Duration.ofMillis(500), StatusRanges.NONE),
+                    MemberSide.loopback(a.port()), MemberSide.loopback(b.port()), MemberSide.loopback(c.port()));
+            MemberSide.Sink sink = side.exchange(cluster, MemberSide.Request.get("/"), SHORT, new MemberSide.Sink());
+            assertEquals("failed HEAD_TIMEOUT", sink.await());
+            assertEquals(2, io(() -> sink.exchange.attempts()));
+            assertEquals(0, c.connections(), "no third attempt: 600 ms since the first began");
+            assertCountedOnce(cluster);
+        }
+    }
+
     // ---- fail_on
 
     @Test
