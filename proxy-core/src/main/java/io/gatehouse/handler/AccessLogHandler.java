@@ -1,6 +1,7 @@
 package io.gatehouse.handler;
 
 import io.gatehouse.log.RequestLogRecord;
+import io.gatehouse.log.UpstreamAttempts;
 import io.gatehouse.log.WireText;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
  *       before any answer was begun: the client went away (or broke its request body), or a stop
  *       closed the connection when its drain time ran out, as nginx logs its
  *       {@code worker_shutdown_timeout}.</li>
+ *   <li>for a proxied request, beyond the 17 fields: the cluster, the member of the last attempt and
+ *       the number of attempts ({@link UpstreamAttempts}, which the proxy attaches).</li>
  * </ul>
  */
 public final class AccessLogHandler implements HttpHandler {
@@ -89,6 +92,7 @@ public final class AccessLogHandler implements HttpHandler {
         private RequestLogRecord record(HttpServerExchange exchange, long committed, long end) {
             RequestIds ids = exchange.getAttachment(RequestIds.KEY);
             AuthenticatedUser user = exchange.getAttachment(AuthenticatedUser.KEY);
+            UpstreamAttempts upstream = exchange.getAttachment(UpstreamAttempts.KEY);
             String query = exchange.getQueryString();
             String uri = exchange.getRequestURI();
             return new RequestLogRecord(received,
@@ -106,7 +110,10 @@ public final class AccessLogHandler implements HttpHandler {
                     user == null ? null : user.tokenFingerprint(),
                     WireText.decode(exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)),
                     TimeUnit.NANOSECONDS.toMillis(committed - startNanos),
-                    TimeUnit.NANOSECONDS.toMillis(end - committed));
+                    TimeUnit.NANOSECONDS.toMillis(end - committed),
+                    upstream == null ? null : upstream.cluster(),
+                    upstream == null ? null : upstream.member(),
+                    upstream == null ? 0 : upstream.attempts());
         }
     }
 

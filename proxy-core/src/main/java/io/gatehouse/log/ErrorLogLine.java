@@ -8,11 +8,14 @@ import java.util.concurrent.TimeUnit;
  * an answer cut short, a body over {@code max_body_size}), greppable by the request id that the
  * request log, the client and the member all have:
  * <pre>
- * GTID CLUSTER MEMBER "REQUEST LINE": WHAT HAPPENED; WHAT THE CLIENT GOT[; attempt N ms]
+ * GTID CLUSTER MEMBER "REQUEST LINE": WHAT HAPPENED; WHAT THE CLIENT GOT[; attempt [K, ]N ms]
  * 9f86d081-2s @shop 10.0.0.11:5000 "GET /api/cart HTTP/1.1": connect() refused; trying the next member; attempt 1 ms
+ * 9f86d081-2s @shop 10.0.0.12:5000 "GET /api/cart HTTP/1.1": upstream answered 503 (fail_on); 503 to the client; attempt 2, 4 ms
  * </pre>
  * {@code CLUSTER} is {@code @name}, or the URL of a route's single upstream; {@code MEMBER} is
- * {@code host:port}; either is {@code -} when there is none. The request line is read and escaped as
+ * {@code host:port} of the attempt the line is about (in the line that ended the request, its final
+ * member); either is {@code -} when there is none. {@code K}, the attempt's number, is written from the
+ * second attempt on, so a request's first attempt reads as it always did. The request line is read and escaped as
  * the request log's unquoted fields are ({@link RequestLogFormatter#plainField}: the bytes read as
  * UTF-8, then a space, a quote, a backslash, a control or non-ASCII character as {@code \xHH} per
  * byte), so both logs show a request the same way, a line never breaks and the fields before the
@@ -33,23 +36,45 @@ public final class ErrorLogLine {
      */
     public static String of(String gtid, HttpServerExchange exchange, String cluster, String member, String what,
                             String then, long attemptNanos) {
+        return of(gtid, exchange, cluster, member, what, then, 1, attemptNanos);
+    }
+
+    /**
+     * As {@link #of(String, HttpServerExchange, String, String, String, String, long)}, about the request's
+     * attempt number {@code attempt} (1 for the first).
+     */
+    public static String of(String gtid, HttpServerExchange exchange, String cluster, String member, String what,
+                            String then, int attempt, long attemptNanos) {
         String query = exchange.getQueryString();
         String target = query == null || query.isEmpty() ? exchange.getRequestURI() : exchange.getRequestURI() + "?" + query;
         return format(gtid == null ? "-" : gtid, cluster == null ? "-" : clusterLabel(cluster),
                 member == null ? "-" : member, exchange.getRequestMethod().toString(), target,
-                exchange.getProtocol().toString(), what, then, attemptNanos);
+                exchange.getProtocol().toString(), what, then, attempt, attemptNanos);
     }
 
     /** @param attemptNanos how long the attempt with the member took, or -1 to leave it out */
     static String format(String gtid, String cluster, String member, String method, String target, String protocol,
                          String what, String then, long attemptNanos) {
+        return format(gtid, cluster, member, method, target, protocol, what, then, 1, attemptNanos);
+    }
+
+    /**
+     * @param attempt      the attempt's number in its request (written from 2 on)
+     * @param attemptNanos how long the attempt with the member took, or -1 to leave it out
+     */
+    static String format(String gtid, String cluster, String member, String method, String target, String protocol,
+                         String what, String then, int attempt, long attemptNanos) {
         StringBuilder b = new StringBuilder(160);
         escapeTo(gtid, b).append(' ').append(cluster).append(' ').append(member).append(" \"");
         escapeTo(method, b).append(' ');
         escapeTo(target, b).append(' ');
         escapeTo(protocol, b).append("\": ").append(what).append("; ").append(then);
         if (attemptNanos >= 0) {
-            b.append("; attempt ").append(TimeUnit.NANOSECONDS.toMillis(attemptNanos)).append(" ms");
+            b.append("; attempt ");
+            if (attempt > 1) {
+                b.append(attempt).append(", ");
+            }
+            b.append(TimeUnit.NANOSECONDS.toMillis(attemptNanos)).append(" ms");
         }
         return b.toString();
     }

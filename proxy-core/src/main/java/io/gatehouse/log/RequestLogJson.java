@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The machine form of request-log records for scripts and the admin console: one JSON object per
  * record with the 17 fields in log order ({@code date, time, client, server, method, url, protocol,
- * status, bytes_recv, bytes_sent, gtid, ltid, user, token, user_agent, handling_ms, sending_ms}).
+ * status, bytes_recv, bytes_sent, gtid, ltid, user, token, user_agent, handling_ms, sending_ms}), then
+ * {@code cluster}, {@code member} and {@code attempts}, which the text line does not have.
  *
  * <p>Counts and durations are JSON numbers ({@code handling_ms} is {@code 4}, not {@code "4ms"});
  * {@code date} and {@code time} are the strings the log line shows; a missing value is {@code null}
@@ -63,6 +64,9 @@ public final class RequestLogJson {
         string("user_agent", r.userAgent(), out);
         out.append(",\"handling_ms\":").append(r.handlingMs());
         out.append(",\"sending_ms\":").append(r.sendingMs());
+        string("cluster", r.cluster(), out);
+        string("member", r.member(), out);
+        out.append(",\"attempts\":").append(r.attempts());
         out.append('}');
     }
 

@@ -4,7 +4,9 @@ import java.time.LocalDateTime;
 import java.util.Objects;
 
 /**
- * One request, the 17 fields of the request log in their documented order (docs/logs.md).
+ * One request: the 17 fields of the request log in their documented order (docs/logs.md), then what
+ * the text line leaves out and the JSON form and the ring carry after them: the cluster, the final
+ * member and the number of attempts of a proxied request.
  * Values are raw text (what came off the wire read as UTF-8, see {@link WireText});
  * {@link RequestLogFormatter} escapes them.
  *
@@ -24,11 +26,23 @@ import java.util.Objects;
  * @param userAgent    User-Agent header, or null (15)
  * @param handlingMs   request received until response headers ready (16)
  * @param sendingMs    response headers until last byte written (17)
+ * @param cluster      the cluster the request went to (its name, or a route's single upstream URL), or null
+ * @param member       the member of its last attempt ({@code host:port}), or null when none was tried
+ * @param attempts     attempts with members (0 when the request went to no member)
  */
 public record RequestLogRecord(LocalDateTime received, String client, String server, String method, String url,
                                String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
-                               String user, String token, String userAgent, long handlingMs, long sendingMs) {
+                               String user, String token, String userAgent, long handlingMs, long sendingMs,
+                               String cluster, String member, int attempts) {
     public RequestLogRecord {
         Objects.requireNonNull(received, "received");
+    }
+
+    /** A request that went to no cluster: the 17 fields only. */
+    public RequestLogRecord(LocalDateTime received, String client, String server, String method, String url,
+                            String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
+                            String user, String token, String userAgent, long handlingMs, long sendingMs) {
+        this(received, client, server, method, url, protocol, status, bytesRecv, bytesSent, gtid, ltid, user, token,
+                userAgent, handlingMs, sendingMs, null, null, 0);
     }
 }

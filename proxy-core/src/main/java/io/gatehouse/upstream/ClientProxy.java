@@ -6,6 +6,7 @@ import io.gatehouse.handler.ClientAddress;
 import io.gatehouse.handler.ErrorReply;
 import io.gatehouse.handler.RequestIds;
 import io.gatehouse.log.ErrorLogLine;
+import io.gatehouse.log.UpstreamAttempts;
 import io.gatehouse.config.model.HashKey;
 import io.gatehouse.upstream.balance.RequestHashes;
 import io.gatehouse.upstream.balance.RequestKey;
@@ -43,11 +44,13 @@ import org.xnio.channels.StreamSourceChannel;
  *
  * <p>What did not go as it should is one line in the error log ({@link ErrorLogLine}, logger
  * {@code io.gatehouse.proxy}): WARN for an attempt another member took over from, ERROR for the attempt
- * the client got a 502/503/504 for or whose answer was cut short, INFO for a client that left or was too
- * slow (not an error, as nginx logs its 499s). A request that went well costs no line and no work.
+ * the client got a 502/503/504 for (a member's own {@code fail_on} answer passed on included) or whose
+ * answer was cut short, INFO for a client that left or was too slow (not an error, as nginx logs its
+ * 499s). A request that went well costs no line and no work. The request log gets the cluster, the
+ * final member and the attempts through {@link UpstreamAttempts}, which this proxy is (attached, not made).
  */
 final class ClientProxy extends ResponseDeadlines.Entry
-        implements Runnable, MemberRequest, ResponseSink, RequestKey, ExchangeCompletionListener {
+        implements Runnable, MemberRequest, ResponseSink, RequestKey, ExchangeCompletionListener, UpstreamAttempts {
     /** The error log's lines about proxied requests. */
     private static final Logger ERRORS = LoggerFactory.getLogger("io.gatehouse.proxy");
 
@@ -94,6 +97,7 @@ final class ClientProxy extends ResponseDeadlines.Entry
         }
         target = handler.upstreamPath(exchange);
         exchange.addExchangeCompleteListener(this);
+        exchange.putAttachment(UpstreamAttempts.KEY, this);
         member = new MemberExchange(handler.cluster(), handler.connector(), handler.timeouts(), exchange.getIoThread(),
                 this, this, this);
         member.start();
@@ -130,6 +134,11 @@ final class ClientProxy extends ResponseDeadlines.Entry
     @Override
     public boolean chunked() {
         return chunked;
+    }
+
+    @Override
+    public long bodyLength() {
+        return hasBody && !chunked ? exchange.getRequestContentLength() : -1;
     }
 
     @Override
@@ -170,6 +179,12 @@ final class ClientProxy extends ResponseDeadlines.Entry
     public void head(ResponseHead head, long bodyLength) {
         answering = true;
         int status = head.status();
+        if (member.passesFailStatus() && ERRORS.isErrorEnabled()) {
+            // No other member could take the request over: the member's own answer goes to the client.
+            ERRORS.error(line(member.member(), "upstream answered " + status + " (fail_on), no other member to"
+                    + " take the request", "the member's " + status + " to the client", member.attempts(),
+                    member.toHeadNanos()));
+        }
         boolean switching = status == 101;
         exchange.setStatusCode(status);
         ForwardedHeaders.copyResponse(head, exchange.getResponseHeaders(), via, switching);
@@ -269,7 +284,8 @@ final class ClientProxy extends ResponseDeadlines.Entry
     @Override
     public void attemptFailed(Outcome outcome) {
         if (ERRORS.isWarnEnabled()) {
-            ERRORS.warn(line(outcome.member(), outcome.reason(), "trying the next member", outcome.toEndNanos()));
+            ERRORS.warn(line(outcome.member(), outcome.reason(), "trying the next member", member.attempts(),
+                    outcome.toEndNanos()));
         }
     }
 
@@ -311,8 +327,15 @@ final class ClientProxy extends ResponseDeadlines.Entry
         }
         UpstreamFailure failure = UpstreamFailure.of(outcome.kind());
         if (ERRORS.isErrorEnabled()) {
-            ERRORS.error(line(outcome.member(), outcome.reason(), failure.status() + " to the client",
+            ERRORS.error(line(outcome.member(), outcome.reason(),
+                    failure.status() + " to the client", member.attempts(),
                     outcome.member() == null ? -1 : outcome.toEndNanos()));
+        }
+        if (failure == UpstreamFailure.OVERLOADED) {
+            // RFC 9110 §10.2.3: when to come back. The queue's wait: by then every request that was
+            // waiting when this one was refused has been served or given up.
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER,
+                    UpstreamFailure.retryAfterSeconds(handler.cluster().policy().queueTimeout().toMillis()));
         }
         exchange.putAttachment(UpstreamProxyHandler.FAILURE, failure);
         exchange.setPersistent(exchange.isPersistent() && exchange.isRequestComplete());
@@ -416,9 +439,14 @@ final class ClientProxy extends ResponseDeadlines.Entry
 
     /** The error log's line about this request ({@link ErrorLogLine}); only built when it is written. */
     private String line(MemberState to, String what, String then, long attemptNanos) {
+        return line(to, what, then, member == null ? 1 : member.attempts(), attemptNanos);
+    }
+
+    /** As {@link #line(MemberState, String, String, long)}, about attempt number {@code attempt}. */
+    private String line(MemberState to, String what, String then, int attempt, long attemptNanos) {
         RequestIds ids = exchange.getAttachment(RequestIds.KEY);
         return ErrorLogLine.of(ids == null ? null : ids.gtid(), exchange, handler.cluster().name(),
-                to == null ? null : to.key().address().toString(), what, then, attemptNanos);
+                to == null ? null : to.endpoint().label(), what, then, attempt, attemptNanos);
     }
 
     private String cutShort() {
@@ -452,6 +480,26 @@ final class ClientProxy extends ResponseDeadlines.Entry
         } finally {
             nextListener.proceed();
         }
+    }
+
+    // ---- what the request log keeps of it (UpstreamAttempts)
+
+    @Override
+    public String cluster() {
+        return handler.cluster().name();
+    }
+
+    @Override
+    public String member() {
+        MemberExchange m = member;
+        MemberState to = m == null ? null : m.member();
+        return to == null ? null : to.endpoint().label();
+    }
+
+    @Override
+    public int attempts() {
+        MemberExchange m = member;
+        return m == null ? 0 : m.attempts();
     }
 
     // ---- what pickers may ask of the request

@@ -13,12 +13,15 @@ import java.util.Objects;
  */
 public final class MemberEndpoint {
     private final MemberKey key;
+    /** {@code host:port} as written, made once: the logs name the member by it on every request. */
+    private final String label;
     private final ConnectionPool[] pools;
     private volatile InetSocketAddress address;
     private volatile boolean retired;
 
     MemberEndpoint(MemberKey key, InetSocketAddress address, int ioThreads, int maxIdlePerThread) {
         this.key = Objects.requireNonNull(key, "key");
+        this.label = key.address().toString();
         this.address = Objects.requireNonNull(address, "address");
         this.pools = new ConnectionPool[ioThreads];
         for (int i = 0; i < ioThreads; i++) {
@@ -28,6 +31,11 @@ public final class MemberEndpoint {
 
     public MemberKey key() {
         return key;
+    }
+
+    /** The member's {@code host:port} as written in {@code members} (IPv6 in brackets), as the logs name it. */
+    public String label() {
+        return label;
     }
 
     /**

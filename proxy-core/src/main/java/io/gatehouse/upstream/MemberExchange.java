@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.config.model.StatusRanges;
 import io.gatehouse.upstream.balance.RequestKey;
 import io.gatehouse.upstream.balance.TriedMembers;
 import io.gatehouse.upstream.http1.ChunkedDecoder;
@@ -12,6 +13,7 @@ import io.undertow.util.Methods;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +25,36 @@ import org.xnio.channels.StreamSourceChannel;
 /**
  * One request and its answer with a member of a cluster, over HTTP/1.1, on one IO thread, knowing
  * nothing of who asked: the client proxy, a health check and a cache fill all use it. It picks a
- * member, takes an idle connection of this IO thread or opens one (a refused connection moves on to
- * the next member; a kept-alive one the member had closed is retried once on a fresh one, for an
- * idempotent request without a body), writes the head in one write, streams the body up, reads the
- * answer's head strictly, and streams the body into a {@link ResponseSink}, holding the member back
- * while the sink is full. Bodies are never held whole. A whole answer whose framing ended exactly
- * where it said puts the connection back in the pool.
+ * member, takes an idle connection of this IO thread or opens one, writes the head in one write,
+ * streams the body up, reads the answer's head strictly, and streams the body into a
+ * {@link ResponseSink}, holding the member back while the sink is full. Bodies are never held whole
+ * (but for a copy of a small one kept to send it again, below). A whole answer whose framing ended
+ * exactly where it said puts the connection back in the pool.
+ *
+ * <p><b>Attempts.</b> A request makes at most {@link UpstreamCluster#maxAttempts()} attempts
+ * ({@code retries}), never two with one member. A failed connect (refused, timed out) goes on to
+ * another member whatever the method: nothing reached a member. A failure after the request reached
+ * a member but before a byte of answer (it closed or broke the connection, or gave no head within
+ * {@code response_timeout}), and an answer with a {@code fail_on} status before anything of it went
+ * to the sink, go on to another member only for an idempotent request ({@link MemberRequest#idempotent})
+ * whose body, if any, can be sent again: none of it read yet, or all of it held ({@code retry_body_max},
+ * {@link RequestBodyUpload}). {@code retry_timeout} bounds the time from the first attempt after which
+ * no other is begun. An answer with a {@code fail_on} status that cannot go to another member goes to
+ * the sink as it is (as nginx passes the last answer on); its attempt still counts as
+ * {@link Outcome.Kind#FAIL_STATUS}. A kept-alive connection the member had closed before the request
+ * reached it is retried once on a fresh one to the same member, within the same attempt.
+ *
+ * <p><b>Admission.</b> Each attempt begins with {@link MemberState#tryStartAttempt} under the cluster's
+ * {@code max_connections}; a member that refuses is passed over for this pick. When every usable member
+ * refused so, the exchange waits in the cluster's {@link WaitQueue} ({@code max_queue},
+ * {@code queue_timeout}) until the end of another attempt frees a slot, and fails
+ * {@link Outcome.Kind#OVERLOADED} when the queue is full or the wait runs out. A cluster with no usable
+ * member at all fails at once ({@link Outcome.Kind#NO_MEMBER}).
  *
  * <p>The member's clock ({@code response_timeout}) runs while the exchange waits on the member:
  * connecting and sending the head, the answer's head (counted from the end of the request body), and
- * each gap in the answer's body. The request body has its own clocks ({@link RequestBodyUpload}).
+ * each gap in the answer's body; each attempt has its own. The request body has its own clocks
+ * ({@link RequestBodyUpload}).
  *
  * <p>Each attempt with a member ends with exactly one {@link Outcome} kind, recorded on that member's
  * {@link MemberState} with its times. The sink hears of every failed attempt once: an attempt another
@@ -60,16 +82,22 @@ public final class MemberExchange extends ResponseDeadlines.Entry
     private MemberState firstTried;
     private MemberState[] moreTried;
     private int moreTriedCount;
+    /** What only a request that passed a member over, went on to another or waited needs; null until then. */
+    private Detour detour;
     private LoopState loop;
 
+    /** The member of the attempt under way; null between attempts. */
     private MemberState member;
     private MemberConnection conn;
     /** The last attempt's failure, for the sink when no member is left to try. */
     private Outcome lastFailure;
     private long attemptStart;
+    /** When the attempt's answer's head came; 0 before it did. */
     private long headAt;
     private long endedAt;
     private boolean reported;
+    /** The answer's status is one of {@code fail_on}: its attempt ends {@link Outcome.Kind#FAIL_STATUS}. */
+    private boolean failStatus;
     private boolean reused;
     private boolean connecting;
     private boolean requestDone;
@@ -111,7 +139,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
     public void start() {
         loop = LoopState.current();
         // Picking, connecting and sending the head all count against response_timeout.
-        tryNextMember(waitOnMember());
+        pickAndStart(waitOnMember(), false, false);
     }
 
     /** The sink can take more of the answer (after {@link ResponseSink#body} or {@code flush} said no). */
@@ -136,15 +164,34 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             return;
         }
         finished = true;
+        leaveQueue();
         stopClocks();
         closeConnection();
         record(Outcome.Kind.CANCELLED);
         releaseBuffers();
     }
 
-    /** The member of the attempt under way or last made (null before the first is picked or when none could be). */
+    /** The member of the attempt under way or last made: the final one once the exchange ended (null when none was tried). */
     public MemberState member() {
-        return member != null ? member : firstTried;
+        return moreTriedCount > 0 ? moreTried[moreTriedCount - 1] : firstTried;
+    }
+
+    /** Attempts begun so far: 1 for a request its first member answered, 0 when none could be made. */
+    public int attempts() {
+        return firstTried == null ? 0 : 1 + moreTriedCount;
+    }
+
+    /**
+     * True when the answer going to the sink has a {@code fail_on} status: no other member could take
+     * the request over, so the member's answer is passed on as it is, and its attempt counts as failed.
+     */
+    public boolean passesFailStatus() {
+        return failStatus && responseStarted;
+    }
+
+    /** The time from the start of the attempt under way (or last made) to its answer's head, or -1 before one came. */
+    public long toHeadNanos() {
+        return headAt != 0 ? headAt - attemptStart : -1;
     }
 
     /** True once the whole request, body included, went to the member. */
@@ -161,28 +208,97 @@ public final class MemberExchange extends ResponseDeadlines.Entry
     // ---- choosing a member and a connection
 
     /**
-     * Picks a member and starts an attempt with it at {@code now}. The attempt that failed before it, if
-     * any, goes to the sink first; if no member is left, it ends the exchange instead.
+     * Picks members until one admits an attempt, and starts it; when every usable member is at {@code
+     * max_connections}, waits in the cluster's queue; when none is left, ends the exchange with the last
+     * attempt's failure (or {@link Outcome.Kind#NO_MEMBER}). The attempt that failed before, if any,
+     * goes to the sink first.
+     *
+     * @param now      the time the member's clock started at, when {@code clock} is false
+     * @param clock    start the member's clock when an attempt starts (a retry, a wait in the queue)
+     * @param woken    a slot was handed to this exchange: if it is taken already, wait again in front
      */
-    private void tryNextMember(long now) {
-        MemberState next = cluster.picker().pick(key, this);
-        if (next == null) {
-            fail(lastFailure != null ? lastFailure : new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0, "no usable member"));
-            return;
-        }
-        Outcome failedBefore = lastFailure;
-        if (failedBefore != null) {
-            lastFailure = null;
-            sink.attemptFailed(failedBefore);
-            if (finished) {
+    private void pickAndStart(long now, boolean clock, boolean woken) {
+        for (int round = 0; ; round++) {
+            MemberState next = pickAdmitted();
+            if (next != null) {
+                startAttempt(next, now, clock || round > 0);
+                return;
+            }
+            WaitQueue queue = cluster.waitQueue();
+            Detour d = detour;
+            if (d == null || d.skippedCount == 0 || queue == null || attempts() >= cluster.maxAttempts()) {
+                fail(lastFailure != null ? lastFailure : new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0,
+                        "no usable member"));
+                return;
+            }
+            if (!reportLastFailure()) {
                 return; // the sink gave up
             }
+            if (!queue.add(this, woken)) {
+                fail(new Outcome(Outcome.Kind.OVERLOADED, null, -1, 0, "every member is at max_connections ("
+                        + cluster.policy().maxConnections() + ") and the queue is full (max_queue "
+                        + queue.capacity() + (queue.timeoutMillis() <= 0 ? ", queue_timeout 0)" : ")")));
+                return;
+            }
+            d.queued = true;
+            if (d.wakeTask == null) {
+                d.wakeTask = this::onWake;
+            }
+            if (!d.queueClock) {
+                d.queueClock = true;
+                loop.deadlines(queue.timeoutMillis(), thread).start(this); // replaces the member's clock
+            }
+            // An attempt may have ended between the picks above and joining the queue, and found nobody
+            // waiting: look once more (a few times at most), now that this exchange is in the queue.
+            if (round >= 2 || !roomNow() || !queue.remove(this)) {
+                return; // a freed slot wakes it (onWake), or the queue's clock runs out (expired)
+            }
+            d.queued = false;
+            d.skippedCount = 0;
+        }
+    }
+
+    /** The next member that admits an attempt; those that do not are passed over (tried, without an attempt). */
+    private MemberState pickAdmitted() {
+        if (attempts() >= cluster.maxAttempts()) {
+            return null;
+        }
+        int max = cluster.policy().maxConnections();
+        while (true) {
+            MemberState next = cluster.picker().pick(key, this);
+            if (next == null || next.tryStartAttempt(max)) {
+                return next;
+            }
+            addSkipped(next);
+        }
+    }
+
+    /**
+     * Begins an attempt with {@code next}, admitted already. The attempt that failed before goes to the
+     * sink first; if the sink gives up there, the admitted attempt ends {@link Outcome.Kind#CANCELLED}.
+     */
+    private void startAttempt(MemberState next, long now, boolean clock) {
+        if (!reportLastFailure()) {
+            long t = System.nanoTime();
+            next.record(Outcome.Kind.CANCELLED, -1, 0, t);
+            slotFreed(next);
+            return;
+        }
+        if (firstTried != null && moreTriedCount == 0) {
+            detour().firstStart = attemptStart; // the first attempt's, for retry_timeout
         }
         member = next;
         addTried(next);
         reported = false;
+        headAt = 0;
+        failStatus = false;
+        if (clock) {
+            if (detour != null) {
+                detour.queueClock = false;
+            }
+            now = waitOnMember(); // the member's own clock, for this attempt (the queue's, if any, stops)
+        }
         attemptStart = now;
-        next.attemptStarted();
         MemberConnection pooled = request.freshConnection() ? null : next.endpoint().take(thread.getNumber());
         if (pooled != null) {
             reused = true;
@@ -190,6 +306,138 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         } else {
             connect();
         }
+    }
+
+    /** Gives the sink the failure another attempt takes over from, if one waits; false when the sink gave up. */
+    private boolean reportLastFailure() {
+        Outcome failedBefore = lastFailure;
+        if (failedBefore != null) {
+            lastFailure = null;
+            sink.attemptFailed(failedBefore);
+        }
+        return !finished;
+    }
+
+    /** True when a member this exchange may still try is under {@code max_connections} now. */
+    private boolean roomNow() {
+        int max = cluster.policy().maxConnections();
+        List<MemberState> members = cluster.members();
+        for (int i = 0; i < members.size(); i++) {
+            MemberState m = members.get(i);
+            if (m.isUsable() && !attempted(m) && m.active() < max) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A slot was freed for this exchange, which waited in the queue; on another thread. The exchange
+     * picks again on its own IO thread.
+     */
+    void wake(MemberState freed) {
+        Detour d = detour; // made before the exchange joined the queue, whose lock publishes it
+        d.freedBy = freed;
+        thread.execute(d.wakeTask);
+    }
+
+    /** On the IO thread: the slot a finished attempt freed is this exchange's to take. */
+    private void onWake() {
+        if (finished) {
+            // It gave up (timed out, or its caller left) while the slot was on its way: pass it on.
+            WaitQueue queue = cluster.waitQueue();
+            if (queue != null) {
+                queue.slotFreed(detour.freedBy);
+            }
+            return;
+        }
+        detour.queued = false;
+        detour.skippedCount = 0;
+        pickAndStart(0, true, true);
+    }
+
+    /** Out of the queue, if in it (a wake-up already on its way finds the exchange finished and passes the slot on). */
+    private void leaveQueue() {
+        Detour d = detour;
+        if (d != null && d.queued) {
+            d.queued = false;
+            cluster.waitQueue().remove(this);
+        }
+    }
+
+    /** The rare-path state, made on first need. */
+    private Detour detour() {
+        Detour d = detour;
+        if (d == null) {
+            d = new Detour();
+            detour = d;
+        }
+        return d;
+    }
+
+    /**
+     * The attempt under way failed as {@code kind}: recorded, then another member takes the request over
+     * if the rules allow (see the class comment), else the exchange ends.
+     *
+     * @param reached the request reached the member (its head was being written, or written)
+     */
+    private void failAttempt(Outcome.Kind kind, String reason, boolean reached) {
+        if (finished) {
+            return;
+        }
+        Outcome outcome = record(kind, reason);
+        if (!(reached && received > 0) && mayRetry(reached)) {
+            retry(outcome);
+        } else {
+            fail(outcome);
+        }
+    }
+
+    /**
+     * True when another attempt may follow the one that just ended (at {@link #endedAt}) before any of
+     * its answer went to the sink: attempts left, within {@code retry_timeout}, and, for a request that
+     * reached the member, an idempotent one whose body can be sent again.
+     */
+    private boolean mayRetry(boolean reached) {
+        if (responseStarted || attempts() >= cluster.maxAttempts()) {
+            return false;
+        }
+        if (reached && !request.idempotent()) {
+            return false;
+        }
+        if (upload != null && !upload.isReplayable()) {
+            return false;
+        }
+        long timeout = cluster.policy().retryTimeout().toNanos();
+        return timeout <= 0 || endedAt - (moreTriedCount == 0 ? attemptStart : detour.firstStart) < timeout;
+    }
+
+    /** The attempt whose failure is {@code failed} (recorded) is given up; another member takes the request over. */
+    private void retry(Outcome failed) {
+        stopClock();
+        endAttempt();
+        lastFailure = failed;
+        pickAndStart(0, true, false);
+    }
+
+    /** Gives up the attempt's connection and per-attempt state (its outcome is recorded already). */
+    private void endAttempt() {
+        abandonUpload();
+        closeConnection();
+        releaseDown();
+        member = null;
+        unsentHead = null;
+        connecting = false;
+        reused = false;
+        requestDone = false;
+        responseStarted = false;
+        received = 0;
+        bodyMode = NO_BODY;
+        remaining = 0;
+        chunks = null;
+        memberEnded = false;
+        readsHeld = false;
+        reusable = false;
     }
 
     private void connect() {
@@ -214,9 +462,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
                 }
                 connecting = false;
                 LOG.debug("connect to {} failed: {}", target, e.toString());
-                lastFailure = record(Outcome.Kind.CONNECT_FAILED, connectFailure(e));
-                member = null;
-                tryNextMember(System.nanoTime());
+                failAttempt(Outcome.Kind.CONNECT_FAILED, connectFailure(e), false);
             }
         });
     }
@@ -284,6 +530,12 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             requestDone = true;
             return;
         }
+        if (upload != null) {
+            // Another member takes the request over: the body again, held bytes first.
+            stopClock();
+            upload.restart(conn);
+            return;
+        }
         StreamSourceChannel body = request.openBody();
         if (finished) {
             return; // opening the body failed the caller's side (its client left)
@@ -295,8 +547,17 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         // The answer's time counts from the end of the upload; meanwhile the upload has its own clocks.
         stopClock();
         upload = new RequestBodyUpload(this, body, conn, connector.bufferPool(), request.chunked(),
-                loop.deadlines(timeouts.response(), thread), loop.deadlines(timeouts.clientBody(), thread));
+                request.bodyLength(), holdLimit(), loop.deadlines(timeouts.response(), thread),
+                loop.deadlines(timeouts.clientBody(), thread));
         upload.start();
+    }
+
+    /**
+     * How much of the body to hold for another member: {@code retry_body_max} when another attempt could
+     * send it (an idempotent request, more than one attempt allowed), else nothing.
+     */
+    private long holdLimit() {
+        return cluster.maxAttempts() > 1 && request.idempotent() ? cluster.policy().retryBodyMax() : 0;
     }
 
     // ---- what the upload reports
@@ -344,7 +605,11 @@ public final class MemberExchange extends ResponseDeadlines.Entry
     public void bodyStalledByMember() {
         String why = "timed out sending the request body: the member took none of it for " + timeouts.response() + " ms";
         LOG.debug("{}: {} ({})", member, why, request.target());
-        fail(responseStarted ? Outcome.Kind.BODY_TIMEOUT : Outcome.Kind.HEAD_TIMEOUT, why);
+        if (responseStarted) {
+            fail(Outcome.Kind.BODY_TIMEOUT, why);
+        } else {
+            failAttempt(Outcome.Kind.HEAD_TIMEOUT, why, true);
+        }
     }
 
     // ---- reading the response head
@@ -457,9 +722,17 @@ public final class MemberExchange extends ResponseDeadlines.Entry
 
     private void onResponseHead(ResponseHead head, int length) {
         stopClock();
-        responseStarted = true;
         headAt = System.nanoTime();
+
         int status = head.status();
+        StatusRanges failOn = cluster.policy().failOn();
+        if (!failOn.isEmpty() && status != 101 && failOn.contains(status)) {
+            failStatus = true;
+            if (mayRetry(true) && passOn(head, length, status)) {
+                return;
+            }
+        }
+        responseStarted = true;
         down.flip().position(length); // what follows the head in this read is the body's start
         reusable = head.isPersistent() && (upload == null || !upload.isAbandoned()) && !request.freshConnection();
         if (status == 101) {
@@ -620,9 +893,37 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         } else {
             c.close();
         }
-        record(Outcome.Kind.OK);
+        record(failStatus ? Outcome.Kind.FAIL_STATUS : Outcome.Kind.OK);
         releaseBuffers();
         sink.end();
+    }
+
+    /**
+     * The member answered with a {@code fail_on} status: if another member admits an attempt now, this
+     * attempt ends {@link Outcome.Kind#FAIL_STATUS} and the request goes there; the connection is kept
+     * when the whole answer is already read (a length, all of it here), else closed. False (nothing
+     * changed) when no other member can take it: the answer then goes to the sink.
+     */
+    private boolean passOn(ResponseHead head, int length, int status) {
+        MemberState next = pickAdmitted();
+        if (next == null) {
+            return false;
+        }
+        long bodyLength = request.method().equals(Methods.HEAD) || status == 204 || status == 304 ? 0
+                : head.isChunked() ? -1 : head.contentLength();
+        boolean whole = bodyLength >= 0 && down.position() - length == bodyLength && head.isPersistent()
+                && requestDone && (upload == null || !upload.isAbandoned());
+        LOG.debug("{} answered {} (fail_on) for {}; trying {}", member, status, request.target(), next);
+        MemberConnection c = conn;
+        if (whole && c.isOpen()) {
+            conn = null;
+            member.endpoint().release(thread.getNumber(), c);
+        }
+        Outcome failed = record(Outcome.Kind.FAIL_STATUS, "upstream answered " + status + " (fail_on)");
+        endAttempt();
+        lastFailure = failed;
+        startAttempt(next, 0, true);
+        return true;
     }
 
     // ---- protocol switch
@@ -645,28 +946,42 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             return;
         }
         boolean malformed = e instanceof MalformedResponseException;
-        if (!responseStarted && reused && received == 0 && !malformed && !request.hasBody() && request.idempotent()) {
+        if (!responseStarted && reused && received == 0 && !malformed && request.idempotent()
+                && (upload == null || upload.isReplayable())) {
             // A kept-alive connection the member had already closed: try once more on a fresh one.
             LOG.debug("reused connection to {} failed, retrying on a new one: {}", member, e.toString());
+            abandonUpload();
             closeConnection();
             releaseDown();
             unsentHead = null;
+            requestDone = false;
             connect();
             return;
         }
         LOG.debug("upstream {} failed for {}: {}", member, request.target(), e.toString());
-        if (malformed) {
+        if (responseStarted) {
+            fail(Outcome.Kind.BROKEN, e instanceof ClosedEarly ? e.getMessage() : "upstream connection broke: " + words(e));
+        } else if (malformed) {
             fail(Outcome.Kind.BROKEN, "upstream sent an invalid response: " + e.getMessage());
         } else if (e instanceof ClosedEarly) {
-            fail(Outcome.Kind.BROKEN, e.getMessage());
+            failAttempt(Outcome.Kind.BROKEN, e.getMessage(), true);
         } else {
-            fail(Outcome.Kind.BROKEN, "upstream connection broke: " + words(e));
+            failAttempt(Outcome.Kind.BROKEN, "upstream connection broke: " + words(e), true);
         }
     }
 
     @Override
     void expired() {
         if (finished) {
+            return;
+        }
+        if (detour != null && detour.queued) {
+            long waited = cluster.waitQueue().timeoutMillis();
+            leaveQueue();
+            detour.queueClock = false;
+            fail(new Outcome(Outcome.Kind.OVERLOADED, null, -1, 0, "waited " + waited
+                    + " ms in the queue (queue_timeout) for a member under max_connections ("
+                    + cluster.policy().maxConnections() + ")"));
             return;
         }
         if (responseStarted) {
@@ -676,9 +991,10 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             fail(Outcome.Kind.BODY_TIMEOUT, "timed out in the middle of the answer: nothing came for "
                     + timeouts.response() + " ms");
         } else if (connecting) {
-            fail(Outcome.Kind.CONNECT_TIMEOUT, "connect() timed out after " + timeouts.response() + " ms");
+            failAttempt(Outcome.Kind.CONNECT_TIMEOUT, "connect() timed out after " + timeouts.response() + " ms", false);
         } else {
-            fail(Outcome.Kind.HEAD_TIMEOUT, "timed out waiting for the answer's head after " + timeouts.response() + " ms");
+            failAttempt(Outcome.Kind.HEAD_TIMEOUT, "timed out waiting for the answer's head after " + timeouts.response()
+                    + " ms", true);
         }
     }
 
@@ -692,6 +1008,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
 
     private void fail(Outcome outcome) {
         finished = true;
+        leaveQueue();
         stopClocks();
         closeConnection();
         releaseBuffers();
@@ -706,8 +1023,18 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         MemberState m = member;
         if (m != null && !reported) {
             reported = true;
-            endedAt = System.nanoTime();
-            m.record(kind, responseStarted ? headAt - attemptStart : -1, endedAt - attemptStart);
+            long now = System.nanoTime();
+            endedAt = now;
+            m.record(kind, headAt != 0 ? headAt - attemptStart : -1, now - attemptStart, now);
+            slotFreed(m);
+        }
+    }
+
+    /** An attempt with {@code m} ended: with a {@code max_connections} queue, the slot goes to the oldest waiter. */
+    private void slotFreed(MemberState m) {
+        WaitQueue queue = cluster.waitQueue();
+        if (queue != null) {
+            queue.slotFreed(m);
         }
     }
 
@@ -718,7 +1045,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             return new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0, reason);
         }
         record(kind);
-        return new Outcome(kind, m, responseStarted ? headAt - attemptStart : -1, endedAt - attemptStart, reason);
+        return new Outcome(kind, m, headAt != 0 ? headAt - attemptStart : -1, endedAt - attemptStart, reason);
     }
 
     /** The member closed its connection before the answer's head was whole; the message says when. */
@@ -811,8 +1138,37 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         moreTried[moreTriedCount++] = m;
     }
 
+    /** A member passed over at {@code max_connections}: not picked again until the exchange waited for a slot. */
+    private void addSkipped(MemberState m) {
+        Detour d = detour();
+        if (d.skipped == null) {
+            d.skipped = new MemberState[cluster.members().size()];
+        }
+        d.skipped[d.skippedCount++] = m;
+    }
+
+    /** Members tried or passed over: the picker leaves them out. */
     @Override
     public boolean contains(MemberState m) {
+        if (attempted(m)) {
+            return true;
+        }
+        Detour d = detour;
+        if (d != null) {
+            for (int i = 0; i < d.skippedCount; i++) {
+                if (d.skipped[i] == m) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when an attempt with {@code m} was made (the queue asks, under its lock, while this exchange
+     * waits in it and changes nothing).
+     */
+    boolean attempted(MemberState m) {
         if (m == firstTried) {
             return true;
         }
@@ -822,5 +1178,26 @@ public final class MemberExchange extends ResponseDeadlines.Entry
             }
         }
         return false;
+    }
+
+    /**
+     * What only a request that passed a member over (at {@code max_connections}), went on to another
+     * member or waited in the queue needs: kept apart so that a request its first member answers carries
+     * none of it.
+     */
+    private static final class Detour {
+        /** When the first attempt began (for {@code retry_timeout}), once a second one did. */
+        long firstStart;
+        /** Members passed over without an attempt (at {@code max_connections}) since the last wait in the queue. */
+        MemberState[] skipped;
+        int skippedCount;
+        /** Waiting in the cluster's queue for a member under {@code max_connections}. */
+        boolean queued;
+        /** The queue's clock runs (it replaces the member's clock while the exchange waits for a slot). */
+        boolean queueClock;
+        /** Runs {@link #onWake} on the exchange's IO thread; made the first time it waits. */
+        Runnable wakeTask;
+        /** The member whose slot woke the exchange, passed on if it ended meanwhile. */
+        volatile MemberState freedBy;
     }
 }

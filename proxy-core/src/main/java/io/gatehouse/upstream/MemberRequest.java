@@ -22,11 +22,19 @@ public interface MemberRequest {
      */
     void writeHead(HeaderSink head, MemberState member);
 
-    /** True when a body follows the head. Only a request without one is ever sent twice. */
+    /**
+     * True when a body follows the head. A request with one is sent again (to another member) only
+     * while none of its body was read, or all that was read is held ({@code retry_body_max}).
+     */
     boolean hasBody();
 
     /** True when the body's length is unknown: it goes up in chunks. */
     boolean chunked();
+
+    /** The body's length when known ({@code Content-Length}), else -1 (chunked, or no body). */
+    default long bodyLength() {
+        return -1;
+    }
 
     /**
      * The body, asked for once, when a member has the head: what it takes to get it flowing happens here
@@ -37,7 +45,12 @@ public interface MemberRequest {
     /** The protocols offered for a switch ({@code Upgrade}), or null: then a 101 is a broken answer. */
     String upgradeOffer();
 
-    /** True when the request may be sent again after a kept-alive connection turned out closed. */
+    /**
+     * True for a method RFC 9110 §9.2.2 calls idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE): a
+     * request that reached a member which then failed without a word of answer (or answered with a
+     * {@code fail_on} status) may go to another member, and one a kept-alive connection turned out
+     * closed for may go again on a new one. A request that reached no member goes on whatever its method.
+     */
     boolean idempotent();
 
     /**

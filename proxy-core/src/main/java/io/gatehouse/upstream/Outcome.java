@@ -8,7 +8,7 @@ import java.util.Objects;
  * handed to the {@link ResponseSink} when the exchange failed.
  *
  * @param kind        how it ended
- * @param member      the member tried, or null for {@link Kind#NO_MEMBER}
+ * @param member      the member tried, or null for {@link Kind#NO_MEMBER} and {@link Kind#OVERLOADED}
  * @param toHeadNanos from the attempt's start (picking the member) to the answer's head, or -1 if none came
  * @param toEndNanos  from the attempt's start to its end, whatever the end was
  * @param reason      what went wrong, for logs (null for {@link Kind#OK})
@@ -37,7 +37,12 @@ public record Outcome(Kind kind, MemberState member, long toHeadNanos, long toEn
         /** The caller gave up on the exchange (its client left, or was too slow to take the answer). */
         CANCELLED(false),
         /** Nothing was tried: the cluster had no usable member. Never recorded on a member. */
-        NO_MEMBER(false);
+        NO_MEMBER(false),
+        /**
+         * Nothing was tried: every usable member was at {@code max_connections} and the cluster's queue
+         * was full, or the request waited {@code queue_timeout} in it. Never recorded on a member.
+         */
+        OVERLOADED(false);
 
         private final boolean memberFault;
 
@@ -53,7 +58,7 @@ public record Outcome(Kind kind, MemberState member, long toHeadNanos, long toEn
 
     public Outcome {
         Objects.requireNonNull(kind, "kind");
-        if (member == null && kind != Kind.NO_MEMBER) {
+        if (member == null && kind != Kind.NO_MEMBER && kind != Kind.OVERLOADED) {
             throw new IllegalArgumentException(kind + " needs the member it happened with");
         }
     }

@@ -16,6 +16,12 @@ import org.xnio.channels.StreamSourceChannel;
  * the clock's entry), because it can wait while the answer waits too: {@code response_timeout} while
  * the member does not take the body, {@code client_body_timeout} while the client does not send it.
  * One per exchange with a body, on the exchange's IO thread; it tells its {@link Owner} how it ends.
+ *
+ * <p>For a request that may go to another member ({@code retry_body_max}), what is read from the
+ * client is also copied, as it streams, into one heap buffer: sized to the body's length when that is
+ * known and within the limit, else grown up to the limit. A body that turns out larger drops its copy.
+ * While every byte read is held (or none was read), the body can be sent again to another member
+ * ({@link #restart}): the held bytes first, then the rest from the client as it comes.
  */
 final class RequestBodyUpload extends ResponseDeadlines.Entry {
     /** What the upload reports to its exchange. */
@@ -48,15 +54,30 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
     private static final int MEMBER_TAKING = 1;
     private static final int CLIENT_SENDING = 2;
 
+    /** A held copy of a body of unknown length starts this large and doubles up to the limit. */
+    private static final int FIRST_HOLD = 8 * 1024;
+
     private final Owner owner;
     private final StreamSourceChannel client;
-    private final MemberConnection member;
+    private MemberConnection member;
     private final ByteBufferPool buffers;
     private final boolean chunked;
+    private final long knownLength;
     private final ResponseDeadlines memberWait;
     private final ResponseDeadlines clientWait;
     private PooledByteBuffer pooled;
     private ByteBuffer up;
+    /** The limit on the held copy; 0 when nothing is held (not asked for, or the body outgrew it). */
+    private long holdMax;
+    /** The body bytes read so far, each one, when held (write mode: its position is their count); else null. */
+    private ByteBuffer held;
+    /** Body bytes read from the client so far. */
+    private long consumed;
+    /** The client's body has ended (its channel said so). */
+    private boolean clientEnded;
+    /** How many of the held bytes went to the member on this trip: after a {@link #restart}, the next to send again. */
+    private int replayAt;
+    /** The last chunk (or the end) is on its way to the member. */
     private boolean ended;
     private boolean sent;
     private boolean abandoned;
@@ -66,17 +87,23 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
     private final ChannelListener<Channel> memberWritable = channel -> onMemberWritable();
 
     /**
-     * @param chunked    frame the body in chunks (the client sent it chunked, so its length is unknown)
-     * @param memberWait the clock list for {@code response_timeout} on this loop
-     * @param clientWait the clock list for {@code client_body_timeout} on this loop
+     * @param chunked     frame the body in chunks (the client sent it chunked, so its length is unknown)
+     * @param knownLength the body's length when known, else -1
+     * @param holdMax     hold a copy of the body for a replay while it stays within this many bytes
+     *                    (0: hold nothing; a known length above it is not held either)
+     * @param memberWait  the clock list for {@code response_timeout} on this loop
+     * @param clientWait  the clock list for {@code client_body_timeout} on this loop
      */
     RequestBodyUpload(Owner owner, StreamSourceChannel client, MemberConnection member, ByteBufferPool buffers,
-                      boolean chunked, ResponseDeadlines memberWait, ResponseDeadlines clientWait) {
+                      boolean chunked, long knownLength, long holdMax, ResponseDeadlines memberWait,
+                      ResponseDeadlines clientWait) {
         this.owner = owner;
         this.client = client;
         this.member = member;
         this.buffers = buffers;
         this.chunked = chunked;
+        this.knownLength = knownLength;
+        this.holdMax = knownLength > holdMax ? 0 : Math.min(holdMax, Integer.MAX_VALUE - 8);
         this.memberWait = memberWait;
         this.clientWait = clientWait;
     }
@@ -86,6 +113,33 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
         up = pooled.getBuffer();
         up.clear().flip();
         pump();
+    }
+
+    /**
+     * Sends the body again from its start, to {@code to} (the previous member's connection is given up):
+     * the held bytes, then whatever the client still sends. Only while {@link #isReplayable()}.
+     */
+    void restart(MemberConnection to) {
+        if (!isReplayable()) {
+            throw new IllegalStateException("the body was read and not held: it cannot be sent again");
+        }
+        abandon();
+        member = to;
+        abandoned = false;
+        sent = false;
+        ended = false;
+        replayAt = 0;
+        start();
+    }
+
+    /** True while the body can be sent again from its start: none of it was read yet, or all that was is held. */
+    boolean isReplayable() {
+        return consumed == 0 || held != null;
+    }
+
+    /** Body bytes read from the client so far. */
+    long consumed() {
+        return consumed;
     }
 
     boolean isSent() {
@@ -145,25 +199,47 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
                 return;
             }
             up.clear();
+            int start = 0;
             if (chunked) {
+                start = CHUNK_ROOM;
                 up.position(CHUNK_ROOM).limit(up.capacity() - 2);
             }
             int n;
-            try {
-                n = client.read(up);
-            } catch (IOException e) {
-                owner.bodyReadFailed();
-                return;
-            }
-            if (owner.isFinished()) {
-                return; // the read ended the request, and with the answer already out, the exchange
-            }
-            if (n == 0) {
-                up.flip().position(up.limit());
-                wait(CLIENT_SENDING, clientWait);
-                client.getReadSetter().set(clientReadable);
-                client.resumeReads();
-                return;
+            if (held != null && replayAt < held.position()) {
+                // Sending the body again: what was held first.
+                n = Math.min(up.remaining(), held.position() - replayAt);
+                up.put(held.array(), replayAt, n);
+                replayAt += n;
+            } else if (clientEnded) {
+                n = -1;
+            } else {
+                try {
+                    n = client.read(up);
+                } catch (IOException e) {
+                    owner.bodyReadFailed();
+                    return;
+                }
+                if (owner.isFinished()) {
+                    return; // the read ended the request, and with the answer already out, the exchange
+                }
+                if (n == 0) {
+                    up.flip().position(up.limit());
+                    wait(CLIENT_SENDING, clientWait);
+                    client.getReadSetter().set(clientReadable);
+                    client.resumeReads();
+                    return;
+                }
+                if (n < 0) {
+                    clientEnded = true;
+                } else {
+                    consumed += n;
+                    if (holdMax > 0) {
+                        hold(start, n);
+                        if (held != null) {
+                            replayAt = held.position(); // these go out now
+                        }
+                    }
+                }
             }
             if (n < 0) {
                 ended = true;
@@ -180,6 +256,28 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
                 up.flip();
             }
         }
+    }
+
+    /**
+     * Copies the {@code n} body bytes just read (at {@code start} in {@code up}) to the held copy, which
+     * is made on the first read and grown as needed; a body that passes {@link #holdMax} drops its copy
+     * for good.
+     */
+    private void hold(int start, int n) {
+        if (consumed > holdMax) {
+            held = null;
+            holdMax = 0;
+            return;
+        }
+        ByteBuffer h = held;
+        if (h == null) {
+            h = ByteBuffer.allocate((int) (knownLength >= 0 ? knownLength : Math.min(holdMax, Math.max(FIRST_HOLD, n))));
+        } else if (h.remaining() < n) {
+            ByteBuffer grown = ByteBuffer.allocate((int) Math.min(holdMax, Math.max(2L * h.capacity(), consumed)));
+            h = grown.put(h.flip());
+        }
+        held = h;
+        h.put(h.position(), up, start, n).position(h.position() + n);
     }
 
     /** Puts the chunk-size line before the {@code n} body bytes just read at {@link #CHUNK_ROOM}, and CRLF after. */

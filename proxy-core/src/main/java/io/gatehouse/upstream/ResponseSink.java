@@ -46,12 +46,15 @@ public interface ResponseSink {
 
     /**
      * The exchange failed: before the head (the sink answers for it) or after (the answer is cut short).
-     * The outcome is the last attempt's, or {@link Outcome.Kind#NO_MEMBER} when none could be made.
+     * The outcome is the last attempt's, or {@link Outcome.Kind#NO_MEMBER} when none could be made, or
+     * {@link Outcome.Kind#OVERLOADED} when every usable member was at {@code max_connections} and the
+     * queue was full or the wait in it ran out.
      */
     void failed(Outcome outcome);
 
     /**
-     * An attempt failed and the exchange goes on with another member (a refused connection moves on).
+     * An attempt failed and the exchange goes on with another member (see {@link MemberExchange} for
+     * which failures do), or waits in the queue for one under {@code max_connections}.
      * Every failed attempt reaches the sink once: here, or in {@link #failed} when it ended the exchange;
      * so a refused first member and a good second one are one call here, then {@link #head}. Called
      * before the next attempt starts, never on a whole answer. Nothing happens by default.

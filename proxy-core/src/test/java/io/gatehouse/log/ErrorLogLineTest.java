@@ -16,6 +16,18 @@ class ErrorLogLineTest {
     }
 
     @Test
+    void numbersTheAttemptsAfterTheFirst() {
+        assertEquals("id @shop 10.0.0.12:5000 \"GET / HTTP/1.1\": upstream closed the connection without answering;"
+                        + " 502 to the client; attempt 3, 12 ms",
+                ErrorLogLine.format("id", "@shop", "10.0.0.12:5000", "GET", "/", "HTTP/1.1",
+                        "upstream closed the connection without answering", "502 to the client", 3,
+                        TimeUnit.MILLISECONDS.toNanos(12)));
+        assertEquals("id @shop 10.0.0.12:5000 \"GET / HTTP/1.1\": x; y; attempt 12 ms",
+                ErrorLogLine.format("id", "@shop", "10.0.0.12:5000", "GET", "/", "HTTP/1.1", "x", "y", 1,
+                        TimeUnit.MILLISECONDS.toNanos(12)));
+    }
+
+    @Test
     void leavesOutTheAttemptTimeWhenThereIsNone() {
         assertEquals("id @shop - \"GET / HTTP/1.1\": no usable member; 503 to the client",
                 ErrorLogLine.format("id", "@shop", "-", "GET", "/", "HTTP/1.1", "no usable member",

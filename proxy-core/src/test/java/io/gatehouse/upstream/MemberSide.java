@@ -6,6 +6,7 @@ import io.gatehouse.config.model.MemberPolicy;
 import io.gatehouse.config.model.MemberSpec;
 import io.gatehouse.config.source.SourcePos;
 import io.gatehouse.server.BufferPool;
+import io.gatehouse.upstream.balance.BalancingStrategy;
 import io.gatehouse.upstream.balance.ClusterMember;
 import io.gatehouse.upstream.balance.PickerContext;
 import io.gatehouse.config.model.HashKey;
@@ -137,6 +138,33 @@ final class MemberSide implements AutoCloseable {
                 new RoundRobinStrategy());
     }
 
+    /** A round-robin cluster over {@code members} with {@code policy} (retries, fail_on, overload...). */
+    UpstreamCluster cluster(String name, MemberPolicy policy, HostPort... members) {
+        return cluster(name, policy, new RoundRobinStrategy(), members);
+    }
+
+    /** A cluster over {@code members} with {@code policy}, its picker from {@code strategy}. */
+    UpstreamCluster cluster(String name, MemberPolicy policy, BalancingStrategy strategy, HostPort... members) {
+        List<MemberSpec> specs = new ArrayList<>();
+        for (HostPort m : members) {
+            specs.add(new MemberSpec(POS, m, 1, false));
+        }
+        ClusterSpec spec = new ClusterSpec(POS, name, specs, false, strategy.name(), List.of(), List.of(),
+                Duration.ofSeconds(60)).withPolicy(policy);
+        UpstreamRegistry.Claim claim = registry.claim();
+        List<ClusterMember> clusterMembers = new ArrayList<>();
+        for (HostPort m : members) {
+            try {
+                clusterMembers.add(ClusterMember.plain(claim.member(name, new MemberKey(false, m), spec.resolveInterval())));
+            } catch (UnknownHostException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        registry.adopt(claim);
+        return new UpstreamCluster(new PickerContext(spec, clusterMembers, new SplittableRandom(1), System::nanoTime),
+                strategy);
+    }
+
     static HostPort loopback(int port) {
         return new HostPort("127.0.0.1", port);
     }
@@ -260,6 +288,11 @@ final class MemberSide implements AutoCloseable {
         @Override
         public boolean chunked() {
             return body != null && bodyLength < 0;
+        }
+
+        @Override
+        public long bodyLength() {
+            return body != null ? bodyLength : -1;
         }
 
         @Override

@@ -191,7 +191,7 @@ class ErrorLogTest {
         assertLine(STAMP + "WARN  proxy: it-dead @dead 127.0.0.1:(" + deadPort + "|" + deadPort2
                 + ") \"GET /dead HTTP/1.1\": connect\\(\\) refused; trying the next member; attempt \\d+ ms", lines.get(0));
         assertLine(STAMP + "ERROR proxy: it-dead @dead 127.0.0.1:(" + deadPort + "|" + deadPort2
-                + ") \"GET /dead HTTP/1.1\": connect\\(\\) refused; 502 to the client; attempt \\d+ ms", lines.get(1));
+                + ") \"GET /dead HTTP/1.1\": connect\\(\\) refused; 502 to the client; attempt 2, \\d+ ms", lines.get(1));
     }
 
     @Test
