@@ -93,29 +93,6 @@ final class MemberSide implements AutoCloseable {
         return cluster(name, Duration.ofSeconds(60), members);
     }
 
-    /** As {@link #cluster(String, HostPort...)}, whose members take {@code policy} (passive health, slow start...). */
-    UpstreamCluster cluster(String name, MemberPolicy policy, HostPort... members) {
-        List<MemberSpec> specs = new ArrayList<>();
-        for (HostPort m : members) {
-            specs.add(new MemberSpec(POS, m, 1, false));
-        }
-        ClusterSpec spec = new ClusterSpec(POS, name, specs, false, "round_robin", List.of(), List.of(),
-                Duration.ofSeconds(60)).withPolicy(policy);
-        UpstreamRegistry.Claim claim = registry.claim();
-        List<ClusterMember> clusterMembers = new ArrayList<>();
-        for (HostPort m : members) {
-            try {
-                clusterMembers.add(ClusterMember.plain(claim.member(name, new MemberKey(false, m), spec.resolveInterval(),
-                        policy)));
-            } catch (UnknownHostException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        registry.adopt(claim);
-        return new UpstreamCluster(new PickerContext(spec, clusterMembers, new SplittableRandom(1), System::nanoTime),
-                new RoundRobinStrategy());
-    }
-
     /** As {@link #cluster(String, HostPort...)}, with the names looked up again every {@code resolveInterval}. */
     UpstreamCluster cluster(String name, Duration resolveInterval, HostPort... members) {
         List<MemberSpec> specs = new ArrayList<>();
@@ -138,7 +115,7 @@ final class MemberSide implements AutoCloseable {
                 new RoundRobinStrategy());
     }
 
-    /** A round-robin cluster over {@code members} with {@code policy} (retries, fail_on, overload...). */
+    /** As {@link #cluster(String, HostPort...)}, whose members take {@code policy} (passive health, retries, overload...). */
     UpstreamCluster cluster(String name, MemberPolicy policy, HostPort... members) {
         return cluster(name, policy, new RoundRobinStrategy(), members);
     }
@@ -155,7 +132,8 @@ final class MemberSide implements AutoCloseable {
         List<ClusterMember> clusterMembers = new ArrayList<>();
         for (HostPort m : members) {
             try {
-                clusterMembers.add(ClusterMember.plain(claim.member(name, new MemberKey(false, m), spec.resolveInterval())));
+                clusterMembers.add(ClusterMember.plain(claim.member(name, new MemberKey(false, m), spec.resolveInterval(),
+                        policy)));
             } catch (UnknownHostException e) {
                 throw new UncheckedIOException(e);
             }
