@@ -364,8 +364,12 @@ class MemberExchangeRetriesTest extends MemberExchangeFixture {
     void aFailOnAnswerThatNoOtherMemberCanTakeOverGoesToTheSinkAsItIs() throws Exception {
         try (ScriptedMember a = ScriptedMember.start(answers(503, "busy a"));
              ScriptedMember b = ScriptedMember.start(answers(503, "busy b"))) {
-            UpstreamCluster cluster = side.cluster("app", policy(-1, DEFAULTS.retryBodyMax(), Duration.ZERO, FAIL_ON_503),
-                    MemberSide.loopback(a.port()), MemberSide.loopback(b.port()));
+            // max_fails = 0: passive health would otherwise take both members out after their 503s,
+            // and the POST below would find no member at all (that is health's test, not this one's).
+            MemberPolicy p = policy(-1, DEFAULTS.retryBodyMax(), Duration.ZERO, FAIL_ON_503);
+            p = new MemberPolicy(p.hashKey(), p.health(), 0, p.failTimeout(), p.failOn(), p.slowStart(), p.retries(),
+                    p.retryBodyMax(), p.retryTimeout(), p.maxConnections(), p.maxQueue(), p.queueTimeout());
+            UpstreamCluster cluster = side.cluster("app", p, MemberSide.loopback(a.port()), MemberSide.loopback(b.port()));
             MemberSide.Sink sink = side.exchange(cluster, MemberSide.Request.get("/"));
             assertEquals("end", sink.await());
             assertEquals(503, sink.status, "the last member's answer, as nginx passes it");

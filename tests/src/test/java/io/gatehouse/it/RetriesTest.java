@@ -318,6 +318,8 @@ class RetriesTest {
                 [@held]
                 members = 127.0.0.1:%d, 127.0.0.1:%d
                 retry_body_max = 1k
+                ; the dying member must stay in: passive health would take it out after its first failure
+                max_fails = 0
                 [@bounded]
                 members = 127.0.0.1:%d
                 """.formatted(echo.port(), echo.port(), echo.port(), dying.port(), echo.port(), echo.port()));
