@@ -1,6 +1,5 @@
 package io.gatehouse.upstream.balance;
 
-import io.gatehouse.config.model.HashKey;
 import io.gatehouse.upstream.MemberState;
 import java.util.Arrays;
 import java.util.List;
@@ -41,13 +40,13 @@ public final class ConsistentHashStrategy implements BalancingStrategy {
 
     @Override
     public Picker newPicker(PickerContext context) {
-        return new ConsistentHashPicker(new Ring(MemberGroups.primaries(context, true)),
+        return new HashedPicker(new Ring(MemberGroups.primaries(context, true)),
                 new Ring(MemberGroups.backups(context, true)), context.spec().policy().hashKey(),
                 RoundRobinStrategy.picker(context, false, Ramp.MEMBERS));
     }
 
     /** A ring over primaries or backups, {@code down} ones included. */
-    static final class Ring {
+    static final class Ring implements HashedPicker.Group {
         final MemberState[] members;
         final boolean[] down;
         /** Point positions, ascending (signed order), distinct. */
@@ -58,12 +57,11 @@ public final class ConsistentHashStrategy implements BalancingStrategy {
         Ring(List<ClusterMember> list) {
             int n = list.size();
             members = MemberGroups.states(list);
-            down = new boolean[n];
+            down = MemberGroups.downFlags(list);
             String[] ids = new String[n];
             long[] seeds = new long[n];
             long totalWeight = 0;
             for (int i = 0; i < n; i++) {
-                down[i] = list.get(i).down();
                 ids[i] = members[i].key().toString();
                 seeds[i] = Hashing.of(ids[i]);
                 totalWeight += list.get(i).weight();
@@ -119,7 +117,8 @@ public final class ConsistentHashStrategy implements BalancingStrategy {
             return lo == points.length ? 0 : lo;
         }
 
-        MemberState pick(long hash, TriedMembers tried) {
+        @Override
+        public MemberState pick(long hash, TriedMembers tried) {
             int size = points.length;
             if (size == 0) {
                 return null;
@@ -145,30 +144,6 @@ public final class ConsistentHashStrategy implements BalancingStrategy {
                 }
             }
             return false;
-        }
-    }
-
-    private static final class ConsistentHashPicker implements Picker {
-        private final Ring primary;
-        private final Ring backup;
-        private final HashKey hashKey;
-        private final Picker noKey;
-
-        ConsistentHashPicker(Ring primary, Ring backup, HashKey hashKey, Picker noKey) {
-            this.primary = primary;
-            this.backup = backup;
-            this.hashKey = hashKey;
-            this.noKey = noKey;
-        }
-
-        @Override
-        public MemberState pick(RequestKey key, TriedMembers tried) {
-            long hash = key.hash(hashKey);
-            if (hash == RequestKey.NO_KEY) {
-                return noKey.pick(key, tried);
-            }
-            MemberState m = primary.pick(hash, tried);
-            return m != null ? m : backup.pick(hash, tried);
         }
     }
 }

@@ -32,27 +32,25 @@ public final class IpHashStrategy implements BalancingStrategy {
 
     @Override
     public Picker newPicker(PickerContext context) {
-        return new IpHashPicker(new Table(MemberGroups.primaries(context, true)),
-                new Table(MemberGroups.backups(context, true)), RoundRobinStrategy.picker(context, false, Ramp.MEMBERS));
+        return new HashedPicker(new Table(MemberGroups.primaries(context, true)),
+                new Table(MemberGroups.backups(context, true)), CLIENT, RoundRobinStrategy.picker(context, false, Ramp.MEMBERS));
     }
 
     /** Primaries or backups, {@code down} ones included, and the slots they hold. */
-    private static final class Table {
+    private static final class Table implements HashedPicker.Group {
         final MemberState[] members;
         final boolean[] down;
         final int[] slots;
 
         Table(List<ClusterMember> list) {
             members = MemberGroups.states(list);
-            down = new boolean[list.size()];
-            for (int i = 0; i < down.length; i++) {
-                down[i] = list.get(i).down();
-            }
+            down = MemberGroups.downFlags(list);
             // The smooth order interleaves the members' slots; any fixed layout would do, the hash is mixed.
             slots = MemberGroups.smoothOrder(list);
         }
 
-        MemberState pick(long hash, TriedMembers tried) {
+        @Override
+        public MemberState pick(long hash, TriedMembers tried) {
             int n = members.length;
             if (n == 0) {
                 return null;
@@ -73,28 +71,6 @@ public final class IpHashStrategy implements BalancingStrategy {
                 }
             }
             return null;
-        }
-    }
-
-    private static final class IpHashPicker implements Picker {
-        private final Table primary;
-        private final Table backup;
-        private final Picker noKey;
-
-        IpHashPicker(Table primary, Table backup, Picker noKey) {
-            this.primary = primary;
-            this.backup = backup;
-            this.noKey = noKey;
-        }
-
-        @Override
-        public MemberState pick(RequestKey key, TriedMembers tried) {
-            long hash = key.hash(CLIENT);
-            if (hash == RequestKey.NO_KEY) {
-                return noKey.pick(key, tried);
-            }
-            MemberState m = primary.pick(hash, tried);
-            return m != null ? m : backup.pick(hash, tried);
         }
     }
 }

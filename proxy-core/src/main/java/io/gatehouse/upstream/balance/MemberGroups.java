@@ -51,6 +51,15 @@ final class MemberGroups {
         return out;
     }
 
+    /** Which of {@code members} are marked {@code down} in the configuration, by index. */
+    static boolean[] downFlags(List<ClusterMember> members) {
+        boolean[] out = new boolean[members.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = members.get(i).down();
+        }
+        return out;
+    }
+
     static double[] weights(List<ClusterMember> members) {
         double[] out = new double[members.size()];
         for (int i = 0; i < out.length; i++) {
