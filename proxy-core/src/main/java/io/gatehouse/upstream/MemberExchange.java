@@ -1020,12 +1020,16 @@ public final class MemberExchange extends ResponseDeadlines.Entry
      * was recorded already). Allocates nothing: a whole answer costs no outcome object.
      */
     private void record(Outcome.Kind kind) {
-        MemberState m = member;
+        record(kind, null, member);
+    }
+
+    /** As {@link #record(Outcome.Kind)}, passing on the reason (for passive health's log line, which names it). */
+    private void record(Outcome.Kind kind, String reason, MemberState m) {
         if (m != null && !reported) {
             reported = true;
             long now = System.nanoTime();
             endedAt = now;
-            m.record(kind, headAt != 0 ? headAt - attemptStart : -1, now - attemptStart, now);
+            m.record(kind, headAt != 0 ? headAt - attemptStart : -1, now - attemptStart, now, reason);
             slotFreed(m);
         }
     }
@@ -1044,7 +1048,7 @@ public final class MemberExchange extends ResponseDeadlines.Entry
         if (m == null) {
             return new Outcome(Outcome.Kind.NO_MEMBER, null, -1, 0, reason);
         }
-        record(kind);
+        record(kind, reason, m);
         return new Outcome(kind, m, headAt != 0 ? headAt - attemptStart : -1, endedAt - attemptStart, reason);
     }
 

@@ -379,14 +379,6 @@ public final class MemberState {
         return latency.percentileNanos(0.99, nowNanos);
     }
 
-    /** An attempt with this member begins (it was picked); for callers that do not ask for admission. */
-    void attemptStarted() {
-        active.incrementAndGet();
-        if ((flags.get() & EJECTED) != 0) {
-            takeProbe();
-        }
-    }
-
     /**
      * An attempt with this member begins if it may: not when {@code maxConnections} (above 0) attempts
      * are in flight already, nor when the member is out under passive health and its one probe is not
@@ -435,12 +427,8 @@ public final class MemberState {
      *
      * @param toHeadNanos from the attempt's start to the answer's head, -1 if none came
      * @param toEndNanos  from the attempt's start to its end
+     * @param nowNanos    the attempt's end
      */
-    void record(Outcome.Kind kind, long toHeadNanos, long toEndNanos) {
-        record(kind, toHeadNanos, toEndNanos, System.nanoTime());
-    }
-
-    /** As {@link #record(Outcome.Kind, long, long)}, at {@code nowNanos} (the attempt's end). */
     void record(Outcome.Kind kind, long toHeadNanos, long toEndNanos, long nowNanos) {
         record(kind, toHeadNanos, toEndNanos, nowNanos, null);
     }
