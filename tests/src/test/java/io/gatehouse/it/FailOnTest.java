@@ -88,16 +88,21 @@ class FailOnTest {
                         : HttpRequest.BodyPublishers.ofString("x=1")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** One FAIL_STATUS on the member (see {@link #assertRecordedOnce}). */
+    void assertFailStatusRecorded(String cluster, RawMember member) throws InterruptedException {
+        assertRecordedOnce(cluster, member, Outcome.Kind.FAIL_STATUS);
+    }
+
     /**
-     * One FAIL_STATUS on the member. An answer passed to the client is recorded when it ends, which may
+     * One {@code kind} on the member. An answer passed to the client is recorded when it ends, which may
      * be just after the client has read it all: wait for it (bounded), then check it is exactly one.
      */
-    void assertFailStatusRecorded(String cluster, RawMember member) throws InterruptedException {
+    void assertRecordedOnce(String cluster, RawMember member, Outcome.Kind kind) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (state(cluster, member).outcomes(Outcome.Kind.FAIL_STATUS) == 0 && System.nanoTime() - deadline < 0) {
+        while (state(cluster, member).outcomes(kind) == 0 && System.nanoTime() - deadline < 0) {
             Thread.sleep(5);
         }
-        assertEquals(1, state(cluster, member).outcomes(Outcome.Kind.FAIL_STATUS));
+        assertEquals(1, state(cluster, member).outcomes(kind));
     }
 
     MemberState state(String cluster, RawMember member) {
@@ -127,7 +132,7 @@ class FailOnTest {
         assertEquals("fine", r.body());
         assertEquals(1, state("app", busy).outcomes(Outcome.Kind.FAIL_STATUS));
         assertEquals(1, state("app", busy).failures());
-        assertEquals(1, state("app", fine).outcomes(Outcome.Kind.OK));
+        assertRecordedOnce("app", fine, Outcome.Kind.OK);
         RequestLogRecord record = logged("/a");
         assertEquals(2, record.attempts());
         assertEquals("127.0.0.1:" + fine.port(), record.member());

@@ -117,6 +117,16 @@ final class RestartableMember implements AutoCloseable {
                 return;
             }
             open.add(s);
+            if (server.isClosed()) {
+                // accepted just as kill() closed the listener and the open sockets: it dies with them
+                open.remove(s);
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+                return;
+            }
             threads.execute(() -> serve(s));
         }
     }
