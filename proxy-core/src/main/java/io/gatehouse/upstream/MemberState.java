@@ -454,6 +454,11 @@ public final class MemberState {
             }
         } else if (kind.memberFault()) {
             failures.incrementAndGet();
+            if (latencyTracked && kind.timedOut()) {
+                // A member that only times out answers nothing, yet it is as slow as the wait it cost:
+                // without this sample it would keep its last (fast) estimate and keep its share.
+                ewma.observe(toEndNanos, nowNanos);
+            }
             faulted(kind, nowNanos, reason);
         } else if ((flags.get() & PROBING) != 0) {
             clear(PROBING); // the probe told nothing (its client left): the next request probes

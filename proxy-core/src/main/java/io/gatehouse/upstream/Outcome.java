@@ -54,6 +54,11 @@ public record Outcome(Kind kind, MemberState member, long toHeadNanos, long toEn
         public boolean memberFault() {
             return memberFault;
         }
+
+        /** True when the member let a response timeout run out (to connect, to the head, or between body bytes). */
+        public boolean timedOut() {
+            return this == CONNECT_TIMEOUT || this == HEAD_TIMEOUT || this == BODY_TIMEOUT;
+        }
     }
 
     public Outcome {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -22,8 +23,10 @@ final class ClosedLoop {
     private long sequence;
     /** How long a member takes to answer now, in nanoseconds; a test may change it between runs. */
     ToLongFunction<MemberState> latency;
+    /** How a member's attempt ends now ({@code OK}, or a timeout after its latency); a test may change it. */
+    Function<MemberState, Outcome.Kind> ending = m -> Outcome.Kind.OK;
 
-    private record Pending(long at, long seq, MemberState member, long took) implements Comparable<Pending> {
+    private record Pending(long at, long seq, MemberState member, long took, Outcome.Kind kind) implements Comparable<Pending> {
         @Override
         public int compareTo(Pending o) {
             return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
@@ -75,7 +78,7 @@ final class ClosedLoop {
     private void answerNext() {
         Pending p = pending.poll();
         clock.set(Math.max(clock.get(), p.at()));
-        p.member().record(Outcome.Kind.OK, p.took(), p.took(), clock.get());
+        p.member().record(p.kind(), p.kind() == Outcome.Kind.OK ? p.took() : -1, p.took(), clock.get());
     }
 
     private MemberState send() {
@@ -84,7 +87,7 @@ final class ClosedLoop {
             throw new AssertionError("no member for a request: " + m);
         }
         long took = latency.applyAsLong(m);
-        pending.add(new Pending(clock.get() + took, sequence++, m, took));
+        pending.add(new Pending(clock.get() + took, sequence++, m, took, ending.apply(m)));
         return m;
     }
 }

@@ -63,4 +63,11 @@ public final class Members {
         return new MemberPolicy(hashKey, d.health(), d.maxFails(), d.failTimeout(), d.failOn(), slowStart, d.retries(),
                 d.retryBodyMax(), d.retryTimeout(), d.maxConnections(), d.maxQueue(), d.queueTimeout());
     }
+
+    /** The default member policy with {@code max_fails} as given (0: passive health off). */
+    public static MemberPolicy policyWithMaxFails(int maxFails) {
+        MemberPolicy d = MemberPolicy.DEFAULTS;
+        return new MemberPolicy(d.hashKey(), d.health(), maxFails, d.failTimeout(), d.failOn(), d.slowStart(), d.retries(),
+                d.retryBodyMax(), d.retryTimeout(), d.maxConnections(), d.maxQueue(), d.queueTimeout());
+    }
 }

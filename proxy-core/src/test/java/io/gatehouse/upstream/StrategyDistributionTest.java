@@ -195,6 +195,32 @@ class StrategyDistributionTest {
         load.finish();
     }
 
+    /**
+     * ewma, under 16 clients, passive health off: a member that stops answering and lets every request
+     * run into a 1 s head timeout (it never gives a whole answer to sample) is shunned within two seconds
+     * of its first timeout, as one that answers slowly is: the time a timeout cost is its latency.
+     */
+    @Test
+    void ewmaShunsAMemberThatOnlyTimesOut() {
+        MemberState silent = member(1);
+        MemberState b = member(2);
+        MemberState c = member(3);
+        for (MemberState m : List.of(silent, b, c)) {
+            m.policy(Members.policyWithMaxFails(0));
+        }
+        AtomicLong clock = new AtomicLong(SECOND);
+        Picker p = picker("ewma", clock, ClusterMember.plain(b), ClusterMember.plain(silent), ClusterMember.plain(c));
+        ClosedLoop load = new ClosedLoop(p, clock, m -> 10 * MS).start(16);
+        load.runFor(5 * SECOND);
+
+        load.latency = m -> m == silent ? SECOND : 10 * MS;
+        load.ending = m -> m == silent ? Outcome.Kind.HEAD_TIMEOUT : Outcome.Kind.OK;
+        load.runFor(2 * SECOND);
+        double share = share(load.runFor(5 * SECOND), silent);
+        assertTrue(share < 0.005, "timing out: shunned after two seconds, got " + share);
+        load.finish();
+    }
+
     // ---- ip_hash
 
     @Test
