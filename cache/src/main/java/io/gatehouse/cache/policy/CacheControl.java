@@ -26,7 +26,8 @@ import java.util.Set;
  *       {@code stale-while-revalidate}, {@code stale-if-error}) that is invalid is ignored.</li>
  *   <li>{@code no-cache} and {@code private} with field names ({@code private="Set-Cookie, X-User"})
  *       collect the names, lower-cased; the same directive without names (or with an empty list) anywhere
- *       in the field makes it apply to the whole response, the stricter reading.</li>
+ *       in the field makes it apply to the whole response, the stricter reading. In a request, where
+ *       {@code no-cache} takes no argument (§5.2.1.4), {@code no-cache="..."} is a plain {@code no-cache}.</li>
  *   <li>{@code Pragma: no-cache} counts as request {@code no-cache} only when the request has no
  *       {@code Cache-Control} field at all (§5.4). {@code Pragma} in a response means nothing (§5.4).</li>
  * </ul>
@@ -82,7 +83,9 @@ public final class CacheControl {
             }
             return NONE;
         }
-        return new CacheControl(FieldElements.of(request, "Cache-Control"), false);
+        CacheControl cc = new CacheControl(FieldElements.of(request, "Cache-Control"), false);
+        cc.noCache |= !cc.noCacheFields.isEmpty(); // a request's no-cache takes no field names (§5.2.1.4)
+        return cc;
     }
 
     private void read(String element) {
@@ -235,15 +238,6 @@ public final class CacheControl {
         return staleIfError;
     }
 
-    /**
-     * True when the response forbids serving it stale without revalidation: {@code must-revalidate},
-     * {@code proxy-revalidate}, or {@code s-maxage} (which implies {@code proxy-revalidate} for a shared
-     * cache, §5.2.2.10), valid or not.
-     */
-    public boolean revalidateWhenStale() {
-        return mustRevalidate || proxyRevalidate || sMaxAge != ABSENT;
-    }
-
     /** Lower-cased names of every field named by {@code no-cache="..."} or {@code private="..."}. */
     Set<String> namedFields() {
         Set<String> all = new LinkedHashSet<>(noCacheFields);
@@ -251,6 +245,7 @@ public final class CacheControl {
         return all;
     }
 
+    /** The directives read, in a fixed order ({@code no-store, max-age=60, s-maxage=invalid}), for logs and tests. */
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder();

@@ -14,8 +14,9 @@ import java.util.List;
  *       invalid {@code Expires}, or several {@code Expires} lines that disagree, give 0 (§5.3);</li>
  *   <li>otherwise, only where heuristic freshness is allowed (a heuristically cacheable status, RFC 9110
  *       §15.1, or {@code public}; §4.2.2): the operator's {@code cache_valid} when it is set (as nginx's
- *       {@code proxy_cache_valid}), else 10 % of {@code Date} minus {@code Last-Modified}, at most one
- *       day, the cap Squid and the RFC's own example use;</li>
+ *       {@code proxy_cache_valid}), else 10 % of {@code Date} minus {@code Last-Modified} (the fraction
+ *       §4.2.2 suggests), at most one day. Choice: the RFC sets no cap; one day bounds how long a response
+ *       that never stated a lifetime is served without asking the origin;</li>
  *   <li>otherwise 0.</li>
  * </ol>
  * {@code immutable} changes nothing here: for a shared cache it only says the response will not change

@@ -15,9 +15,9 @@ import java.time.LocalDate;
  * {@code Expires} as already expired (RFC 9111 §5.3) and an invalid {@code Date} as missing.
  *
  * <p>Choice: a two-digit RFC 850 year {@code 00}–{@code 69} is 2000–2069 and {@code 70}–{@code 99} is
- * 1970–1999. RFC 9110's rule (a year more than 50 years ahead is in the past century) needs a clock; the
- * fixed pivot gives the same answer for every date except those 44–50 years ahead, which in a
- * 1990s-era form only mean "far future" and are read as past (so already expired): the safe side.
+ * 1970–1999, so parsing needs no clock. RFC 9110's rule (a year more than 50 years ahead is in the past
+ * century) differs only for the years {@code 70} and above that are less than 50 years ahead (in 2026:
+ * {@code 70}–{@code 76}); those are read as 1970s, already past, which for {@code Expires} is the safe side.
  */
 public final class HttpDates {
     /** Returned when the value is missing or not a valid HTTP date. */
