@@ -285,7 +285,7 @@ class ConfLoaderErrorsTest {
                                 + " strategy, hash_key, resolve_interval, roles, ips, health, health_interval,"
                                 + " health_timeout, rise, fall, health_status, health_host, max_fails, fail_timeout,"
                                 + " fail_on, slow_start, retries, retry_body_max, retry_timeout, max_connections,"
-                                + " max_queue, queue_timeout, type"),
+                                + " max_queue, queue_timeout, cache, cache_key, cache_valid, cache_use_stale, type"),
                 of("a resolve interval that is not a duration", "[@api]\nmembers = app.internal:80\nresolve_interval = often\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be " + Durations.EXPECTED + ", got \"often\""),
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
