@@ -483,6 +483,18 @@ class ConfLoaderErrorsTest {
      * value and what was expected; a cache key that can have no effect, given {@code [proxypass]} in any
      * file, is a warning at its line saying why.
      */
+    /**
+     * A cluster's cache key with a bad value where {@code [proxypass]} turns caching on: the version's
+     * warning at line 2, then {@code [@api] message} at the key's line.
+     */
+    static Case badValue(String name, String keyLine, String message) {
+        return of(name, "[proxypass]\ncache_memory = 64\n[@api]\nmembers = 10.0.0.1:80\n" + keyLine
+                        + "\n[routes:line]\n/ = @api\n",
+                "@D/a.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version; the value"
+                        + " is checked and kept, nothing uses it",
+                "@D/a.conf:5: [@api] " + message);
+    }
+
     static Stream<Case> cacheCases() {
         String api = "[@api]\nmembers = 10.0.0.1:80\n";
         String use = "[routes:line]\n/ = @api\n";
@@ -524,66 +536,42 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:2: [proxypass] unknown key \"cache_size\"; known keys: cache_memory, cache_disk,"
                                 + " cache_dir, cache_max_object"),
                 // cache
-                of("cache that is not yes or no", cached + api + "cache = sometimes\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] cache must be yes or no, got \"sometimes\""),
+                badValue("cache that is not yes or no", "cache = sometimes", "cache must be yes or no, got \"sometimes\""),
                 // cache_key
-                of("a cache key part that is not one", cached + api + "cache_key = scheme host uri\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + cacheKey + " (\"uri\" is not a part), got \"scheme host uri\""),
-                of("a cache key written with commas", cached + api + "cache_key = host, path\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + cacheKey + " (\"host,\" is not a part), got \"host, path\""),
-                of("a cache key without path", cached + api + "cache_key = scheme host query\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + cacheKey + " (path is missing), got \"scheme host query\""),
-                of("a cache key part written twice", cached + api + "cache_key = host path query QUERY\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + cacheKey + " (query is written twice), got \"host path query QUERY\""),
-                of("a cache key header written twice in two cases", cached + api
-                                + "cache_key = path header:Accept header:ACCEPT\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + cacheKey + " (header:ACCEPT is written twice), got"
-                                + " \"path header:Accept header:ACCEPT\""),
-                of("a cache key header without a name", cached + api + "cache_key = path header:\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + cacheKey + " (\"header:\" needs a header field name: letters, digits"
-                                + " and !#$%&'*+-.^_`|~), got \"path header:\""),
-                of("a cache key header with a bad name", cached + api + "cache_key = path header:X(1)\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + cacheKey + " (\"header:X(1)\" needs a header field name: letters,"
-                                + " digits and !#$%&'*+-.^_`|~), got \"path header:X(1)\""),
-                of("an empty cache key", cached + api + "cache_key =\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + cacheKey + ", got \"\""),
+                badValue("a cache key part that is not one", "cache_key = scheme host uri",
+                        cacheKey + " (\"uri\" is not a part), got \"scheme host uri\""),
+                badValue("a cache key written with commas", "cache_key = host, path",
+                        cacheKey + " (\"host,\" is not a part), got \"host, path\""),
+                badValue("a cache key without path", "cache_key = scheme host query",
+                        cacheKey + " (path is missing), got \"scheme host query\""),
+                badValue("a cache key part written twice", "cache_key = host path query QUERY",
+                        cacheKey + " (query is written twice), got \"host path query QUERY\""),
+                badValue("a cache key header written twice in two cases", "cache_key = path header:Accept header:ACCEPT",
+                        cacheKey + " (header:ACCEPT is written twice), got \"path header:Accept header:ACCEPT\""),
+                badValue("a cache key header without a name", "cache_key = path header:",
+                        cacheKey + " (\"header:\" needs a header field name: letters, digits and !#$%&'*+-.^_`|~),"
+                                + " got \"path header:\""),
+                badValue("a cache key header with a bad name", "cache_key = path header:X(1)",
+                        cacheKey + " (\"header:X(1)\" needs a header field name: letters, digits and"
+                                + " !#$%&'*+-.^_`|~), got \"path header:X(1)\""),
+                badValue("an empty cache key", "cache_key =", cacheKey + ", got \"\""),
                 // cache_valid
-                of("a cache_valid that is not a duration", cached + api + "cache_valid = 10 minutes\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] cache_valid must be " + Durations.EXPECTED + ", got \"10 minutes\""),
-                of("a cache_valid of 0", cached + api + "cache_valid = 0\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] cache_valid must be more than 0, got 0; leave it out to give no lifetime,"
-                                + " or use cache = no to store nothing"),
-                of("a cache_valid of 0s", cached + api + "cache_valid = 0s\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] cache_valid must be more than 0, got \"0s\"; leave it out to give no"
-                                + " lifetime, or use cache = no to store nothing"),
+                badValue("a cache_valid that is not a duration", "cache_valid = 10 minutes",
+                        "cache_valid must be " + Durations.EXPECTED + ", got \"10 minutes\""),
+                badValue("a cache_valid of 0", "cache_valid = 0", "cache_valid must be more than 0, got 0; leave it"
+                        + " out to give no lifetime, or use cache = no to store nothing"),
+                badValue("a cache_valid of 0s", "cache_valid = 0s", "cache_valid must be more than 0, got \"0s\";"
+                        + " leave it out to give no lifetime, or use cache = no to store nothing"),
                 // cache_use_stale
-                of("a stale condition that is not one", cached + api + "cache_use_stale = error http_404\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + useStale + " (\"http_404\" is not one), got \"error http_404\""),
-                of("off with other stale conditions", cached + api + "cache_use_stale = off error\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + useStale + " (off goes alone), got \"off error\""),
-                of("a stale condition written twice", cached + api + "cache_use_stale = error timeout ERROR\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + useStale + " (error is written twice), got \"error timeout ERROR\""),
-                of("stale conditions written with commas", cached + api + "cache_use_stale = error, timeout\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + useStale + " (\"error,\" is not one), got \"error, timeout\""),
-                of("an empty cache_use_stale", cached + api + "cache_use_stale =\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
-                        "@D/a.conf:5: [@api] " + useStale + ", got \"\""),
+                badValue("a stale condition that is not one", "cache_use_stale = error http_404",
+                        useStale + " (\"http_404\" is not one), got \"error http_404\""),
+                badValue("off with other stale conditions", "cache_use_stale = off error",
+                        useStale + " (off goes alone), got \"off error\""),
+                badValue("a stale condition written twice", "cache_use_stale = error timeout ERROR",
+                        useStale + " (error is written twice), got \"error timeout ERROR\""),
+                badValue("stale conditions written with commas", "cache_use_stale = error, timeout",
+                        useStale + " (\"error,\" is not one), got \"error, timeout\""),
+                badValue("an empty cache_use_stale", "cache_use_stale =", useStale + ", got \"\""),
                 of("several bad cache keys at once", api + "cache = perhaps\ncache_key = query\ncache_valid = 0\n"
                                 + "cache_use_stale = stale\n" + use,
                         "@D/a.conf:3: [@api] cache must be yes or no, got \"perhaps\"",
