@@ -44,7 +44,7 @@ final class ConfigEdits {
         MemberSpec m = members.get(index);
         members.set(index, new MemberSpec(m.pos(), m.address(), m.weight(), m.backup(), true));
         return new ClusterSpec(spec.pos(), spec.name(), members, spec.ssl(), spec.strategy(), spec.roles(), spec.ips(),
-                spec.resolveInterval(), spec.trust(), spec.policy());
+                spec.resolveInterval(), spec.trust(), spec.policy(), spec.cache());
     }
 
     /** A policy: the defaults but for these. */

@@ -1,5 +1,6 @@
 package io.gatehouse.config.bind;
 
+import io.gatehouse.config.model.ClusterCacheSpec;
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.MemberPolicy;
@@ -26,7 +27,8 @@ import java.util.regex.Pattern;
  * {@code host:port} entries, each optionally followed by {@code weight=N} (1..256), {@code backup} and
  * {@code down}. {@code strategy} names one of {@link #STRATEGIES}; the keys of the members' policy
  * (hash key, health checks, passive health, slow start, retries, overload) are bound by
- * {@link MemberPolicyBinder}.
+ * {@link MemberPolicyBinder}, those of the response cache ({@code cache}, {@code cache_key}, {@code cache_valid},
+ * {@code cache_use_stale}) by {@link ClusterCacheBinder}.
  * With {@code ssl = yes}, {@code ca = FILE} (a PEM bundle, read here, so that {@code gatehouse check}
  * reports a missing or broken file) and {@code verify = no} say how the members' certificates are checked.
  * Access control ({@code roles}, {@code ips}) is refused in this version rather than ignored, and
@@ -37,7 +39,8 @@ final class ClusterSectionBinder {
     public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "hash_key",
             "resolve_interval", "roles", "ips", "health", "health_interval", "health_timeout", "rise", "fall",
             "health_status", "health_host", "max_fails", "fail_timeout", "fail_on", "slow_start", "retries",
-            "retry_body_max", "retry_timeout", "max_connections", "max_queue", "queue_timeout", "type");
+            "retry_body_max", "retry_timeout", "max_connections", "max_queue", "queue_timeout", "cache", "cache_key",
+            "cache_valid", "cache_use_stale", "type");
     public static final String DEFAULT_STRATEGY = "round_robin";
     /**
      * The names {@code strategy =} accepts, in the order the docs list them. {@code Strategies} (in
@@ -85,6 +88,7 @@ final class ClusterSectionBinder {
         });
         MemberPolicy policy = MemberPolicyBinder.bind(kv,
                 kv.given("strategy") || kv.entry("strategy").isEmpty() ? Optional.of(strategy) : Optional.empty());
+        ClusterCacheSpec cache = ClusterCacheBinder.bind(kv);
         Duration resolveInterval = kv.duration("resolve_interval", Duration.ZERO, ClusterSpec.DEFAULT_RESOLVE_INTERVAL);
         if (!resolveInterval.isZero() && resolveInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             kv.error("resolve_interval", "resolve_interval must be 0 (names looked up only at load) or at least 1s, got "
@@ -110,7 +114,7 @@ final class ClusterSectionBinder {
         }
         return Optional.of(new BoundCluster(name, section.pos(),
                 Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips,
-                        resolveInterval, trust, policy)), true));
+                        resolveInterval, trust, policy, cache)), true, ClusterCacheBinder.written(kv)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatehouse.config.bind;
 
+import io.gatehouse.config.check.CacheChecks;
 import io.gatehouse.config.check.ClusterChecks;
 import io.gatehouse.config.check.GlobalSectionChecks;
 import io.gatehouse.config.check.ListenerChecks;
@@ -131,6 +132,7 @@ public final class ConfLoader {
         BoundDirectory bound = new BoundDirectory(dir, sites, clusters, proxyPass, logs);
         ClusterChecks.check(bound, problems);
         GlobalSectionChecks.check(bound, problems);
+        CacheChecks.check(bound, problems);
         List<ListenerSpec> listeners = listeners(sites);
         ListenerChecks.check(listeners, problems);
         if (problems.hasErrors()) {

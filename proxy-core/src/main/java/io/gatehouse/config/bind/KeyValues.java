@@ -5,6 +5,8 @@ import io.gatehouse.config.source.IniLine;
 import io.gatehouse.config.source.IniSection;
 import io.gatehouse.config.source.Shown;
 import io.gatehouse.config.source.SourcePos;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +32,8 @@ final class KeyValues {
     /** One {@code key = value} line, the key lower-cased and the value substituted and trimmed. */
     public record Entry(SourcePos pos, String key, String value) {
     }
+
+    private static final String DIRECTORY = "a directory path";
 
     private final String label;
     private final SourcePos sectionPos;
@@ -183,15 +187,30 @@ final class KeyValues {
         return d;
     }
 
-    /** A size in bytes ({@link Sizes}) in {@code min..max}. */
+    /** A size in bytes ({@link Sizes}) in {@code min..max} ({@code max} {@link Long#MAX_VALUE}: no upper bound). */
     public long size(String key, long min, long max, long dflt) {
         long n = parse(key, dflt, Sizes.EXPECTED, Sizes::parse);
         if (n < min || n > max) {
-            error(key, key + " must be " + Sizes.format(min) + ".." + Sizes.format(max) + ", got "
-                    + got(string(key, "")));
+            String range = max == Long.MAX_VALUE ? "at least " + (min == 1 ? "1 byte" : Sizes.format(min))
+                    : Sizes.format(min) + ".." + Sizes.format(max);
+            error(key, key + " must be " + range + ", got " + got(string(key, "")));
             return dflt;
         }
         return n;
+    }
+
+    /** A directory path as written, not resolved (a relative one is relative to the working directory). */
+    public Path directory(String key, Path dflt) {
+        return parse(key, dflt, DIRECTORY, value -> {
+            if (value.isEmpty()) {
+                throw new BadValueException(DIRECTORY);
+            }
+            try {
+                return Path.of(value);
+            } catch (InvalidPathException e) {
+                throw new BadValueException(DIRECTORY);
+            }
+        });
     }
 
     /**

@@ -3,7 +3,6 @@ package io.gatehouse.config.bind;
 import io.gatehouse.config.model.LogSpec;
 import io.gatehouse.config.source.EnvSubstitution;
 import io.gatehouse.config.source.IniSection;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -23,16 +22,7 @@ final class LogSectionBinder {
     public static LogSpec bind(IniSection section, EnvSubstitution env, Problems problems) {
         LogSpec d = LogSpec.defaults();
         KeyValues kv = new KeyValues(section, "[log]", KEYS, env, problems);
-        Path dir = kv.parse("dir", d.dir(), "a directory path", value -> {
-            if (value.isEmpty()) {
-                throw new BadValueException("a directory path");
-            }
-            try {
-                return Path.of(value);
-            } catch (InvalidPathException e) {
-                throw new BadValueException("a directory path");
-            }
-        });
+        Path dir = kv.directory("dir", d.dir());
         LogSpec.Level level = kv.parse("error_level", d.errorLevel(), LEVELS, value -> {
             for (LogSpec.Level l : LogSpec.Level.values()) {
                 if (l.keyword().equals(value.toLowerCase(Locale.ROOT))) {

@@ -38,7 +38,7 @@ final class MemberPolicyBinder {
     private static final String FAIL_ON_EXPECTED = "status codes and ranges within 400..599 (answers that"
             + " report an error), e.g. 502, 503, 504 or 500-599";
     /** RFC 9110 {@code token}: a header field name; RFC 6265 {@code cookie-name} is the same set. */
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     /** RFC 3986 path and query characters, {@code %} only as the start of an escape (checked apart). */
     private static final Pattern REQUEST_TARGET = Pattern.compile("/[A-Za-z0-9\\-._~!$&'()*+,;=:@/?%]*");
     private static final Pattern ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");

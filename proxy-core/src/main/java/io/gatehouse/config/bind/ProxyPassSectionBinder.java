@@ -6,11 +6,14 @@ import io.gatehouse.config.source.IniSection;
 import java.util.List;
 
 /**
- * Binds the global {@code [proxypass]} section: cache budgets in MB (0 turns a tier off). The response
- * cache is not in this version: keys that are set are checked and kept, with a warning that says so.
+ * Binds the global {@code [proxypass]} section: the cache tiers' budgets in MB (0 turns a tier off), the
+ * disk tier's directory and the largest body stored. The section being written at all is part of its
+ * meaning: written with a tier that is not 0, it turns caching on for every proxied cluster. The
+ * response cache is not in this version: keys that are set are checked and kept, with a warning that
+ * says so.
  */
 final class ProxyPassSectionBinder {
-    public static final List<String> KEYS = List.of("cache_memory", "cache_disk");
+    public static final List<String> KEYS = List.of("cache_memory", "cache_disk", "cache_dir", "cache_max_object");
 
     private ProxyPassSectionBinder() {
     }
@@ -20,9 +23,16 @@ final class ProxyPassSectionBinder {
         KeyValues kv = new KeyValues(section, "[proxypass]", KEYS, env, problems);
         ProxyPassSpec spec = new ProxyPassSpec(section.pos(),
                 kv.longInRange("cache_memory", 0, Long.MAX_VALUE, d.cacheMemoryMb()),
-                kv.longInRange("cache_disk", 0, Long.MAX_VALUE, d.cacheDiskMb()));
-        kv.notInThisVersion("cache_memory", "the response cache");
-        kv.notInThisVersion("cache_disk", "the response cache");
+                kv.longInRange("cache_disk", 0, Long.MAX_VALUE, d.cacheDiskMb()),
+                kv.directory("cache_dir", d.cacheDir()), kv.posOf("cache_dir"),
+                kv.size("cache_max_object", 1, Long.MAX_VALUE, d.cacheMaxObject()), true);
+        boolean diskRefused = kv.entry("cache_disk").isPresent() && !kv.given("cache_disk");
+        if (kv.given("cache_dir") && spec.cacheDiskMb() == 0 && !diskRefused) {
+            kv.warning("cache_dir", "cache_dir has no effect without a disk tier (cache_disk = 0)");
+        }
+        for (String key : KEYS) {
+            kv.notInThisVersion(key, "the response cache");
+        }
         return spec;
     }
 }

@@ -18,10 +18,11 @@ import java.util.Objects;
  *                        (zero: only when the configuration is loaded)
  * @param trust    {@code ca} and {@code verify}: how the members' certificates are checked (with {@code ssl = yes})
  * @param policy   hash key, health checks, passive health, slow start, retries and overload
+ * @param cache    {@code cache}, {@code cache_key}, {@code cache_valid} and {@code cache_use_stale}
  */
 public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
                           List<String> roles, List<String> ips, Duration resolveInterval, MemberTlsSpec trust,
-                          MemberPolicy policy) {
+                          MemberPolicy policy, ClusterCacheSpec cache) {
     /** {@code resolve_interval}'s default, as nginx's {@code resolver valid=} would re-check a name. */
     public static final Duration DEFAULT_RESOLVE_INTERVAL = Duration.ofSeconds(60);
 
@@ -31,6 +32,7 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
         Objects.requireNonNull(resolveInterval, "resolveInterval");
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(cache, "cache");
         if (resolveInterval.isNegative()) {
             throw new IllegalArgumentException("resolve_interval: " + resolveInterval + " (expected: >= 0)");
         }
@@ -40,6 +42,13 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
         if (members.isEmpty()) {
             throw new IllegalArgumentException("cluster " + name + " has no members");
         }
+    }
+
+    /** A cluster whose cache keys are all left out (it follows {@code [proxypass]}). */
+    public ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
+                       List<String> roles, List<String> ips, Duration resolveInterval, MemberTlsSpec trust,
+                       MemberPolicy policy) {
+        this(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, ClusterCacheSpec.DEFAULTS);
     }
 
     /** A cluster with every member policy at its default. */
@@ -57,15 +66,21 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
     /**
      * The cluster of one that a route's {@code http(s)://host:port} target stands for: round robin over
      * its one member, names looked up again at the default interval, an {@code https} member's certificate
-     * checked against the system trust store.
+     * checked against the system trust store, its answers cached as {@code [proxypass]} says.
      */
     public static ClusterSpec single(SourcePos pos, String name, HostPort address, boolean tls) {
         return new ClusterSpec(pos, name, List.of(new MemberSpec(pos, address, 1, false)), tls, "round_robin",
-                List.of(), List.of(), DEFAULT_RESOLVE_INTERVAL, MemberTlsSpec.SYSTEM, MemberPolicy.DEFAULTS);
+                List.of(), List.of(), DEFAULT_RESOLVE_INTERVAL, MemberTlsSpec.SYSTEM, MemberPolicy.DEFAULTS,
+                ClusterCacheSpec.DEFAULTS);
     }
 
     /** The same cluster with {@code policy}. */
     public ClusterSpec withPolicy(MemberPolicy policy) {
-        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy);
+        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, cache);
+    }
+
+    /** The same cluster with {@code cache}. */
+    public ClusterSpec withCache(ClusterCacheSpec cache) {
+        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, cache);
     }
 }

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param sites     one per {@code *.conf} file, in lexical order
  * @param listeners one per distinct {@code ip:port}, in order of first appearance
  * @param clusters  {@code [@name]} sections by name, in order of appearance
+ * @param log       {@code [log]}, or its defaults
+ * @param proxyPass {@code [proxypass]}, or its defaults (not {@linkplain ProxyPassSpec#written() written})
  */
 public record GatehouseConfig(Path confDir, List<SiteSpec> sites, List<ListenerSpec> listeners,
                               Map<String, ClusterSpec> clusters, LogSpec log, ProxyPassSpec proxyPass) {
@@ -36,5 +38,40 @@ public record GatehouseConfig(Path confDir, List<SiteSpec> sites, List<ListenerS
      */
     public int ioThreads() {
         return sites.stream().mapToInt(s -> s.server().processes()).max().orElse(1);
+    }
+
+    /**
+     * Entries in the memory cache tier: the largest {@code num_result_cache_max} of any site (the
+     * default, 200, when there is no site). May be 0 when every site writes 0.
+     */
+    public int numResultCacheMax() {
+        return sites.stream().mapToInt(s -> s.tune().numResultCacheMax()).max()
+                .orElse(TuneFactors.DEFAULTS.numResultCacheMax());
+    }
+
+    /**
+     * True when {@code [proxypass]} is written with a tier that is not 0: every proxied cluster, and every
+     * route's {@code http(s)://} target, caches unless its cluster says {@code cache = no}.
+     */
+    public boolean cachingOnByDefault() {
+        return proxyPass.cachesByDefault();
+    }
+
+    /**
+     * True when the answers of {@code cluster} are cached: it says {@code cache = yes}, or it says nothing
+     * and caching is {@linkplain #cachingOnByDefault() on by default}; and {@code [proxypass]} (written,
+     * or its defaults) has a tier that is not 0.
+     */
+    public boolean caches(ClusterSpec cluster) {
+        return proxyPass.hasTier() && cluster.cache().enabled().orElse(proxyPass.cachesByDefault());
+    }
+
+    /**
+     * True when any answer may be cached, so that a cache store is needed: caching is on by default, or
+     * a cluster says {@code cache = yes} with a tier that is not 0. False: nothing is cached and nothing
+     * of the cache costs anything.
+     */
+    public boolean cachingConfigured() {
+        return cachingOnByDefault() || clusters.values().stream().anyMatch(this::caches);
     }
 }

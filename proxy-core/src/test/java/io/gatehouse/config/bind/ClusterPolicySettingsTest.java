@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.config.ConfDirFixture;
+import io.gatehouse.config.DocumentedExamples;
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HashKey;
 import io.gatehouse.config.model.HealthCheckSpec;
@@ -13,8 +14,6 @@ import io.gatehouse.config.model.MemberSpec;
 import io.gatehouse.config.model.StatusRanges;
 import io.gatehouse.config.model.StatusRanges.Range;
 import io.gatehouse.upstream.balance.Strategies;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -177,12 +176,8 @@ class ClusterPolicySettingsTest {
 
     /** The example in docs/configuration.md that sets every key: it loads as it is, to the values its comments give. */
     @Test
-    void theDocumentedExampleClusterLoadsWithoutAProblem() throws IOException {
-        String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
-        int start = docs.indexOf("```ini\n[@api]\n");
-        assertTrue(start >= 0, "docs/configuration.md has its [@api] example in an ini block");
-        String example = docs.substring(start + "```ini\n".length(), docs.indexOf("```", start + 6));
-        ClusterSpec spec = cluster(example);
+    void theDocumentedExampleClusterLoadsWithoutAProblem() {
+        ClusterSpec spec = cluster(DocumentedExamples.ini("[@api]"));
         assertEquals(new MemberPolicy(HashKey.URI_KEY,
                         Optional.of(new HealthCheckSpec("/healthz", Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3,
                                 new StatusRanges(List.of(new Range(200, 299))), Optional.of("api.internal"))),

@@ -285,7 +285,7 @@ class ConfLoaderErrorsTest {
                                 + " strategy, hash_key, resolve_interval, roles, ips, health, health_interval,"
                                 + " health_timeout, rise, fall, health_status, health_host, max_fails, fail_timeout,"
                                 + " fail_on, slow_start, retries, retry_body_max, retry_timeout, max_connections,"
-                                + " max_queue, queue_timeout, type"),
+                                + " max_queue, queue_timeout, cache, cache_key, cache_valid, cache_use_stale, type"),
                 of("a resolve interval that is not a duration", "[@api]\nmembers = app.internal:80\nresolve_interval = often\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be " + Durations.EXPECTED + ", got \"often\""),
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
@@ -476,6 +476,139 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:7: [@api] fall must be a whole number >= 1, got \"x\"",
                         "@D/a.conf:8: [@api] " + failOn + ", got \"200-299\"",
                         "@D/a.conf:9: [@api] max_queue must be a whole number >= 0, got -1"));
+    }
+
+    /**
+     * The response cache's keys (issue 10): each bad value is an error at its line naming the key, the
+     * value and what was expected; a cache key that can have no effect, given {@code [proxypass]} in any
+     * file, is a warning at its line saying why.
+     */
+    /**
+     * A cluster's cache key with a bad value where {@code [proxypass]} turns caching on: the version's
+     * warning at line 2, then {@code [@api] message} at the key's line.
+     */
+    static Case badValue(String name, String keyLine, String message) {
+        return of(name, "[proxypass]\ncache_memory = 64\n[@api]\nmembers = 10.0.0.1:80\n" + keyLine
+                        + "\n[routes:line]\n/ = @api\n",
+                "@D/a.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version; the value"
+                        + " is checked and kept, nothing uses it",
+                "@D/a.conf:5: [@api] " + message);
+    }
+
+    static Stream<Case> cacheCases() {
+        String api = "[@api]\nmembers = 10.0.0.1:80\n";
+        String use = "[routes:line]\n/ = @api\n";
+        String cached = "[proxypass]\ncache_memory = 64\n";
+        String memoryWarning = "warning: [proxypass] cache_memory: the response cache is not in this version; the value"
+                + " is checked and kept, nothing uses it";
+        String cacheKey = "cache_key must be parts from scheme, host, path, query and header:NAME separated by spaces,"
+                + " with path";
+        String useStale = "cache_use_stale must be off, or conditions from error, timeout, 5xx, http_500, http_502,"
+                + " http_503, http_504 and updating separated by spaces";
+        String noProxyPass = "has no effect: no [proxypass] section with cache_memory or cache_disk; write one, or"
+                + " cache = yes in this cluster";
+        return Stream.of(
+                // [proxypass]
+                of("a cache_max_object of 0", "[proxypass]\ncache_max_object = 0\n" + ROUTES,
+                        "@D/a.conf:2: [proxypass] cache_max_object must be at least 1 byte, got 0"),
+                of("a cache_max_object that is not a size", "[proxypass]\ncache_max_object = 8 MB\n" + ROUTES,
+                        "@D/a.conf:2: [proxypass] cache_max_object must be " + Sizes.EXPECTED + ", got \"8 MB\""),
+                of("an empty cache_dir", "[proxypass]\ncache_disk = 100\ncache_dir =\n" + ROUTES,
+                        "@D/a.conf:2: warning: [proxypass] cache_disk: the response cache is not in this version; the"
+                                + " value is checked and kept, nothing uses it",
+                        "@D/a.conf:3: [proxypass] cache_dir must be a directory path, got \"\""),
+                of("a cache_dir without a disk tier", "[proxypass]\ncache_dir = /var/cache/gatehouse\n" + ROUTES,
+                        "@D/a.conf:2: warning: [proxypass] cache_dir has no effect without a disk tier (cache_disk = 0)",
+                        "@D/a.conf:2: warning: [proxypass] cache_dir: the response cache is not in this version; the"
+                                + " value is checked and kept, nothing uses it"),
+                of("a cache_dir with cache_disk = 0", "[proxypass]\ncache_disk = 0\ncache_dir = cache\n" + ROUTES,
+                        "@D/a.conf:2: warning: [proxypass] cache_disk: the response cache is not in this version; the"
+                                + " value is checked and kept, nothing uses it",
+                        "@D/a.conf:3: warning: [proxypass] cache_dir has no effect without a disk tier (cache_disk = 0)",
+                        "@D/a.conf:3: warning: [proxypass] cache_dir: the response cache is not in this version; the"
+                                + " value is checked and kept, nothing uses it"),
+                of("a cache_dir beside a refused cache_disk: only the error", "[proxypass]\ncache_disk = x\ncache_dir = c\n"
+                                + ROUTES,
+                        "@D/a.conf:2: [proxypass] cache_disk must be a whole number >= 0, got \"x\"",
+                        "@D/a.conf:3: warning: [proxypass] cache_dir: the response cache is not in this version; the"
+                                + " value is checked and kept, nothing uses it"),
+                of("an unknown [proxypass] key", "[proxypass]\ncache_size = 64\n" + ROUTES,
+                        "@D/a.conf:2: [proxypass] unknown key \"cache_size\"; known keys: cache_memory, cache_disk,"
+                                + " cache_dir, cache_max_object"),
+                // cache
+                badValue("cache that is not yes or no", "cache = sometimes", "cache must be yes or no, got \"sometimes\""),
+                // cache_key
+                badValue("a cache key part that is not one", "cache_key = scheme host uri",
+                        cacheKey + " (\"uri\" is not a part), got \"scheme host uri\""),
+                badValue("a cache key written with commas", "cache_key = host, path",
+                        cacheKey + " (\"host,\" is not a part), got \"host, path\""),
+                badValue("a cache key without path", "cache_key = scheme host query",
+                        cacheKey + " (path is missing), got \"scheme host query\""),
+                badValue("a cache key part written twice", "cache_key = host path query QUERY",
+                        cacheKey + " (query is written twice), got \"host path query QUERY\""),
+                badValue("a cache key header written twice in two cases", "cache_key = path header:Accept header:ACCEPT",
+                        cacheKey + " (header:ACCEPT is written twice), got \"path header:Accept header:ACCEPT\""),
+                badValue("a cache key header without a name", "cache_key = path header:",
+                        cacheKey + " (\"header:\" needs a header field name: letters, digits and !#$%&'*+-.^_`|~),"
+                                + " got \"path header:\""),
+                badValue("a cache key header with a bad name", "cache_key = path header:X(1)",
+                        cacheKey + " (\"header:X(1)\" needs a header field name: letters, digits and"
+                                + " !#$%&'*+-.^_`|~), got \"path header:X(1)\""),
+                badValue("an empty cache key", "cache_key =", cacheKey + ", got \"\""),
+                // cache_valid
+                badValue("a cache_valid that is not a duration", "cache_valid = 10 minutes",
+                        "cache_valid must be " + Durations.EXPECTED + ", got \"10 minutes\""),
+                badValue("a cache_valid of 0", "cache_valid = 0", "cache_valid must be more than 0, got 0; leave it"
+                        + " out to give no lifetime, or use cache = no to store nothing"),
+                badValue("a cache_valid of 0s", "cache_valid = 0s", "cache_valid must be more than 0, got \"0s\";"
+                        + " leave it out to give no lifetime, or use cache = no to store nothing"),
+                // cache_use_stale
+                badValue("a stale condition that is not one", "cache_use_stale = error http_404",
+                        useStale + " (\"http_404\" is not one), got \"error http_404\""),
+                badValue("off with other stale conditions", "cache_use_stale = off error",
+                        useStale + " (off goes alone), got \"off error\""),
+                badValue("a stale condition written twice", "cache_use_stale = error timeout ERROR",
+                        useStale + " (error is written twice), got \"error timeout ERROR\""),
+                badValue("stale conditions written with commas", "cache_use_stale = error, timeout",
+                        useStale + " (\"error,\" is not one), got \"error, timeout\""),
+                badValue("an empty cache_use_stale", "cache_use_stale =", useStale + ", got \"\""),
+                of("several bad cache keys at once", api + "cache = perhaps\ncache_key = query\ncache_valid = 0\n"
+                                + "cache_use_stale = stale\n" + use,
+                        "@D/a.conf:3: [@api] cache must be yes or no, got \"perhaps\"",
+                        "@D/a.conf:4: [@api] " + cacheKey + " (path is missing), got \"query\"",
+                        "@D/a.conf:5: [@api] cache_valid must be more than 0, got 0; leave it out to give no lifetime,"
+                                + " or use cache = no to store nothing",
+                        "@D/a.conf:6: [@api] " + useStale + " (\"stale\" is not one), got \"stale\""),
+                // keys that can have no effect
+                of("cache keys with no [proxypass] section", api + "cache_key = host path\ncache_valid = 10m\n"
+                                + "cache_use_stale = error\n" + use,
+                        "@D/a.conf:3: warning: [@api] cache_key " + noProxyPass,
+                        "@D/a.conf:4: warning: [@api] cache_valid " + noProxyPass,
+                        "@D/a.conf:5: warning: [@api] cache_use_stale " + noProxyPass),
+                of("a refused cache key with no [proxypass] section: only its error", api + "cache_valid = soon\n" + use,
+                        "@D/a.conf:3: [@api] cache_valid must be " + Durations.EXPECTED + ", got \"soon\""),
+                files("cache = yes where [proxypass] in another file turns both tiers off", f -> f
+                                .file("a.conf", api + "cache = yes\ncache_valid = 1m\n" + use)
+                                .file("b.conf", "[proxypass]\ncache_memory = 0\ncache_disk = 0\n"),
+                        "@D/a.conf:3: warning: [@api] cache = yes has no effect: [proxypass] at @D/b.conf:1 has"
+                                + " cache_memory = 0 and cache_disk = 0, so nothing can be stored",
+                        "@D/a.conf:4: warning: [@api] cache_valid has no effect: [proxypass] at @D/b.conf:1 has"
+                                + " cache_memory = 0 and cache_disk = 0, so nothing can be stored",
+                        "@D/b.conf:2: " + memoryWarning,
+                        "@D/b.conf:3: warning: [proxypass] cache_disk: the response cache is not in this version; the"
+                                + " value is checked and kept, nothing uses it"),
+                of("cache keys beside cache = no", cached + api + "cache = no\ncache_key = path\n"
+                                + "cache_use_stale = updating\n" + use,
+                        "@D/a.conf:2: " + memoryWarning,
+                        "@D/a.conf:6: warning: [@api] cache_key has no effect: this cluster says cache = no",
+                        "@D/a.conf:7: warning: [@api] cache_use_stale has no effect: this cluster says cache = no"),
+                of("cache = no alone where nothing caches: nothing to say", api + "cache = no\n" + use),
+                of("cache = yes with no [proxypass] section: the default store", api + "cache = yes\ncache_valid = 1m\n"
+                                + use),
+                files("cache keys with an empty [proxypass] in another file: nothing to say", f -> f
+                                .file("a.conf", api + "cache_key = host path\ncache_use_stale = 5xx\n" + use)
+                                .file("z.conf", "[proxypass]\n"))
+        );
     }
 
     /** {@code ca} and {@code verify}: the CA file is read when the configuration is, so check finds a broken one. */
@@ -688,7 +821,7 @@ class ConfLoaderErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"sourceCases", "envCases", "serverCases", "sslAndGatewayCases", "tuneFactorCases",
-            "globalSectionCases", "clusterCases", "memberPolicyCases", "memberTlsCases", "routeCases", "directoryCases"})
+            "globalSectionCases", "clusterCases", "memberPolicyCases", "cacheCases", "memberTlsCases", "routeCases", "directoryCases"})
     void reportsEachProblemAtItsFileAndLine(Case c, @TempDir Path tmp) {
         ConfDirFixture f = new ConfDirFixture(tmp);
         c.setup().accept(f);

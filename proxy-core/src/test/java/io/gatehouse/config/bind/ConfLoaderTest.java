@@ -153,7 +153,8 @@ class ConfLoaderTest {
         assertEquals(new TuneFactors(Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(500), 50,
                 Duration.ofSeconds(5), 64 * 1024, Duration.ofMinutes(2), Duration.ofSeconds(45), 0), siteA.tune());
         assertEquals(new GatewaySpec(new SourcePos(a, 22), true, false, "Shop", "k3y"), siteA.gateway());
-        assertEquals(new ProxyPassSpec(new SourcePos(a, 28), 16, 100), config.proxyPass());
+        assertEquals(new ProxyPassSpec(new SourcePos(a, 28), 16, 100, Path.of("cache"), new SourcePos(a, 28), 8 << 20,
+                true), config.proxyPass());
         assertEquals(new LogSpec(new SourcePos(a, 32), Path.of("/var/log/gatehouse"), new SourcePos(a, 33), 500, 0,
                 LogSpec.Level.INFO, true), config.log());
 
@@ -438,8 +439,9 @@ class ConfLoaderTest {
         ClusterSpec python = config.clusters().get("python");
         assertTrue(python.ssl());
         assertEquals(new HostPort("www.python.org", 443), python.members().get(0).address());
-        assertEquals(new ProxyPassSpec(new SourcePos(f.dir().resolve("example.conf").toString(), 20), 8, 0),
-                config.proxyPass());
+        SourcePos proxyPass = new SourcePos(f.dir().resolve("example.conf").toString(), 20);
+        assertEquals(new ProxyPassSpec(proxyPass, 8, 0, Path.of("cache"), proxyPass, 8 << 20, true), config.proxyPass());
+        assertTrue(config.cachingOnByDefault(), "the seed writes [proxypass] with cache_memory = 8: it caches");
     }
 
     @Test

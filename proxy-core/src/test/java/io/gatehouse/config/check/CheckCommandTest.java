@@ -139,6 +139,69 @@ class CheckCommandTest {
     }
 
     @Test
+    void reportsBadCacheKeysAndCacheKeysThatDoNothingAtTheirLines() {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        f.file("a.conf", "[routes:line]\n/ = @api\n/web = @web\n");
+        f.file("clusters.conf", """
+                [@api]
+                members = 10.0.0.1:80
+                cache_key = scheme host
+                cache_valid = 10m
+                [@web]
+                members = 10.0.0.2:80
+                cache = no
+                cache_use_stale = error, timeout
+                """);
+
+        int status = run(f, Map.of());
+
+        assertEquals(1, status);
+        assertEquals("""
+                @D/clusters.conf:3: [@api] cache_key must be parts from scheme, host, path, query and header:NAME \
+                separated by spaces, with path (path is missing), got "scheme host"
+                @D/clusters.conf:4: warning: [@api] cache_valid has no effect: no [proxypass] section with cache_memory \
+                or cache_disk; write one, or cache = yes in this cluster
+                @D/clusters.conf:8: [@web] cache_use_stale must be off, or conditions from error, timeout, 5xx, \
+                http_500, http_502, http_503, http_504 and updating separated by spaces ("error," is not one), got \
+                "error, timeout"
+                """, err(f));
+        assertEquals("@D: 2 errors, 1 warning\n", out(f));
+    }
+
+    @Test
+    void acceptsACachedClusterAndWarnsAboutACacheThatCannotStoreAnything() {
+        ConfDirFixture f = new ConfDirFixture(tmp);
+        f.file("a.conf", """
+                [@api]
+                members = 10.0.0.1:80
+                cache = yes
+                cache_key = scheme host path header:Accept-Language
+                cache_valid = 10m
+                cache_use_stale = error timeout 5xx updating
+                [routes:line]
+                / = @api
+                """);
+        f.file("global.conf", "[proxypass]\ncache_memory = 0\n");
+
+        int status = run(f, Map.of());
+
+        assertEquals(0, status);
+        assertEquals("""
+                @D/a.conf:3: warning: [@api] cache = yes has no effect: [proxypass] at @D/global.conf:1 has \
+                cache_memory = 0 and cache_disk = 0, so nothing can be stored
+                @D/a.conf:4: warning: [@api] cache_key has no effect: [proxypass] at @D/global.conf:1 has \
+                cache_memory = 0 and cache_disk = 0, so nothing can be stored
+                @D/a.conf:5: warning: [@api] cache_valid has no effect: [proxypass] at @D/global.conf:1 has \
+                cache_memory = 0 and cache_disk = 0, so nothing can be stored
+                @D/a.conf:6: warning: [@api] cache_use_stale has no effect: [proxypass] at @D/global.conf:1 has \
+                cache_memory = 0 and cache_disk = 0, so nothing can be stored
+                @D/global.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version; the \
+                value is checked and kept, nothing uses it
+                """, err(f));
+        assertEquals("@D: configuration OK (1 site, 1 listener, 1 cluster), 5 warnings\n", out(f));
+    }
+
+    @Test
     void reportsAMissingDirectory() {
         ConfDirFixture f = new ConfDirFixture(tmp);
         int status = CheckCommand.run(tmp.resolve("nope"), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
