@@ -1,6 +1,7 @@
 package io.gatehouse.handler;
 
 import io.gatehouse.log.RequestLogRecord;
+import io.gatehouse.log.CacheStatus;
 import io.gatehouse.log.UpstreamAttempts;
 import io.gatehouse.log.WireText;
 import io.undertow.server.ExchangeCompletionListener;
@@ -113,7 +114,8 @@ public final class AccessLogHandler implements HttpHandler {
                     TimeUnit.NANOSECONDS.toMillis(end - committed),
                     upstream == null ? null : upstream.cluster(),
                     upstream == null ? null : upstream.member(),
-                    upstream == null ? 0 : upstream.attempts());
+                    upstream == null ? 0 : upstream.attempts(),
+                    exchange.getAttachment(CacheStatus.KEY));
         }
     }
 

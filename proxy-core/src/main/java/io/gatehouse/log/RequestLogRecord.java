@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One request: the 17 fields of the request log in their documented order (docs/logs.md), then what
  * the text line leaves out and the JSON form and the ring carry after them: the cluster, the final
- * member and the number of attempts of a proxied request.
+ * member and the number of attempts of a proxied request, and the response cache's status.
  * Values are raw text (what came off the wire read as UTF-8, see {@link WireText});
  * {@link RequestLogFormatter} escapes them.
  *
@@ -29,13 +29,24 @@ import java.util.Objects;
  * @param cluster      the cluster the request went to (its name, or a route's single upstream URL), or null
  * @param member       the member of its last attempt ({@code host:port}), or null when none was tried
  * @param attempts     attempts with members (0 when the request went to no member)
+ * @param cache        the response cache's status ({@code HIT}, {@code MISS}, ...; see {@link CacheStatus}), or
+ *                     null when no cache saw the request
  */
 public record RequestLogRecord(LocalDateTime received, String client, String server, String method, String url,
                                String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
                                String user, String token, String userAgent, long handlingMs, long sendingMs,
-                               String cluster, String member, int attempts) {
+                               String cluster, String member, int attempts, String cache) {
     public RequestLogRecord {
         Objects.requireNonNull(received, "received");
+    }
+
+    /** A request no response cache saw. */
+    public RequestLogRecord(LocalDateTime received, String client, String server, String method, String url,
+                            String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
+                            String user, String token, String userAgent, long handlingMs, long sendingMs,
+                            String cluster, String member, int attempts) {
+        this(received, client, server, method, url, protocol, status, bytesRecv, bytesSent, gtid, ltid, user, token,
+                userAgent, handlingMs, sendingMs, cluster, member, attempts, null);
     }
 
     /** A request that went to no cluster: the 17 fields only. */
@@ -43,6 +54,6 @@ public record RequestLogRecord(LocalDateTime received, String client, String ser
                             String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
                             String user, String token, String userAgent, long handlingMs, long sendingMs) {
         this(received, client, server, method, url, protocol, status, bytesRecv, bytesSent, gtid, ltid, user, token,
-                userAgent, handlingMs, sendingMs, null, null, 0);
+                userAgent, handlingMs, sendingMs, null, null, 0, null);
     }
 }

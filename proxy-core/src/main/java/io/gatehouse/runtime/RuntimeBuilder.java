@@ -261,6 +261,6 @@ public final class RuntimeBuilder {
         }
         // max_body_size first, as nginx checks client_max_body_size before access and proxying
         return Optional.of(BodyLimitHandler.wrap(site.tune().maxBodySize(),
-                ChainAssembler.routeChain(stages, new RouteContext(site, vhost, route, clusterSpec), handler)));
+                ChainAssembler.routeChain(stages, new RouteContext(config, site, vhost, route, clusterSpec), handler)));
     }
 }

@@ -7,6 +7,7 @@ import io.gatehouse.handler.ErrorReply;
 import io.gatehouse.handler.RequestIds;
 import io.gatehouse.log.ErrorLogLine;
 import io.gatehouse.log.UpstreamAttempts;
+import io.gatehouse.spi.ResponseTap;
 import io.gatehouse.config.model.HashKey;
 import io.gatehouse.upstream.balance.RequestHashes;
 import io.gatehouse.upstream.balance.RequestKey;
@@ -48,6 +49,10 @@ import org.xnio.channels.StreamSourceChannel;
  * answer was cut short, INFO for a client that left or was too slow (not an error, as nginx logs its
  * 499s). A request that went well costs no line and no work. The request log gets the cluster, the
  * final member and the attempts through {@link UpstreamAttempts}, which this proxy is (attached, not made).
+ *
+ * <p>A stage may attach a {@link ResponseTap} (the response cache): it then sees the head, may answer
+ * the client itself from then on, gets a copy of every body byte, and may keep the member's answer coming
+ * after the client left. Without one, none of that costs anything but one attachment lookup.
  */
 final class ClientProxy extends ResponseDeadlines.Entry
         implements Runnable, MemberRequest, ResponseSink, RequestKey, ExchangeCompletionListener, UpstreamAttempts {
@@ -80,6 +85,12 @@ final class ClientProxy extends ResponseDeadlines.Entry
     private boolean finished;
     private StreamSinkChannel responseBody;
     private ChannelListener<Channel> clientWritable;
+    /** The stage's tap on the answer, or null (none, or it said {@link ResponseTap.Next#PASS}). */
+    private ResponseTap tap;
+    /** The tap answers the client: the member's answer goes to the tap only. */
+    private boolean tapAnswered;
+    /** The client is gone but the tap wanted the rest of the answer: it goes to the tap only. */
+    private boolean detached;
 
     ClientProxy(UpstreamProxyHandler handler, HttpServerExchange exchange) {
         this.handler = handler;
@@ -96,6 +107,7 @@ final class ClientProxy extends ResponseDeadlines.Entry
             upgradeOffer = ForwardedHeaders.relayableUpgrade(headers);
         }
         target = handler.upstreamPath(exchange);
+        tap = exchange.getAttachment(ResponseTap.KEY);
         exchange.addExchangeCompleteListener(this);
         exchange.putAttachment(UpstreamAttempts.KEY, this);
         member = new MemberExchange(handler.cluster(), handler.connector(), handler.timeouts(), exchange.getIoThread(),
@@ -194,7 +206,18 @@ final class ClientProxy extends ResponseDeadlines.Entry
             exchange.setPersistent(false);
         }
         if (switching) {
+            tap = null; // a tunnel is nobody's to copy
             return;
+        }
+        if (tap != null) {
+            ResponseTap.Next next = tap.head(exchange, bodyLength);
+            if (next == ResponseTap.Next.ANSWERED) {
+                tapAnswered = true;
+                return;
+            }
+            if (next == ResponseTap.Next.PASS) {
+                tap = null;
+            }
         }
         if (bodyLength < 0 && exchange.getProtocol().equals(Protocols.HTTP_1_1)) {
             // A body of unknown length goes to an HTTP/1.1 client in chunks even when its connection
@@ -204,13 +227,32 @@ final class ClientProxy extends ResponseDeadlines.Entry
         responseBody = exchange.getResponseChannel();
     }
 
+    /** True when the answer goes to the tap only (it answers the client, or the client is gone). */
+    private boolean tapOnly() {
+        return tapAnswered || detached;
+    }
+
     @Override
     public boolean body(ByteBuffer chunk) {
+        if (tapOnly()) {
+            tap.body(chunk);
+            chunk.position(chunk.limit());
+            return true;
+        }
+        int from = chunk.position();
         try {
             responseBody.write(chunk);
         } catch (IOException e) {
             abort("the client closed the connection");
+            if (detached) {
+                return body(chunk);
+            }
             return false;
+        }
+        if (tap != null && chunk.position() > from) {
+            ByteBuffer written = chunk.duplicate();
+            written.position(from).limit(chunk.position());
+            tap.body(written);
         }
         if (chunk.hasRemaining()) {
             waitForClient();
@@ -221,6 +263,9 @@ final class ClientProxy extends ResponseDeadlines.Entry
 
     @Override
     public boolean flush() {
+        if (tapOnly()) {
+            return true;
+        }
         try {
             if (responseBody.flush()) {
                 return true;
@@ -254,6 +299,13 @@ final class ClientProxy extends ResponseDeadlines.Entry
 
     @Override
     public void end() {
+        if (tap != null) {
+            tap.end();
+            if (tapOnly()) {
+                finish();
+                return;
+            }
+        }
         StreamSinkChannel sink = responseBody != null ? responseBody : exchange.getResponseChannel();
         if (!finishWrites(sink, this::answerFlushed)) {
             startClock(CLIENT_READING, handler.timeouts().send()); // the end of the answer waits on the client
@@ -291,7 +343,15 @@ final class ClientProxy extends ResponseDeadlines.Entry
 
     @Override
     public void failed(Outcome outcome) {
+        if (tap != null && tapOnly()) {
+            finish();
+            tap.failed(exchange, outcome.kind(), true);
+            return;
+        }
         if (finished) {
+            return;
+        }
+        if (tap != null && tappedFailure(outcome)) {
             return;
         }
         switch (outcome.kind()) {
@@ -340,6 +400,28 @@ final class ClientProxy extends ResponseDeadlines.Entry
         exchange.putAttachment(UpstreamProxyHandler.FAILURE, failure);
         exchange.setPersistent(exchange.isPersistent() && exchange.isRequestComplete());
         ErrorReply.send(exchange, failure.status(), failure.message());
+    }
+
+    /**
+     * Tells the tap the answer failed; true when the tap answered the client itself (a stale stored copy,
+     * only possible before any answer began and when the request's own body is not at fault).
+     */
+    private boolean tappedFailure(Outcome outcome) {
+        Outcome.Kind kind = outcome.kind();
+        boolean begun = answering || exchange.isResponseStarted();
+        if (begun || kind == Outcome.Kind.REQUEST_BODY_TIMEOUT || kind == Outcome.Kind.REQUEST_BODY_FAILED) {
+            tap.failed(exchange, kind, begun);
+            return false;
+        }
+        if (!tap.failed(exchange, kind, false)) {
+            return false;
+        }
+        finish();
+        if (ERRORS.isErrorEnabled()) {
+            ERRORS.error(line(outcome.member(), outcome.reason(), "a stale stored copy to the client",
+                    member.attempts(), outcome.member() == null ? -1 : outcome.toEndNanos()));
+        }
+        return true;
     }
 
     /**
@@ -433,8 +515,27 @@ final class ClientProxy extends ResponseDeadlines.Entry
         if (ERRORS.isInfoEnabled()) {
             ERRORS.info(line(member.member(), why, answering ? cutShort() : "no answer sent", -1));
         }
-        member.cancel();
+        giveUpOnMember();
         ClientAbort.abort(exchange, responseBody);
+    }
+
+    /**
+     * The client is gone: the member exchange is cancelled, unless a tap copying the answer wants the rest
+     * of it (others wait on it), which then goes to the tap only.
+     */
+    private void giveUpOnMember() {
+        MemberExchange m = member;
+        if (m == null || m.isFinished()) {
+            return;
+        }
+        if (tap != null) {
+            if (tap.continueWithoutClient()) {
+                detached = true;
+                return;
+            }
+            tap.failed(exchange, Outcome.Kind.CANCELLED, answering);
+        }
+        m.cancel();
     }
 
     /** The error log's line about this request ({@link ErrorLogLine}); only built when it is written. */
@@ -470,11 +571,12 @@ final class ClientProxy extends ResponseDeadlines.Entry
                 finish();
                 MemberExchange m = member;
                 if (m != null && !m.isFinished()) {
-                    if (ERRORS.isInfoEnabled()) {
+                    if (!tapAnswered && ERRORS.isInfoEnabled()) {
+                        // (a tap that answered ended the exchange itself: nobody left)
                         ERRORS.info(line(m.member(), "the client closed the connection",
                                 answering ? cutShort() : "no answer sent", -1));
                     }
-                    m.cancel();
+                    giveUpOnMember();
                 }
             }
         } finally {

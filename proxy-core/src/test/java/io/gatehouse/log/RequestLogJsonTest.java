@@ -14,7 +14,8 @@ class RequestLogJsonTest {
                         + "\"server\":\"localhost:5000\",\"method\":\"GET\",\"url\":\"/\",\"protocol\":\"HTTP/1.1\","
                         + "\"status\":200,\"bytes_recv\":0,\"bytes_sent\":32970,\"gtid\":\"GTID-C3-R8\",\"ltid\":1000,"
                         + "\"user\":null,\"token\":null,\"user_agent\":\"" + Records.FIREFOX + "\","
-                        + "\"handling_ms\":4,\"sending_ms\":3,\"cluster\":null,\"member\":null,\"attempts\":0}",
+                        + "\"handling_ms\":4,\"sending_ms\":3,\"cluster\":null,\"member\":null,\"attempts\":0,"
+                        + "\"cache\":null}",
                 RequestLogJson.toJson(Records.seedExample()));
     }
 
@@ -25,8 +26,18 @@ class RequestLogJsonTest {
                 seed.url(), seed.protocol(), 200, 0, 5, "g", 7, null, null, null, 4, 0, "shop", "[::1]:5001", 2);
         String json = RequestLogJson.toJson(r);
         assertTrue(json.endsWith(",\"handling_ms\":4,\"sending_ms\":0,\"cluster\":\"shop\",\"member\":\"[::1]:5001\","
-                + "\"attempts\":2}"), json);
+                + "\"attempts\":2,\"cache\":null}"), json);
         // The text line keeps exactly the 17 fields.
+        assertEquals(17, RequestLogFormatter.parse(RequestLogFormatter.format(r)).size());
+    }
+
+    @Test
+    void aRequestTheResponseCacheSawCarriesItsStatusLast() {
+        RequestLogRecord seed = Records.seedExample();
+        RequestLogRecord r = new RequestLogRecord(seed.received(), seed.client(), seed.server(), seed.method(),
+                seed.url(), seed.protocol(), 200, 0, 5, "g", 7, null, null, null, 4, 0, "shop", null, 0, "HIT");
+        String json = RequestLogJson.toJson(r);
+        assertTrue(json.endsWith(",\"cluster\":\"shop\",\"member\":null,\"attempts\":0,\"cache\":\"HIT\"}"), json);
         assertEquals(17, RequestLogFormatter.parse(RequestLogFormatter.format(r)).size());
     }
 
@@ -35,7 +46,7 @@ class RequestLogJsonTest {
         String json = RequestLogJson.toJson(Records.numbered(1));
         String[] names = {"date", "time", "client", "server", "method", "url", "protocol", "status", "bytes_recv",
             "bytes_sent", "gtid", "ltid", "user", "token", "user_agent", "handling_ms", "sending_ms", "cluster",
-            "member", "attempts"};
+            "member", "attempts", "cache"};
         int at = -1;
         for (String name : names) {
             int next = json.indexOf("\"" + name + "\":");

@@ -258,7 +258,7 @@ class RetriesTest {
             assertTrue(r.member().equals("127.0.0.1:" + a.port()) || r.member().equals("127.0.0.1:" + c.port()),
                     "the final member is a live one: " + r.member());
             String json = RequestLogJson.toJson(r);
-            assertTrue(json.endsWith(",\"cluster\":\"load\",\"member\":\"" + r.member() + "\",\"attempts\":2}"), json);
+            assertTrue(json.endsWith(",\"cluster\":\"load\",\"member\":\"" + r.member() + "\",\"attempts\":2,\"cache\":null}"), json);
         }
     }
 
