@@ -152,6 +152,28 @@ class DiskTierTest {
         assertNotNull(await(running.get(r.key())), "the running tier kept its entry");
     }
 
+    /**
+     * Ehcache notices by itself a store it did not close; Gatehouse's marker decides anyway. Here the
+     * store closed but the marker stayed (the process died before it finished closing): the tier must
+     * still start empty, and say so.
+     */
+    @Test
+    void theMarkerDecidesEvenWhenTheStoreItselfClosedCleanly() throws Exception {
+        Path dir = tmp.resolve("cache");
+        DiskTier first = open(dir);
+        StoredResponse r = entry("GET http://a.example/half-closed", 5_000, 9);
+        await(first.put(r));
+        first.close();
+        Files.writeString(dir.resolve(DiskTier.MARKER), "left by a run that died while closing\n");
+
+        try (StoreFixtures.LogCapture log = new StoreFixtures.LogCapture(DiskTier.class)) {
+            DiskTier second = open(dir);
+            assertTrue(second.startedEmpty());
+            assertNull(await(second.get(r.key())));
+            assertEquals(1, log.lines(Level.WARN).size(), log.lines(Level.WARN).toString());
+        }
+    }
+
     @Test
     void aSecondTierOnTheSameDirectoryIsRefusedWithoutHarmingTheFirst() throws Exception {
         Path dir = tmp.resolve("cache");
