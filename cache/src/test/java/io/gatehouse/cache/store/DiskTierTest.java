@@ -105,10 +105,7 @@ class DiskTierTest {
     @Test
     void entriesSurviveACleanCloseAndReopen() throws Exception {
         Path dir = tmp.resolve("cache");
-        DiskTier first = open(dir);
-        StoredResponse r = entry("GET http://a.example/kept", 300_000, 5);
-        await(first.put(r));
-        first.close();
+        StoredResponse r = storeAndClose(dir, entry("GET http://a.example/kept", 300_000, 5));
         assertFalse(Files.exists(dir.resolve(DiskTier.MARKER)), "a clean close removes the marker");
 
         try (StoreFixtures.LogCapture log = new StoreFixtures.LogCapture(DiskTier.class)) {
@@ -160,10 +157,7 @@ class DiskTierTest {
     @Test
     void theMarkerDecidesEvenWhenTheStoreItselfClosedCleanly() throws Exception {
         Path dir = tmp.resolve("cache");
-        DiskTier first = open(dir);
-        StoredResponse r = entry("GET http://a.example/half-closed", 5_000, 9);
-        await(first.put(r));
-        first.close();
+        StoredResponse r = storeAndClose(dir, entry("GET http://a.example/half-closed", 5_000, 9));
         Files.writeString(dir.resolve(DiskTier.MARKER), "left by a run that died while closing\n");
 
         try (StoreFixtures.LogCapture log = new StoreFixtures.LogCapture(DiskTier.class)) {
@@ -293,6 +287,14 @@ class DiskTierTest {
         t.put(entry("k", 10, 1));
         await(t.remove("k"));
         assertNull(await(t.get("k")));
+    }
+
+    /** Opens a tier in {@code dir}, stores {@code r}, closes the tier cleanly; returns {@code r}. */
+    private StoredResponse storeAndClose(Path dir, StoredResponse r) throws Exception {
+        DiskTier t = open(dir);
+        await(t.put(r));
+        t.close();
+        return r;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
