@@ -1,5 +1,7 @@
 package io.gatehouse.app;
 
+import io.gatehouse.cache.handler.CacheStageFactory;
+import io.gatehouse.cache.handler.ResponseCache;
 import io.gatehouse.config.bind.ConfLoader;
 import io.gatehouse.config.bind.LoadOutcome;
 import io.gatehouse.config.bind.Problem;
@@ -67,6 +69,8 @@ public final class Assembly implements AutoCloseable {
     /** The active health checks of the generation in service, on the IO threads. */
     private final HealthChecks checks;
     private final PoolView pool;
+    /** The response cache stage; its cache is opened by the first configuration that caches anything. */
+    private final CacheStageFactory cacheStage = new CacheStageFactory(ResponseCache::open);
     private final RuntimeBuilder builder;
     private final ListenerManager listeners;
     /** Looks member host names up again ({@code resolve_interval}): blocking lookups, never on an IO thread. */
@@ -98,7 +102,7 @@ public final class Assembly implements AutoCloseable {
         UpstreamConnector connector = new UpstreamConnector(buffers);
         this.checks = new HealthChecks(registry, connector, worker);
         this.pool = new PoolView(holder::current);
-        this.builder = new RuntimeBuilder(registry, connector, new AtomicLong(), log, List.of());
+        this.builder = new RuntimeBuilder(registry, connector, new AtomicLong(), log, List.of(cacheStage));
         this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming);
         this.resolver = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "gatehouse-resolver");
@@ -257,6 +261,14 @@ public final class Assembly implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The response cache, once a configuration asked for one: the admin console's purge and statistics.
+     * Empty while nothing is cached.
+     */
+    public java.util.Optional<ResponseCache> cache() {
+        return cacheStage.cache();
+    }
+
     public InetSocketAddress address(HostPort bind) {
         return listeners.boundAddress(bind);
     }
@@ -291,6 +303,7 @@ public final class Assembly implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        cacheStage.close();
         logSink.close();
         if (errorLog != null) {
             errorLog.close();

@@ -89,6 +89,8 @@ final class ClientProxy extends ResponseDeadlines.Entry
     private ResponseTap tap;
     /** The tap answers the client: the member's answer goes to the tap only. */
     private boolean tapAnswered;
+    /** The tap is deciding about the head: an exchange that ends now was ended by its own answer. */
+    private boolean tapDeciding;
     /** The client is gone but the tap wanted the rest of the answer: it goes to the tap only. */
     private boolean detached;
 
@@ -210,7 +212,13 @@ final class ClientProxy extends ResponseDeadlines.Entry
             return;
         }
         if (tap != null) {
-            ResponseTap.Next next = tap.head(exchange, bodyLength);
+            tapDeciding = true;
+            ResponseTap.Next next;
+            try {
+                next = tap.head(exchange, bodyLength);
+            } finally {
+                tapDeciding = false;
+            }
             if (next == ResponseTap.Next.ANSWERED) {
                 tapAnswered = true;
                 return;
@@ -567,12 +575,15 @@ final class ClientProxy extends ResponseDeadlines.Entry
     @Override
     public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
         try {
-            if (!finished) {
+            if (tapDeciding || tapAnswered) {
+                // The tap answered the client itself and that answer ended: the member's answer still
+                // goes to the tap (a 304, a small error), so its connection is kept.
+                tapAnswered = true;
+            } else if (!finished) {
                 finish();
                 MemberExchange m = member;
                 if (m != null && !m.isFinished()) {
-                    if (!tapAnswered && ERRORS.isInfoEnabled()) {
-                        // (a tap that answered ended the exchange itself: nobody left)
+                    if (ERRORS.isInfoEnabled()) {
                         ERRORS.info(line(m.member(), "the client closed the connection",
                                 answering ? cutShort() : "no answer sent", -1));
                     }

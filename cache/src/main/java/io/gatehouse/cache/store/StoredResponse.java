@@ -74,6 +74,35 @@ public final class StoredResponse {
         return new Builder(key, status, headers, requestTime, responseTime, maxBodyBytes);
     }
 
+    /**
+     * The entry made of a body already copied, chunk by chunk, by whoever streamed it (the cache stage's
+     * growing body, which clients waiting on the same fill read as it came): the chunks become the
+     * entry's buffers as they are, with no second copy; their checksum is computed here.
+     *
+     * @param chunks read-only heap buffers, each exactly its bytes, never written again
+     */
+    public static StoredResponse of(String key, int status, StoredFields headers, long requestTime, long responseTime,
+                                    List<ByteBuffer> chunks) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(headers, "headers");
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 100..999)");
+        }
+        CRC32C crc = new CRC32C();
+        ByteBuffer[] body = new ByteBuffer[chunks.size()];
+        long length = 0;
+        long retained = 0;
+        for (int i = 0; i < body.length; i++) {
+            ByteBuffer chunk = chunks.get(i).asReadOnlyBuffer();
+            crc.update(chunk.duplicate());
+            length += chunk.remaining();
+            retained += chunk.capacity();
+            body[i] = chunk;
+        }
+        return new StoredResponse(key, status, headers, requestTime, responseTime, body.length == 0 ? NO_BODY : body,
+                length, (int) crc.getValue(), retained);
+    }
+
     /** The key as the cache stage made it (primary and secondary key); opaque to the store. */
     public String key() {
         return key;
