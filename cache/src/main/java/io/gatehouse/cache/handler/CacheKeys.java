@@ -80,16 +80,4 @@ final class CacheKeys {
     static String variant(String primary, long stamp, String secondary) {
         return primary + VARIANT + Long.toHexString(stamp) + VARIANT + secondary;
     }
-
-    /** True when {@code key} is an entry of the URL whose key part is {@code url} (itself, a header part, or a variant). */
-    static boolean ofUrl(String key, String url) {
-        if (!key.startsWith(url)) {
-            return false;
-        }
-        if (key.length() == url.length()) {
-            return true;
-        }
-        char c = key.charAt(url.length());
-        return c == HEADER || c == VARIANT;
-    }
 }

@@ -24,6 +24,8 @@ import java.util.function.LongSupplier;
  * reloads; every caching route's {@link ResponseCacheHandler} shares it.
  */
 public final class ResponseCache implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResponseCache.class);
+
     private final TieredStore store;
     private final long maxObject;
     private final LongSupplier clock;
@@ -137,6 +139,13 @@ public final class ResponseCache implements AutoCloseable {
     /** Closes the tiers cleanly: the disk tier keeps its entries for the next start. */
     @Override
     public void close() {
+        CacheStatsView s = store.stats();
+        LOG.info("response cache at close: hit ratio {}, memory {} hits {} misses, {} entries {} bytes, {} evictions;"
+                + " disk {} hits {} misses, {} entries {} bytes, {} damaged, {} errors; {} collapsed, {} revalidations,"
+                + " {} stale answers, {} bypasses", String.format(java.util.Locale.ROOT, "%.3f", s.hitRatio()),
+                s.memoryHits(), s.memoryMisses(), s.memoryEntries(), s.memoryBytes(), s.memoryEvictions(), s.diskHits(),
+                s.diskMisses(), s.diskEntries(), s.diskBytes(), s.damagedDiscarded(), s.diskErrors(), s.collapsed(),
+                s.revalidations(), s.staleServed(), s.bypasses());
         store.close();
         if (diskThreads != null) {
             diskThreads.shutdown();
