@@ -8,9 +8,7 @@ import java.util.List;
 /**
  * Binds the global {@code [proxypass]} section: the cache tiers' budgets in MB (0 turns a tier off), the
  * disk tier's directory and the largest body stored. The section being written at all is part of its
- * meaning: written with a tier that is not 0, it turns caching on for every proxied cluster. The
- * response cache is not in this version: keys that are set are checked and kept, with a warning that
- * says so.
+ * meaning: written with a tier that is not 0, it turns caching on for every proxied cluster.
  */
 final class ProxyPassSectionBinder {
     public static final List<String> KEYS = List.of("cache_memory", "cache_disk", "cache_dir", "cache_max_object");
@@ -29,9 +27,6 @@ final class ProxyPassSectionBinder {
         boolean diskRefused = kv.entry("cache_disk").isPresent() && !kv.given("cache_disk");
         if (kv.given("cache_dir") && spec.cacheDiskMb() == 0 && !diskRefused) {
             kv.warning("cache_dir", "cache_dir has no effect without a disk tier (cache_disk = 0)");
-        }
-        for (String key : KEYS) {
-            kv.notInThisVersion(key, "the response cache");
         }
         return spec;
     }

@@ -26,7 +26,7 @@ final class TuneFactorsSectionBinder {
             return d;
         }
         KeyValues kv = new KeyValues(section, "[tunefactors]", KEYS, env, problems);
-        TuneFactors tune = new TuneFactors(
+        return new TuneFactors(
                 kv.duration("static_max_age", Duration.ZERO, d.staticMaxAge()),
                 kv.duration("response_timeout", MORE_THAN_ZERO, d.responseTimeout()),
                 kv.duration("keep_alive", MORE_THAN_ZERO, d.keepAlive()),
@@ -36,7 +36,5 @@ final class TuneFactorsSectionBinder {
                 kv.duration("send_timeout", MORE_THAN_ZERO, d.sendTimeout()),
                 kv.duration("client_body_timeout", MORE_THAN_ZERO, d.clientBodyTimeout()),
                 kv.size("max_body_size", 0, Long.MAX_VALUE, d.maxBodySize()));
-        kv.notInThisVersion("num_result_cache_max", "the response cache");
-        return tune;
     }
 }

@@ -208,12 +208,8 @@ class ConfLoaderErrorsTest {
                 files("[proxypass] in two files", f -> f
                                 .file("a.conf", "[proxypass]\ncache_memory = 8\n" + ROUTES)
                                 .file("b.conf", "[server]\nport = 5001\n[proxypass]\ncache_memory = 16\n" + ROUTES),
-                        "@D/a.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version;"
-                                + " the value is checked and kept, nothing uses it",
                         "@D/b.conf:3: [proxypass] is global and already defined at @D/a.conf:1; define it once across"
-                                + " all files",
-                        "@D/b.conf:4: warning: [proxypass] cache_memory: the response cache is not in this version;"
-                                + " the value is checked and kept, nothing uses it"),
+                                + " all files"),
                 of("[log] twice in one file", "[log]\ndir = logs\n" + ROUTES + "[log]\nring_size = 10\n",
                         "@D/a.conf:5: [log] is global and already defined at @D/a.conf:1; define it once across all files",
                         "@D/a.conf:6: warning: [log] ring_size: the admin console that shows the latest requests is not"
@@ -291,14 +287,8 @@ class ConfLoaderErrorsTest {
                 of("a resolve interval under a second", "[@api]\nmembers = app.internal:80\nresolve_interval = 200ms\n" + use,
                         "@D/a.conf:3: [@api] resolve_interval must be 0 (names looked up only at load) or at least 1s,"
                                 + " got \"200ms\""),
-                of("response cache budgets", "[proxypass]\ncache_memory = 64\ncache_disk = 0\n" + ROUTES,
-                        "@D/a.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version;"
-                                + " the value is checked and kept, nothing uses it",
-                        "@D/a.conf:3: warning: [proxypass] cache_disk: the response cache is not in this version;"
-                                + " the value is checked and kept, nothing uses it"),
-                of("a result cache size", "[tunefactors]\nnum_result_cache_max = 500\n" + ROUTES,
-                        "@D/a.conf:2: warning: [tunefactors] num_result_cache_max: the response cache is not in this"
-                                + " version; the value is checked and kept, nothing uses it"),
+                of("response cache budgets: nothing to say", "[proxypass]\ncache_memory = 64\ncache_disk = 0\n" + ROUTES),
+                of("a result cache size: nothing to say", "[tunefactors]\nnum_result_cache_max = 500\n" + ROUTES),
                 of("a console ring size", "[log]\nring_size = 5000\n" + ROUTES,
                         "@D/a.conf:2: warning: [log] ring_size: the admin console that shows the latest requests is"
                                 + " not in this version; the value is checked and kept, nothing uses it"),
@@ -479,28 +469,24 @@ class ConfLoaderErrorsTest {
     }
 
     /**
-     * The response cache's keys (issue 10): each bad value is an error at its line naming the key, the
-     * value and what was expected; a cache key that can have no effect, given {@code [proxypass]} in any
-     * file, is a warning at its line saying why.
-     */
-    /**
-     * A cluster's cache key with a bad value where {@code [proxypass]} turns caching on: the version's
-     * warning at line 2, then {@code [@api] message} at the key's line.
+     * A cluster's cache key with a bad value where {@code [proxypass]} turns caching on: only
+     * {@code [@api] message} at the key's line.
      */
     static Case badValue(String name, String keyLine, String message) {
         return of(name, "[proxypass]\ncache_memory = 64\n[@api]\nmembers = 10.0.0.1:80\n" + keyLine
                         + "\n[routes:line]\n/ = @api\n",
-                "@D/a.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version; the value"
-                        + " is checked and kept, nothing uses it",
                 "@D/a.conf:5: [@api] " + message);
     }
 
+    /**
+     * The response cache's keys (issue 10): each bad value is an error at its line naming the key, the
+     * value and what was expected; a cache key that can have no effect, given {@code [proxypass]} in any
+     * file, is a warning at its line saying why. Valid {@code [proxypass]} keys take effect: nothing is said.
+     */
     static Stream<Case> cacheCases() {
         String api = "[@api]\nmembers = 10.0.0.1:80\n";
         String use = "[routes:line]\n/ = @api\n";
         String cached = "[proxypass]\ncache_memory = 64\n";
-        String memoryWarning = "warning: [proxypass] cache_memory: the response cache is not in this version; the value"
-                + " is checked and kept, nothing uses it";
         String cacheKey = "cache_key must be parts from scheme, host, path, query and header:NAME separated by spaces,"
                 + " with path";
         String useStale = "cache_use_stale must be off, or conditions from error, timeout, 5xx, http_500, http_502,"
@@ -514,24 +500,14 @@ class ConfLoaderErrorsTest {
                 of("a cache_max_object that is not a size", "[proxypass]\ncache_max_object = 8 MB\n" + ROUTES,
                         "@D/a.conf:2: [proxypass] cache_max_object must be " + Sizes.EXPECTED + ", got \"8 MB\""),
                 of("an empty cache_dir", "[proxypass]\ncache_disk = 100\ncache_dir =\n" + ROUTES,
-                        "@D/a.conf:2: warning: [proxypass] cache_disk: the response cache is not in this version; the"
-                                + " value is checked and kept, nothing uses it",
                         "@D/a.conf:3: [proxypass] cache_dir must be a directory path, got \"\""),
                 of("a cache_dir without a disk tier", "[proxypass]\ncache_dir = /var/cache/gatehouse\n" + ROUTES,
-                        "@D/a.conf:2: warning: [proxypass] cache_dir has no effect without a disk tier (cache_disk = 0)",
-                        "@D/a.conf:2: warning: [proxypass] cache_dir: the response cache is not in this version; the"
-                                + " value is checked and kept, nothing uses it"),
+                        "@D/a.conf:2: warning: [proxypass] cache_dir has no effect without a disk tier (cache_disk = 0)"),
                 of("a cache_dir with cache_disk = 0", "[proxypass]\ncache_disk = 0\ncache_dir = cache\n" + ROUTES,
-                        "@D/a.conf:2: warning: [proxypass] cache_disk: the response cache is not in this version; the"
-                                + " value is checked and kept, nothing uses it",
-                        "@D/a.conf:3: warning: [proxypass] cache_dir has no effect without a disk tier (cache_disk = 0)",
-                        "@D/a.conf:3: warning: [proxypass] cache_dir: the response cache is not in this version; the"
-                                + " value is checked and kept, nothing uses it"),
+                        "@D/a.conf:3: warning: [proxypass] cache_dir has no effect without a disk tier (cache_disk = 0)"),
                 of("a cache_dir beside a refused cache_disk: only the error", "[proxypass]\ncache_disk = x\ncache_dir = c\n"
                                 + ROUTES,
-                        "@D/a.conf:2: [proxypass] cache_disk must be a whole number >= 0, got \"x\"",
-                        "@D/a.conf:3: warning: [proxypass] cache_dir: the response cache is not in this version; the"
-                                + " value is checked and kept, nothing uses it"),
+                        "@D/a.conf:2: [proxypass] cache_disk must be a whole number >= 0, got \"x\""),
                 of("an unknown [proxypass] key", "[proxypass]\ncache_size = 64\n" + ROUTES,
                         "@D/a.conf:2: [proxypass] unknown key \"cache_size\"; known keys: cache_memory, cache_disk,"
                                 + " cache_dir, cache_max_object"),
@@ -593,13 +569,9 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:3: warning: [@api] cache = yes has no effect: [proxypass] at @D/b.conf:1 has"
                                 + " cache_memory = 0 and cache_disk = 0, so nothing can be stored",
                         "@D/a.conf:4: warning: [@api] cache_valid has no effect: [proxypass] at @D/b.conf:1 has"
-                                + " cache_memory = 0 and cache_disk = 0, so nothing can be stored",
-                        "@D/b.conf:2: " + memoryWarning,
-                        "@D/b.conf:3: warning: [proxypass] cache_disk: the response cache is not in this version; the"
-                                + " value is checked and kept, nothing uses it"),
+                                + " cache_memory = 0 and cache_disk = 0, so nothing can be stored"),
                 of("cache keys beside cache = no", cached + api + "cache = no\ncache_key = path\n"
                                 + "cache_use_stale = updating\n" + use,
-                        "@D/a.conf:2: " + memoryWarning,
                         "@D/a.conf:6: warning: [@api] cache_key has no effect: this cluster says cache = no",
                         "@D/a.conf:7: warning: [@api] cache_use_stale has no effect: this cluster says cache = no"),
                 of("cache = no alone where nothing caches: nothing to say", api + "cache = no\n" + use),

@@ -131,14 +131,8 @@ class ConfLoaderTest {
 
         LoadOutcome outcome = f.load(Map.of("TLS_PASS", "s3cret", "JWT_KEY", "k3y"));
 
-        // Keys of features not in this version are checked, kept and warned about; nothing else is said.
+        // Only the key of a feature not in this version (ring_size) is warned about; the cache keys take effect.
         assertEquals(List.of(
-                a + ":17: warning: [tunefactors] num_result_cache_max: the response cache is not in this version;"
-                        + " the value is checked and kept, nothing uses it",
-                a + ":29: warning: [proxypass] cache_memory: the response cache is not in this version;"
-                        + " the value is checked and kept, nothing uses it",
-                a + ":30: warning: [proxypass] cache_disk: the response cache is not in this version;"
-                        + " the value is checked and kept, nothing uses it",
                 a + ":34: warning: [log] ring_size: the admin console that shows the latest requests is not in this"
                         + " version; the value is checked and kept, nothing uses it"),
                 outcome.problems().stream().map(Object::toString).toList());
@@ -408,12 +402,6 @@ class ConfLoaderTest {
         f.bytes("example.conf", resource("example.conf"));
 
         assertEquals(List.of(
-                "@D/example.conf:18: warning: [tunefactors] num_result_cache_max: the response cache is not in this"
-                        + " version; the value is checked and kept, nothing uses it",
-                "@D/example.conf:21: warning: [proxypass] cache_memory: the response cache is not in this version;"
-                        + " the value is checked and kept, nothing uses it",
-                "@D/example.conf:22: warning: [proxypass] cache_disk: the response cache is not in this version;"
-                        + " the value is checked and kept, nothing uses it",
                 "@D/example.conf:29: route / = \"/var/wsgi/example/static\": static directory /var/wsgi/example/static"
                         + " does not exist",
                 "@D/example.conf:30: route / = \"/var/wsgi/example/webapp\": static directory /var/wsgi/example/webapp"

@@ -195,10 +195,8 @@ class CheckCommandTest {
                 cache_memory = 0 and cache_disk = 0, so nothing can be stored
                 @D/a.conf:6: warning: [@api] cache_use_stale has no effect: [proxypass] at @D/global.conf:1 has \
                 cache_memory = 0 and cache_disk = 0, so nothing can be stored
-                @D/global.conf:2: warning: [proxypass] cache_memory: the response cache is not in this version; the \
-                value is checked and kept, nothing uses it
                 """, err(f));
-        assertEquals("@D: configuration OK (1 site, 1 listener, 1 cluster), 5 warnings\n", out(f));
+        assertEquals("@D: configuration OK (1 site, 1 listener, 1 cluster), 4 warnings\n", out(f));
     }
 
     @Test
