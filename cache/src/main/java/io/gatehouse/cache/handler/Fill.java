@@ -143,9 +143,11 @@ final class Fill implements ResponseTap {
             route.markStatus(exchange, stale != null ? ResponseCacheHandler.EXPIRED : ResponseCacheHandler.MISS);
         }
         if (h == null) {
+            route.notCollapsible(this);
             settle(RELEASED);
             return Next.PASS;
         }
+        route.collapsible(this);
         head = h;
         body = new GrowingBody(route.maxObject());
         settle(STREAMING);

@@ -6,6 +6,8 @@ import io.gatehouse.cache.store.CacheStoreSpec;
 import io.gatehouse.cache.store.TieredStore;
 import io.gatehouse.config.model.GatehouseConfig;
 import io.gatehouse.config.model.ProxyPassSpec;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +32,11 @@ public final class ResponseCache implements AutoCloseable {
     private final long maxObject;
     private final LongSupplier clock;
     private final ConcurrentMap<String, Fill> fills = new ConcurrentHashMap<>();
+    /** How long a key whose last answer was not storable skips collapsing. */
+    static final long HIT_FOR_MISS_MS = 10_000;
+    /** Keys whose last answer was not storable (bounded, and each forgotten after {@link #HIT_FOR_MISS_MS}). */
+    private final Cache<String, Boolean> uncollapsed = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(java.time.Duration.ofMillis(HIT_FOR_MISS_MS)).executor(Runnable::run).build();
     /** The disk tier's threads, shut down at close; null when the caller owns them. */
     private final ExecutorService diskThreads;
     private static final long MB = 1024L * 1024;
@@ -99,6 +106,18 @@ public final class ResponseCache implements AutoCloseable {
 
     ConcurrentMap<String, Fill> fills() {
         return fills;
+    }
+
+    boolean uncollapsed(String key) {
+        return uncollapsed.getIfPresent(key) != null;
+    }
+
+    void markUncollapsed(String key) {
+        uncollapsed.put(key, Boolean.TRUE);
+    }
+
+    void clearUncollapsed(String key) {
+        uncollapsed.invalidate(key);
     }
 
     /**

@@ -188,6 +188,12 @@ public final class ResponseCacheHandler implements HttpHandler {
 
     private void startOrJoin(HttpServerExchange exchange, String key, StoredResponse stale, boolean head)
             throws Exception {
+        if (cache.uncollapsed(key)) {
+            // Its last answer was not for the cache: each request goes on its own (and stores a storable
+            // answer), rather than waiting behind another's head for nothing (Varnish's hit-for-miss).
+            sendFill(exchange, new Fill(this, key, stale, now()), stale);
+            return;
+        }
         Fill fill = fills.get(key);
         if (fill != null) {
             Waiter w = new Waiter(this, exchange, fill, head);
@@ -205,6 +211,11 @@ public final class ResponseCacheHandler implements HttpHandler {
             startOrJoin(exchange, key, stale, head); // another request started one just now
             return;
         }
+        sendFill(exchange, fill, stale);
+    }
+
+    /** Sends {@code fill}'s request (the client's, with the cache's conditions) through the proxy, tapped. */
+    private void sendFill(HttpServerExchange exchange, Fill fill, StoredResponse stale) throws Exception {
         HeaderMap request = exchange.getRequestHeaders();
         fill.clientConditionals = Rules.takeClientConditionals(request);
         if (stale != null) {
@@ -213,6 +224,21 @@ public final class ResponseCacheHandler implements HttpHandler {
         }
         exchange.putAttachment(ResponseTap.KEY, fill);
         next.handleRequest(exchange);
+    }
+
+    /**
+     * The fill's answer is not for the cache: for a while ({@link ResponseCache#HIT_FOR_MISS_MS}), requests
+     * for its key do not wait on one another.
+     */
+    void notCollapsible(Fill fill) {
+        if (fills.get(fill.key) == fill) {
+            cache.markUncollapsed(fill.key);
+        }
+    }
+
+    /** The fill's answer is storable: requests for its key collapse again. */
+    void collapsible(Fill fill) {
+        cache.clearUncollapsed(fill.key);
     }
 
     /** A waiter released by its fill, or tired of waiting: the origin, with no tap (nothing stored). */
