@@ -97,7 +97,9 @@ final class Fill implements ResponseTap {
             now = List.copyOf(waiters);
             waiters.clear();
         }
-        route.fills.remove(key, this);
+        if (to != STREAMING) {
+            forget(); // a streaming fill stays findable until its body ends: later requests join it
+        }
         for (Waiter w : now) {
             if (to == RELEASED) {
                 w.released();
@@ -105,6 +107,11 @@ final class Fill implements ResponseTap {
                 deliver(w);
             }
         }
+    }
+
+    /** The fill is over: the next request for the key starts its own. */
+    private void forget() {
+        route.fills.remove(key, this);
     }
 
     // ---- the tap on the first client's answer
@@ -165,8 +172,8 @@ final class Fill implements ResponseTap {
     @Override
     public void body(ByteBuffer bytes) {
         GrowingBody b = body;
-        if (b != null) {
-            b.append(bytes); // past cache_max_object it breaks: the rest streams through, nothing is stored
+        if (b != null && !b.append(bytes)) {
+            forget(); // past cache_max_object it breaks: the rest streams through, nothing is stored
         }
     }
 
@@ -178,10 +185,12 @@ final class Fill implements ResponseTap {
         }
         if (head.length() >= 0 && b.length() != head.length()) {
             b.abandon(); // the framing said otherwise: never stored
+            forget();
             return;
         }
         route.store(this, head, b);
         b.complete();
+        forget();
     }
 
     @Override
@@ -194,6 +203,7 @@ final class Fill implements ResponseTap {
         GrowingBody b = body;
         if (b != null) {
             b.abandon();
+            forget();
             return false;
         }
         if (phase != AWAITING_HEAD) {
@@ -211,7 +221,11 @@ final class Fill implements ResponseTap {
     @Override
     public boolean continueWithoutClient() {
         GrowingBody b = body;
-        return b != null && !b.isBroken();
+        if (b != null && !b.isBroken()) {
+            return true;
+        }
+        forget();
+        return false;
     }
 
     /** What a storable answer's head holds, as the waiters and the stored entry need it. */
