@@ -37,6 +37,8 @@ final class Fill implements ResponseTap {
     final StoredResponse stale;
     /** When the request went out (RFC 9111's request_time), epoch millis. */
     final long requestTime;
+    /** The request that went out is a HEAD (revalidating a stale entry): its answer has no body to store. */
+    private final boolean headOnly;
 
     /** The first client's own conditional fields, taken out of its request while the cache asks the origin; or null. */
     HeaderMap clientConditionals;
@@ -48,11 +50,12 @@ final class Fill implements ResponseTap {
     private StoredResponse answer;
     private String answerStatus;
 
-    Fill(ResponseCacheHandler route, String key, StoredResponse stale, long requestTime) {
+    Fill(ResponseCacheHandler route, String key, StoredResponse stale, long requestTime, boolean headOnly) {
         this.route = route;
         this.key = key;
         this.stale = stale;
         this.requestTime = requestTime;
+        this.headOnly = headOnly;
     }
 
     // ---- the waiters
@@ -145,7 +148,8 @@ final class Fill implements ResponseTap {
         if (stale != null && route.staleOnStatus(stale, request, status)) {
             return fromEntry(stale, ResponseCacheHandler.STALE, exchange);
         }
-        Head h = route.storableHead(status, response, request, bodyLength, responseTime);
+        // A full answer to a HEAD has no body: it never replaces the GET's entry (a 304 above refreshed it).
+        Head h = headOnly ? null : route.storableHead(status, response, request, bodyLength, responseTime);
         if (exchange != null) {
             route.markStatus(exchange, stale != null ? ResponseCacheHandler.EXPIRED : ResponseCacheHandler.MISS);
         }

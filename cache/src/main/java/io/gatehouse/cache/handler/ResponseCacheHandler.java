@@ -200,7 +200,7 @@ public final class ResponseCacheHandler implements HttpHandler {
             });
             return;
         }
-        fill = new Fill(this, key, stale, now());
+        fill = new Fill(this, key, stale, now(), head);
         if (fills.putIfAbsent(key, fill) != null) {
             startOrJoin(exchange, key, stale, head); // another request started one just now
             return;
@@ -236,7 +236,7 @@ public final class ResponseCacheHandler implements HttpHandler {
         if (proxy == null) {
             return;
         }
-        Fill fill = new Fill(this, key, stale, now());
+        Fill fill = new Fill(this, key, stale, now(), false);
         if (fills.putIfAbsent(key, fill) != null) {
             return; // one refresh per key
         }
