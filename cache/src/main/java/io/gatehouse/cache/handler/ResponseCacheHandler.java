@@ -269,7 +269,14 @@ public final class ResponseCacheHandler implements HttpHandler {
 
     /** A waiter answered from its fill's stored entry; on its IO thread, outside any handler call. */
     void serveCollapsed(HttpServerExchange exchange, StoredResponse entry, String status, boolean head) {
-        Connectors.executeRootHandler(ex -> serve(ex, entry, HIT.equals(status) ? HIT : status, head), exchange);
+        Connectors.executeRootHandler(ex -> {
+            String secondary = CacheKeys.secondaryOf(entry.key());
+            if (secondary != null && !secondary.equals(Rules.secondaryKey(Rules.varyNames(entry), ex.getRequestHeaders()))) {
+                toOriginNow(ex); // the fill refreshed another variant than this request's
+                return;
+            }
+            serve(ex, entry, HIT.equals(status) ? HIT : status, head);
+        }, exchange);
     }
 
     /** A waiter reads a storable answer as it streams in; on its IO thread, outside any handler call. */
