@@ -76,6 +76,13 @@ final class CacheKeys {
         return !headers.isEmpty();
     }
 
+    /** The secondary key in a variant's key (see {@link #variant}), or null when {@code key} is not a variant's. */
+    static String secondaryOf(String key) {
+        int v = key.indexOf(VARIANT);
+        int s = v < 0 ? -1 : key.indexOf(VARIANT, v + 1);
+        return s < 0 ? null : key.substring(s + 1);
+    }
+
     /** The key a variant of the entry at {@code primary} is stored under, behind the marker stamped {@code stamp}. */
     static String variant(String primary, long stamp, String secondary) {
         return primary + VARIANT + Long.toHexString(stamp) + VARIANT + secondary;

@@ -37,6 +37,8 @@ final class Fill implements ResponseTap {
     final StoredResponse stale;
     /** When the request went out (RFC 9111's request_time), epoch millis. */
     final long requestTime;
+    /** The request that went out is a HEAD (revalidating a stale entry): its answer has no body to store. */
+    private final boolean headOnly;
 
     /** The first client's own conditional fields, taken out of its request while the cache asks the origin; or null. */
     HeaderMap clientConditionals;
@@ -48,11 +50,12 @@ final class Fill implements ResponseTap {
     private StoredResponse answer;
     private String answerStatus;
 
-    Fill(ResponseCacheHandler route, String key, StoredResponse stale, long requestTime) {
+    Fill(ResponseCacheHandler route, String key, StoredResponse stale, long requestTime, boolean headOnly) {
         this.route = route;
         this.key = key;
         this.stale = stale;
         this.requestTime = requestTime;
+        this.headOnly = headOnly;
     }
 
     // ---- the waiters
@@ -97,7 +100,9 @@ final class Fill implements ResponseTap {
             now = List.copyOf(waiters);
             waiters.clear();
         }
-        route.fills.remove(key, this);
+        if (to != STREAMING) {
+            forget(); // a streaming fill stays findable until its body ends: later requests join it
+        }
         for (Waiter w : now) {
             if (to == RELEASED) {
                 w.released();
@@ -105,6 +110,11 @@ final class Fill implements ResponseTap {
                 deliver(w);
             }
         }
+    }
+
+    /** The fill is over: the next request for the key starts its own. */
+    private void forget() {
+        route.fills.remove(key, this);
     }
 
     // ---- the tap on the first client's answer
@@ -138,7 +148,8 @@ final class Fill implements ResponseTap {
         if (stale != null && route.staleOnStatus(stale, request, status)) {
             return fromEntry(stale, ResponseCacheHandler.STALE, exchange);
         }
-        Head h = route.storableHead(status, response, request, bodyLength, responseTime);
+        // A full answer to a HEAD has no body: it never replaces the GET's entry (a 304 above refreshed it).
+        Head h = headOnly ? null : route.storableHead(status, response, request, bodyLength, responseTime);
         if (exchange != null) {
             route.markStatus(exchange, stale != null ? ResponseCacheHandler.EXPIRED : ResponseCacheHandler.MISS);
         }
@@ -167,8 +178,8 @@ final class Fill implements ResponseTap {
     @Override
     public void body(ByteBuffer bytes) {
         GrowingBody b = body;
-        if (b != null) {
-            b.append(bytes); // past cache_max_object it breaks: the rest streams through, nothing is stored
+        if (b != null && !b.append(bytes)) {
+            forget(); // past cache_max_object it breaks: the rest streams through, nothing is stored
         }
     }
 
@@ -180,10 +191,12 @@ final class Fill implements ResponseTap {
         }
         if (head.length() >= 0 && b.length() != head.length()) {
             b.abandon(); // the framing said otherwise: never stored
+            forget();
             return;
         }
         route.store(this, head, b);
         b.complete();
+        forget();
     }
 
     @Override
@@ -196,6 +209,7 @@ final class Fill implements ResponseTap {
         GrowingBody b = body;
         if (b != null) {
             b.abandon();
+            forget();
             return false;
         }
         if (phase != AWAITING_HEAD) {
@@ -213,7 +227,11 @@ final class Fill implements ResponseTap {
     @Override
     public boolean continueWithoutClient() {
         GrowingBody b = body;
-        return b != null && !b.isBroken();
+        if (b != null && !b.isBroken()) {
+            return true;
+        }
+        forget();
+        return false;
     }
 
     /** What a storable answer's head holds, as the waiters and the stored entry need it. */

@@ -206,7 +206,7 @@ public final class ResponseCacheHandler implements HttpHandler {
             });
             return;
         }
-        fill = new Fill(this, key, stale, now());
+        fill = new Fill(this, key, stale, now(), head);
         if (fills.putIfAbsent(key, fill) != null) {
             startOrJoin(exchange, key, stale, head); // another request started one just now
             return;
@@ -262,7 +262,7 @@ public final class ResponseCacheHandler implements HttpHandler {
         if (proxy == null) {
             return;
         }
-        Fill fill = new Fill(this, key, stale, now());
+        Fill fill = new Fill(this, key, stale, now(), false);
         if (fills.putIfAbsent(key, fill) != null) {
             return; // one refresh per key
         }
@@ -295,7 +295,14 @@ public final class ResponseCacheHandler implements HttpHandler {
 
     /** A waiter answered from its fill's stored entry; on its IO thread, outside any handler call. */
     void serveCollapsed(HttpServerExchange exchange, StoredResponse entry, String status, boolean head) {
-        Connectors.executeRootHandler(ex -> serve(ex, entry, HIT.equals(status) ? HIT : status, head), exchange);
+        Connectors.executeRootHandler(ex -> {
+            String secondary = CacheKeys.secondaryOf(entry.key());
+            if (secondary != null && !secondary.equals(Rules.secondaryKey(Rules.varyNames(entry), ex.getRequestHeaders()))) {
+                toOriginNow(ex); // the fill refreshed another variant than this request's
+                return;
+            }
+            serve(ex, entry, HIT.equals(status) ? HIT : status, head);
+        }, exchange);
     }
 
     /** A waiter reads a storable answer as it streams in; on its IO thread, outside any handler call. */

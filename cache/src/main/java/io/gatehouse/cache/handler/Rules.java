@@ -15,6 +15,7 @@ import io.gatehouse.cache.policy.Storability;
 import io.gatehouse.cache.store.StoredFields;
 import io.gatehouse.cache.store.StoredResponse;
 import io.gatehouse.config.model.ClusterCacheSpec;
+import io.gatehouse.handler.RequestIdHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -134,8 +135,9 @@ final class Rules {
             vary = varyNames(resp);
             secondary = SecondaryKey.of(resp, req);
         }
+        // The origin's Age stays: it counts in the entry's age (RFC 9111 §4.2.3); answers send their own.
         FieldList stored = Storability.storedFields(resp).without(VARIANTS, ResponseCacheHandler.X_CACHE.toString(),
-                Headers.AGE_STRING);
+                RequestIdHandler.X_REQUEST_ID.toString());
         return new Fill.Head(status, stored, bodyLength, responseTime, vary, secondary);
     }
 
@@ -202,7 +204,7 @@ final class Rules {
             return null;
         }
         FieldList merged = Revalidation.merge(stored, nm).without(ResponseCacheHandler.X_CACHE.toString(),
-                Headers.AGE_STRING, VARIANTS);
+                RequestIdHandler.X_REQUEST_ID.toString(), VARIANTS);
         return stale.withHeaders(toStored(merged), requestTime, responseTime);
     }
 
