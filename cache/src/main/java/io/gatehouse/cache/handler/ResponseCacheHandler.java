@@ -191,7 +191,7 @@ public final class ResponseCacheHandler implements HttpHandler {
         if (cache.uncollapsed(key)) {
             // Its last answer was not for the cache: each request goes on its own (and stores a storable
             // answer), rather than waiting behind another's head for nothing (Varnish's hit-for-miss).
-            sendFill(exchange, new Fill(this, key, stale, now()), stale);
+            sendFill(exchange, new Fill(this, key, stale, now(), head), stale);
             return;
         }
         Fill fill = fills.get(key);
@@ -306,14 +306,16 @@ public final class ResponseCacheHandler implements HttpHandler {
     }
 
     /** A waiter reads a storable answer as it streams in; on its IO thread, outside any handler call. */
-    void streamCollapsed(HttpServerExchange exchange, Fill.Head head, GrowingBody body, boolean headOnly) {
+    void streamCollapsed(HttpServerExchange exchange, Fill.Head head, GrowingBody body, long requestTime,
+                         boolean headOnly) {
         Connectors.executeRootHandler(ex -> {
             if (head.vary() != null && !head.secondary().equals(Rules.secondaryKey(head.vary(), ex.getRequestHeaders()))) {
                 toOriginNow(ex); // the answer varies on a field this request has otherwise
                 return;
             }
             markStatus(ex, HIT);
-            Responses.head(ex, head.status(), head.fields(), head.length(), 0);
+            Responses.head(ex, head.status(), head.fields(), head.length(),
+                    Rules.ageSeconds(head.fields(), requestTime, head.responseTime(), now()));
             if (headOnly) {
                 ex.endExchange();
                 return;

@@ -227,6 +227,11 @@ final class Rules {
         return Lookup.isOriginError(status);
     }
 
+    /** The age of an answer still streaming in (its origin's {@code Age} and the time since it was asked for). */
+    static long ageSeconds(FieldList fields, long requestTime, long responseTime, long now) {
+        return Freshness.ageSeconds(Freshness.currentAgeMillis(fields, requestTime, responseTime, now));
+    }
+
     static long ageSeconds(StoredResponse entry, long now) {
         return Freshness.ageSeconds(Freshness.currentAgeMillis(new EntryFields(entry), now));
     }

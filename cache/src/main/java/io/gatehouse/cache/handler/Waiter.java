@@ -56,7 +56,7 @@ final class Waiter {
 
     /** A storable answer is streaming in. */
     void streaming(Fill.Head head, GrowingBody body) {
-        onThread(() -> route.streamCollapsed(exchange, head, body, headOnly));
+        onThread(() -> route.streamCollapsed(exchange, head, body, fill.requestTime, headOnly));
     }
 
     private void onThread(Runnable r) {
