@@ -176,8 +176,8 @@ final class Fill implements ResponseTap {
         if (b == null) {
             return;
         }
-        if (head.length() >= 0 && b.length() != head.length()) {
-            b.abandon(); // the framing said otherwise: never stored
+        if (b.isBroken() || head.length() >= 0 && b.length() != head.length()) {
+            b.abandon(); // it outgrew cache_max_object, or the framing said otherwise: never stored
             return;
         }
         route.store(this, head, b);
