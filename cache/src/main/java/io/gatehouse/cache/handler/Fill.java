@@ -17,7 +17,8 @@ import java.util.List;
  * is found through {@link ResponseCacheHandler#fills} while its head is awaited or its body is coming.
  *
  * <p>At the head the route decides: storable (the body is copied as it streams and stored when whole
- * and its length checked; waiters stream it), not storable (waiters go to the origin themselves), or,
+ * and its length checked; waiters stream it, or, when its length is unknown and it may yet outgrow
+ * {@code cache_max_object}, read it once whole or go to the origin when it outgrew it), not storable (waiters go to the origin themselves), or,
  * for a revalidation, a 304 (the stored entry is refreshed and everyone is answered from it) or an error
  * the configuration lets a stale entry stand in for. The fill runs on the first client's IO thread;
  * waiters are woken on their own.
@@ -30,6 +31,11 @@ final class Fill implements ResponseTap {
     private static final int FROM_ENTRY = 2;
     /** Not for the cache, or failed: waiters go to the origin themselves. */
     private static final int RELEASED = 3;
+    /**
+     * Storable but of unknown length: the body may yet outgrow {@code cache_max_object}, so the waiters
+     * keep waiting until it is whole (then read it) or not (then go to the origin themselves).
+     */
+    private static final int COLLECTING = 4;
 
     final ResponseCacheHandler route;
     final String key;
@@ -65,7 +71,7 @@ final class Fill implements ResponseTap {
         int p;
         synchronized (this) {
             p = phase;
-            if (p == AWAITING_HEAD) {
+            if (p == AWAITING_HEAD || p == COLLECTING) {
                 waiters.add(w);
                 return true;
             }
@@ -148,6 +154,12 @@ final class Fill implements ResponseTap {
         }
         head = h;
         body = new GrowingBody(route.maxObject());
+        if (h.length() < 0) {
+            synchronized (this) {
+                phase = COLLECTING; // a waiter must not stream what may be cut short for it alone
+            }
+            return Next.COPY;
+        }
         settle(STREAMING);
         return Next.COPY;
     }
@@ -165,8 +177,8 @@ final class Fill implements ResponseTap {
     @Override
     public void body(ByteBuffer bytes) {
         GrowingBody b = body;
-        if (b != null) {
-            b.append(bytes); // past cache_max_object it breaks: the rest streams through, nothing is stored
+        if (b != null && !b.append(bytes) && collecting()) {
+            settle(RELEASED); // past cache_max_object it breaks: the rest streams through, nothing is stored
         }
     }
 
@@ -178,10 +190,20 @@ final class Fill implements ResponseTap {
         }
         if (b.isBroken() || head.length() >= 0 && b.length() != head.length()) {
             b.abandon(); // it outgrew cache_max_object, or the framing said otherwise: never stored
+            if (collecting()) {
+                settle(RELEASED);
+            }
             return;
         }
         route.store(this, head, b);
         b.complete();
+        if (collecting()) {
+            settle(STREAMING); // the waiters read the whole body
+        }
+    }
+
+    private synchronized boolean collecting() {
+        return phase == COLLECTING;
     }
 
     @Override
@@ -194,6 +216,9 @@ final class Fill implements ResponseTap {
         GrowingBody b = body;
         if (b != null) {
             b.abandon();
+            if (collecting()) {
+                settle(RELEASED);
+            }
             return false;
         }
         if (phase != AWAITING_HEAD) {
