@@ -14,7 +14,8 @@ import java.util.List;
  * it: the client that caused it, whose answer streams through the proxy as usual while this tap copies
  * it, and the clients that asked for the same key meanwhile ({@link Waiter}s), who wait for the answer's
  * head and then read the body as it grows — one origin request for all of them (collapsing). A fill
- * is found through {@link ResponseCacheHandler#fills} while its head is awaited or its body is coming.
+ * is found through {@link ResponseCacheHandler#fills} while its head is awaited or its body is coming
+ * (until it is stored or will not be).
  *
  * <p>At the head the route decides: storable (the body is copied as it streams and stored when whole
  * and its length checked; waiters stream it, or, when its length is unknown and it may yet outgrow
@@ -76,7 +77,7 @@ final class Fill implements ResponseTap {
                 return true;
             }
         }
-        if (p == RELEASED) {
+        if (p == RELEASED || p == STREAMING && body.isBroken()) {
             return false;
         }
         deliver(w);
@@ -103,7 +104,9 @@ final class Fill implements ResponseTap {
             now = List.copyOf(waiters);
             waiters.clear();
         }
-        route.fills.remove(key, this);
+        if (to != STREAMING) {
+            route.fills.remove(key, this); // while the body is coming, later requests read it too
+        }
         for (Waiter w : now) {
             if (to == RELEASED) {
                 w.released();
@@ -177,8 +180,12 @@ final class Fill implements ResponseTap {
     @Override
     public void body(ByteBuffer bytes) {
         GrowingBody b = body;
-        if (b != null && !b.append(bytes) && collecting()) {
-            settle(RELEASED); // past cache_max_object it breaks: the rest streams through, nothing is stored
+        if (b != null && !b.append(bytes)) {
+            // past cache_max_object it breaks: the rest streams through, nothing is stored
+            route.fills.remove(key, this);
+            if (collecting()) {
+                settle(RELEASED);
+            }
         }
     }
 
@@ -189,6 +196,7 @@ final class Fill implements ResponseTap {
             return;
         }
         if (b.isBroken() || head.length() >= 0 && b.length() != head.length()) {
+            route.fills.remove(key, this);
             b.abandon(); // it outgrew cache_max_object, or the framing said otherwise: never stored
             if (collecting()) {
                 settle(RELEASED);
@@ -196,6 +204,7 @@ final class Fill implements ResponseTap {
             return;
         }
         route.store(this, head, b);
+        route.fills.remove(key, this); // stored: later requests find the entry
         b.complete();
         if (collecting()) {
             settle(STREAMING); // the waiters read the whole body
@@ -215,6 +224,7 @@ final class Fill implements ResponseTap {
     boolean failed(HeaderMap request, Outcome.Kind kind, boolean answerBegun, HttpServerExchange exchange) {
         GrowingBody b = body;
         if (b != null) {
+            route.fills.remove(key, this);
             b.abandon();
             if (collecting()) {
                 settle(RELEASED);
