@@ -72,7 +72,8 @@ final class FlowClient {
 
     /**
      * A site file for {@link GatehouseHarness} or the jar: Gatehouse on {@code port} (or {@code ${PORT}}),
-     * everything proxied to {@code originPort}, with the {@code [proxypass]} lines given.
+     * everything but {@code /hc} (answered by Gatehouse itself) proxied to {@code originPort}, with the
+     * {@code [proxypass]} lines given.
      */
     static String site(String port, int originPort, String proxypass) {
         return """
@@ -84,6 +85,7 @@ final class FlowClient {
 
                 [routes:line]
                 / = @origin
+                /hc = return 200 OK
 
                 [@origin]
                 members = 127.0.0.1:%d
