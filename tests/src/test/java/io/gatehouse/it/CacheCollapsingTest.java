@@ -203,6 +203,31 @@ class CacheCollapsingTest {
     }
 
     @Test
+    void aWaiterWhoseFillHasNoHeadAfterTheLockTimeoutGoesToTheOriginItself() throws Exception {
+        AtomicBoolean heldUntilTheWaiterCame = new AtomicBoolean();
+        AtomicInteger seen = new AtomicInteger();
+        origin.on("/stuck", (head, out) -> {
+            if (seen.incrementAndGet() == 1) {
+                // no head until the waiter gave up on this fill (5 s) and asked for itself
+                heldUntilTheWaiterCame.set(FlowClient.awaitQuietly(8000, () -> origin.requests("/stuck") == 2));
+            }
+            FlowOrigin.writeHead(out, 200, 100, FRESH);
+            FlowOrigin.writeBody(out, "/stuck", 0, 100);
+            return true;
+        });
+        CompletableFuture<HttpResponse<byte[]>> first = client.getAsync("/stuck");
+        FlowClient.await(10, () -> origin.requests("/stuck") == 1, "the first client's request reached the origin");
+        HttpResponse<byte[]> waiter = client.get("/stuck");
+        assertEquals(200, waiter.statusCode());
+        assertArrayEquals(FlowOrigin.body("/stuck", 100), waiter.body());
+        assertEquals("MISS", FlowClient.xCache(waiter), "it went to the origin itself");
+        assertEquals(1, collapsed(), "it had waited on the first one's fill");
+        assertArrayEquals(FlowOrigin.body("/stuck", 100), first.get(10, TimeUnit.SECONDS).body());
+        assertTrue(heldUntilTheWaiterCame.get(), "while the first origin request still had no head");
+        assertEquals(2, origin.requests("/stuck"));
+    }
+
+    @Test
     void anAnswerThatTurnsOutNotStorableSendsEveryWaiterToTheOrigin() throws Exception {
         int size = 10_000;
         AtomicInteger seen = new AtomicInteger();

@@ -143,6 +143,7 @@ class CacheStreamingTest {
         assertTrue(midBody - before < HEAP_MARGIN, "25 MiB in, the body is not held: " + heap);
         assertTrue(after - before < HEAP_MARGIN, "the body is not kept: " + heap);
         assertEquals(0, cache().stats().memoryEntries(), "nothing stored");
+        System.out.println(heap);
 
         HttpResponse<InputStream> again = client.stream("/big");
         assertEquals("MISS", FlowClient.xCache(again));
