@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class CacheDiskTierTest {
-    static final String FRESH = "Cache-Control: max-age=600";
+    static final String FRESH = FlowOrigin.FRESH;
     static final String TARGET = "/disk/entry";
     /** Large enough that its bytes span the middle of the disk store's data file. */
     static final int SIZE = 300_000;
@@ -148,19 +148,30 @@ class CacheDiskTierTest {
         second.stop();
     }
 
-    @Test
-    void aStoredBodyDamagedOnDiskIsDiscardedNotServed() throws Exception {
+    /** A first run stores the entry and stops cleanly: the largest file of its disk store. */
+    private Path storedByACleanRun() throws Exception {
         FlowProcess first = process("first");
         getAndExpect(first.port, "MISS");
         first.stop();
-        Path data = largestEntriesFile();
+        return largestEntriesFile();
+    }
+
+    /** A second run, started on the damaged store, answers from the origin. */
+    private FlowProcess secondRunAsksTheOrigin() throws Exception {
+        FlowProcess second = process("second");
+        getAndExpect(second.port, "MISS");
+        assertEquals(2, origin.requests(TARGET), "the damaged entry was not served: the origin was asked again");
+        return second;
+    }
+
+    @Test
+    void aStoredBodyDamagedOnDiskIsDiscardedNotServed() throws Exception {
+        Path data = storedByACleanRun();
         long body = storedBodyOffset(data);
         assertTrue(body >= 0, "the stored body is in " + data);
         flip(data, body + SIZE / 2, 32);
 
-        FlowProcess second = process("second");
-        getAndExpect(second.port, "MISS");
-        assertEquals(2, origin.requests(TARGET), "the damaged entry was not served: the origin was asked again");
+        FlowProcess second = secondRunAsksTheOrigin();
         getAndExpect(second.port, "HIT");
         second.stop();
         assertTrue(second.log().contains("a damaged disk cache entry was discarded (stored entry body checksum disagrees)"),
@@ -175,10 +186,7 @@ class CacheDiskTierTest {
      */
     @Test
     void damageInTheMiddleOfTheLargestDiskFileIsNeverServed() throws Exception {
-        FlowProcess first = process("first");
-        getAndExpect(first.port, "MISS");
-        first.stop();
-        Path data = largestEntriesFile();
+        Path data = storedByACleanRun();
         long size = Files.size(data);
         long body = storedBodyOffset(data);
         long middle = size / 2;
@@ -186,9 +194,7 @@ class CacheDiskTierTest {
                 "the middle of " + data + " (" + size + " bytes) holds the stored entry (its body at " + body + ")");
         flip(data, middle - 512, 1024);
 
-        FlowProcess second = process("second");
-        getAndExpect(second.port, "MISS");
-        assertEquals(2, origin.requests(TARGET), "the damaged entry was not served: the origin was asked again");
+        FlowProcess second = secondRunAsksTheOrigin();
         second.stop();
         String log = second.log();
         String what = Stream.of("a damaged disk cache entry was discarded", "disk cache read failed",

@@ -13,11 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator's controls over a running cache, through {@code Assembly.cache()}: purging one URL, a
@@ -27,43 +25,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class CachePurgeAndStatsTest {
-    static final String FRESH = "Cache-Control: max-age=600";
-    static final long MIB = 1024 * 1024;
+    static final String FRESH = FlowOrigin.FRESH;
     /** What the heap after a full collection may hold beyond the memory tier's size once 100 MiB went through it. */
-    static final long HEAP_MARGIN = 8 * MIB;
+    static final long HEAP_MARGIN = 8 * FlowClient.MIB;
 
-    @TempDir
-    java.nio.file.Path tmp;
-
-    FlowOrigin origin;
-    GatehouseHarness gatehouse;
-    FlowClient client;
-
-    @BeforeEach
-    void startOrigin() throws Exception {
-        origin = FlowOrigin.start();
-    }
+    @RegisterExtension
+    final FlowSite site = new FlowSite(null);
 
     void start(String proxypass) {
-        gatehouse = GatehouseHarness.start(tmp, FlowClient.site("${PORT}", origin.port(), proxypass));
-        client = new FlowClient(gatehouse.port);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (gatehouse != null) {
-            gatehouse.close();
-        }
-        origin.close();
+        site.restart(proxypass);
     }
 
     ResponseCache cache() {
-        return gatehouse.assembly().cache().orElseThrow();
+        return site.cache();
     }
 
     /** GETs {@code target} (a body of 1000 bytes), asserts the body and returns its X-Cache. */
     String get(String target) throws Exception {
-        HttpResponse<byte[]> r = client.get(target);
+        HttpResponse<byte[]> r = site.client.get(target);
         assertEquals(200, r.statusCode());
         assertArrayEquals(FlowOrigin.body(target, 1000), r.body());
         return FlowClient.xCache(r);
@@ -75,10 +54,10 @@ class CachePurgeAndStatsTest {
 
     @Test
     void purgingOneUrlAPrefixOrEverythingSendsTheNextRequestsToTheOrigin() throws Exception {
-        start("cache_memory = 16\ncache_disk = 64\ncache_dir = " + tmp.resolve("cache"));
+        start("cache_memory = 16\ncache_disk = 64\ncache_dir = " + site.dir().resolve("cache"));
         List<String> targets = List.of("/a/1", "/a/2", "/b/1", "/c");
         for (String t : targets) {
-            origin.serve(t, 1000, FRESH);
+            site.origin.serve(t, 1000, FRESH);
             assertEquals("MISS", get(t));
         }
         FlowClient.await(10, () -> cache().stats().diskEntries() == 4, "the four entries are on disk too");
@@ -89,7 +68,7 @@ class CachePurgeAndStatsTest {
         assertEquals(1, cache().purge(key("/a/1"), false).get(10, TimeUnit.SECONDS), "one entry purged");
         assertEquals("MISS", get("/a/1"), "from both tiers");
         assertEquals("HIT", get("/a/2"), "and only that one");
-        assertEquals(2, origin.requests("/a/1"));
+        assertEquals(2, site.origin.requests("/a/1"));
         assertEquals(0, cache().purge(key("/nothing"), false).get(10, TimeUnit.SECONDS), "a URL not stored: none purged");
 
         FlowClient.await(10, () -> cache().stats().diskEntries() == 4, "/a/1 is on disk again");
@@ -104,14 +83,14 @@ class CachePurgeAndStatsTest {
         for (String t : targets) {
             assertEquals("MISS", get(t), t + " after purging everything");
         }
-        assertEquals(List.of(4, 3, 2, 2), targets.stream().map(origin::requests).toList(),
+        assertEquals(List.of(4, 3, 2, 2), targets.stream().map(site.origin::requests).toList(),
                 "each MISS, and only those, went to the origin");
     }
 
     @Test
     void theStatisticsCountHitsMissesEntriesBytesCollapsedRequestsAndRevalidations() throws Exception {
-        start("cache_memory = 16\ncache_disk = 64\ncache_dir = " + tmp.resolve("cache"));
-        origin.serve("/s", 1000, FRESH);
+        start("cache_memory = 16\ncache_disk = 64\ncache_dir = " + site.dir().resolve("cache"));
+        site.origin.serve("/s", 1000, FRESH);
         assertEquals("MISS", get("/s"));
         FlowClient.await(10, () -> cache().stats().diskEntries() == 1, "the entry is on disk");
         assertEquals("HIT", get("/s"));
@@ -126,31 +105,26 @@ class CachePurgeAndStatsTest {
         assertEquals(1, s.diskEntries());
         assertTrue(s.memoryBytes() >= 1000 && s.memoryBytes() <= s.memoryCapacityBytes(), "memory bytes: " + s);
         assertTrue(s.diskBytes() >= 1000 && s.diskBytes() <= s.diskCapacityBytes(), "disk bytes: " + s);
-        assertEquals(16 * MIB, s.memoryCapacityBytes());
-        assertEquals(64 * MIB, s.diskCapacityBytes());
+        assertEquals(16 * FlowClient.MIB, s.memoryCapacityBytes());
+        assertEquals(64 * FlowClient.MIB, s.diskCapacityBytes());
 
         // three clients at once for a slow key: two collapsed
-        AtomicBoolean joined = new AtomicBoolean();
-        origin.on("/slow", (head, out) -> {
-            joined.set(FlowClient.awaitQuietly(4000, () -> cache().stats().collapsed() >= 2));
-            FlowOrigin.writeHead(out, 200, 1000, FRESH);
-            FlowOrigin.writeBody(out, "/slow", 0, 1000);
-            return true;
-        });
+        AtomicBoolean joined = site.origin.holdFirst("/slow", 0, 4000, () -> site.collapsed() >= 2,
+                FlowOrigin.whole("/slow", 1000, FRESH));
         List<CompletableFuture<HttpResponse<byte[]>>> three = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            three.add(client.getAsync("/slow"));
+            three.add(site.client.getAsync("/slow"));
         }
         for (CompletableFuture<HttpResponse<byte[]>> f : three) {
             assertArrayEquals(FlowOrigin.body("/slow", 1000), f.get(10, TimeUnit.SECONDS).body());
         }
         assertTrue(joined.get());
         assertEquals(2, cache().stats().collapsed());
-        assertEquals(1, origin.requests("/slow"));
+        assertEquals(1, site.origin.requests("/slow"));
 
         // stored stale at once with a validator: the next request revalidates, the origin says 304
         AtomicInteger conditional = new AtomicInteger();
-        origin.on("/etag", (head, out) -> {
+        site.origin.on("/etag", (head, out) -> {
             if ("\"v1\"".equals(RawMember.header(head, "If-None-Match"))) {
                 conditional.incrementAndGet();
                 FlowOrigin.writeHead(out, 304, -2, "ETag: \"v1\"", "Cache-Control: max-age=0");
@@ -172,13 +146,13 @@ class CachePurgeAndStatsTest {
         start("cache_memory = 16\ncache_disk = 0");
         int size = 512 * 1024;
         int count = 200;
-        origin.serve("/warm", 1000, "Cache-Control: no-store");
-        client.get("/warm");
+        site.origin.serve("/warm", 1000, "Cache-Control: no-store");
+        site.client.get("/warm");
         long before = FlowClient.usedHeapAfterGc();
         for (int i = 0; i < count; i++) {
             String target = "/large/" + i;
-            origin.serve(target, size, FRESH);
-            HttpResponse<byte[]> r = client.get(target);
+            site.origin.serve(target, size, FRESH);
+            HttpResponse<byte[]> r = site.client.get(target);
             assertEquals(size, r.body().length);
             assertEquals("MISS", FlowClient.xCache(r));
         }
@@ -186,12 +160,13 @@ class CachePurgeAndStatsTest {
                 "the memory tier is within its bound once evictions ran");
         long after = FlowClient.usedHeapAfterGc();
         CacheStatsView s = cache().stats();
-        assertEquals(16 * MIB, s.memoryCapacityBytes());
+        assertEquals(16 * FlowClient.MIB, s.memoryCapacityBytes());
         assertTrue(s.memoryEntries() > 0 && s.memoryEntries() <= 32, "at most 16 MiB / 512 KiB entries: " + s);
         assertTrue(s.memoryEvictions() >= count - 32, "the others were evicted: " + s);
-        String heap = "heap after GC: before " + before / MIB + " MiB, after " + after / MIB + " MiB (bound: cache_memory "
-                + "16 MiB + margin " + HEAP_MARGIN / MIB + " MiB; " + count * (size / 1024) / 1024 + " MiB went through)";
-        assertTrue(after - before < 16 * MIB + HEAP_MARGIN, heap);
+        String heap = "heap after GC: before " + before / FlowClient.MIB + " MiB, after " + after / FlowClient.MIB
+                + " MiB (bound: cache_memory 16 MiB + margin " + HEAP_MARGIN / FlowClient.MIB + " MiB; "
+                + count * (size / 1024) / 1024 + " MiB went through)";
+        assertTrue(after - before < 16 * FlowClient.MIB + HEAP_MARGIN, heap);
         System.out.println(heap);
     }
 }

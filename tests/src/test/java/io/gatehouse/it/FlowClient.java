@@ -1,5 +1,7 @@
 package io.gatehouse.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -8,7 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32;
@@ -19,6 +23,8 @@ import java.util.zip.CRC32;
  * lines a test gives), bounded waits, and the heap as measured after a full collection.
  */
 final class FlowClient {
+    static final long MIB = 1024 * 1024;
+
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
@@ -65,9 +71,18 @@ final class FlowClient {
         return new long[] {length, crc.getValue()};
     }
 
-    /** Reads exactly {@code n} bytes of {@code in} (fewer only when it ends first). */
-    static byte[] readExactly(InputStream in, int n) throws IOException {
-        return in.readNBytes(n);
+    /**
+     * Reads {@code target}'s body of {@code size} bytes from {@code in} in two parts, asserting each: the
+     * first {@code split} bytes (what the origin sent before it held the rest), then, after counting
+     * {@code between} down (which lets the origin go on), the rest to the end.
+     */
+    static void readInTwoParts(InputStream in, String target, int size, int split, CountDownLatch between)
+            throws IOException {
+        byte[] expected = FlowOrigin.body(target, size);
+        assertArrayEquals(Arrays.copyOf(expected, split), in.readNBytes(split),
+                "the first part of " + target + " came while the origin held the rest");
+        between.countDown();
+        assertArrayEquals(Arrays.copyOfRange(expected, split, size), in.readAllBytes(), "the rest of " + target);
     }
 
     /**

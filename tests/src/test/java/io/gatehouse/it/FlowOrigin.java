@@ -5,7 +5,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32;
 
 /**
@@ -16,6 +20,9 @@ import java.util.zip.CRC32;
  * them back.
  */
 final class FlowOrigin implements AutoCloseable {
+    /** Fresh for ten minutes: stored, and a hit afterwards. */
+    static final String FRESH = "Cache-Control: max-age=600";
+
     /** Answers one request for a target; the connection closes after it unless it returns true. */
     @FunctionalInterface
     interface Answer {
@@ -50,11 +57,75 @@ final class FlowOrigin implements AutoCloseable {
 
     /** Answers {@code target} at once with a 200 of {@code size} body bytes and the given extra fields. */
     FlowOrigin serve(String target, int size, String... fields) {
-        return on(target, (head, out) -> {
+        return on(target, whole(target, size, fields));
+    }
+
+    /** A 200 of {@code size} bytes of {@code target}'s body with a {@code Content-Length}, and the fields given. */
+    static Answer whole(String target, long size, String... fields) {
+        return (head, out) -> {
             writeHead(out, 200, size, fields);
             writeBody(out, target, 0, size);
             return true;
+        };
+    }
+
+    /** As {@link #whole}, in chunks (no length). */
+    static Answer chunked(String target, long size, String... fields) {
+        return (head, out) -> {
+            writeHead(out, 200, -1, fields);
+            writeChunks(out, target, 0, size, true);
+            return true;
+        };
+    }
+
+    /**
+     * Answers {@code target} with {@code answer}; the first request's answer waits at least
+     * {@code minMillis} and until {@code until} holds (at most {@code maxMillis}): a slow origin, or one
+     * that holds its head until the test has what it needs. The flag returned says whether
+     * {@code until} came to hold; it is set before the answer is written.
+     */
+    AtomicBoolean holdFirst(String target, long minMillis, long maxMillis, BooleanSupplier until, Answer answer) {
+        AtomicBoolean held = new AtomicBoolean();
+        AtomicInteger seen = new AtomicInteger();
+        on(target, (head, out) -> {
+            if (seen.incrementAndGet() == 1) {
+                long start = System.nanoTime();
+                held.set(FlowClient.awaitQuietly(maxMillis,
+                        () -> until.getAsBoolean() && System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(minMillis)));
+            }
+            return answer.answer(head, out);
         });
+        return held;
+    }
+
+    /**
+     * Answers {@code target} with a fresh 200 of {@code size} bytes in two parts: once {@code headWhen}
+     * holds (waited for at most 5 s), the head and the first {@code split} bytes; then, once {@code rest}
+     * is counted down (at most 5 s), the rest. Only the first request is held so; later ones get it at
+     * once. The flag returned says whether the rest waited for {@code rest}; it is set before the rest
+     * is written.
+     */
+    AtomicBoolean inTwoParts(String target, long size, long split, BooleanSupplier headWhen, CountDownLatch rest) {
+        AtomicBoolean restCameAfter = new AtomicBoolean();
+        AtomicInteger seen = new AtomicInteger();
+        on(target, (head, out) -> {
+            boolean first = seen.incrementAndGet() == 1;
+            if (first) {
+                FlowClient.awaitQuietly(5000, headWhen);
+            }
+            writeHead(out, 200, size, FRESH);
+            writeBody(out, target, 0, split);
+            if (first) {
+                try {
+                    restCameAfter.set(rest.await(5, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            writeBody(out, target, split, size);
+            return true;
+        });
+        return restCameAfter;
     }
 
     /** How many requests for {@code target} came. */
@@ -72,7 +143,8 @@ final class FlowOrigin implements AutoCloseable {
      * {@code Content-Length} when {@code length >= 0}, else {@code Transfer-Encoding: chunked}.
      */
     static void writeHead(OutputStream out, int status, long length, String... fields) throws IOException {
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(status == 200 ? " OK" : " Other").append("\r\n");
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(status == 200 ? " OK" : " Other")
+                .append("\r\n");
         for (String f : fields) {
             head.append(f).append("\r\n");
         }
