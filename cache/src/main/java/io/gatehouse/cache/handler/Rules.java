@@ -15,6 +15,7 @@ import io.gatehouse.cache.policy.Storability;
 import io.gatehouse.cache.store.StoredFields;
 import io.gatehouse.cache.store.StoredResponse;
 import io.gatehouse.config.model.ClusterCacheSpec;
+import io.gatehouse.handler.RequestIdHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -35,6 +36,13 @@ import java.util.function.BiConsumer;
 final class Rules {
     /** Marks an entry as a marker of variants; its value is the stamp in their keys. Never taken from an origin. */
     static final String VARIANTS = "X-Gatehouse-Variants";
+
+    /**
+     * Fields never stored with an entry: each answer has its own ({@code X-Request-ID} names the request
+     * that filled or refreshed the entry, not the one the entry answers later), or they are the stage's.
+     */
+    private static final String[] OWN_FIELDS = {VARIANTS, ResponseCacheHandler.X_CACHE.toString(), Headers.AGE_STRING,
+        RequestIdHandler.X_REQUEST_ID.toString()};
 
     /** The client's own conditions, which a fill does not pass on (the cache asks for the whole answer, or its own). */
     private static final HttpString[] CLIENT_CONDITIONALS = {Headers.IF_NONE_MATCH, Headers.IF_MODIFIED_SINCE,
@@ -134,8 +142,7 @@ final class Rules {
             vary = varyNames(resp);
             secondary = SecondaryKey.of(resp, req);
         }
-        FieldList stored = Storability.storedFields(resp).without(VARIANTS, ResponseCacheHandler.X_CACHE.toString(),
-                Headers.AGE_STRING);
+        FieldList stored = Storability.storedFields(resp).without(OWN_FIELDS);
         return new Fill.Head(status, stored, bodyLength, responseTime, vary, secondary);
     }
 
@@ -201,8 +208,7 @@ final class Rules {
         if (!Revalidation.applies(stored, nm)) {
             return null;
         }
-        FieldList merged = Revalidation.merge(stored, nm).without(ResponseCacheHandler.X_CACHE.toString(),
-                Headers.AGE_STRING, VARIANTS);
+        FieldList merged = Revalidation.merge(stored, nm).without(OWN_FIELDS);
         return stale.withHeaders(toStored(merged), requestTime, responseTime);
     }
 
