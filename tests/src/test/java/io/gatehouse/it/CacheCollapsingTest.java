@@ -160,6 +160,25 @@ class CacheCollapsingTest {
     }
 
     @Test
+    void theWaiterAndLaterHitsCarryTheirOwnRequestIdNotTheOneOfTheRequestThatFilledTheEntry() throws Exception {
+        AtomicBoolean waiterJoined = site.origin.holdFirst("/ids", 0, 5000, () -> collapsed() >= 1,
+                FlowOrigin.whole("/ids", 100, FRESH));
+        CompletableFuture<HttpResponse<byte[]>> first = firstRequestAtTheOrigin("/ids");
+        CompletableFuture<HttpResponse<byte[]>> waiter = site.client.getAsync("/ids");
+        List<HttpResponse<byte[]>> answers = List.of(first.get(10, TimeUnit.SECONDS), waiter.get(10, TimeUnit.SECONDS),
+                site.client.get("/ids"));
+        assertTrue(waiterJoined.get());
+        assertEquals(List.of("MISS", "HIT", "HIT"), answers.stream().map(FlowClient::xCache).toList());
+        List<String> ids = new ArrayList<>();
+        for (HttpResponse<byte[]> r : answers) {
+            List<String> own = r.headers().allValues("X-Request-ID");
+            assertEquals(1, own.size(), "one X-Request-ID, this request's: " + own);
+            ids.add(own.get(0));
+        }
+        assertEquals(3, ids.stream().distinct().count(), "each answer names its own request: " + ids);
+    }
+
+    @Test
     void anAnswerThatTurnsOutNotStorableSendsEveryWaiterToTheOrigin() throws Exception {
         int size = 10_000;
         AtomicBoolean waitersJoined = site.origin.holdFirst("/nostore", 0, 4000, () -> collapsed() >= 9,

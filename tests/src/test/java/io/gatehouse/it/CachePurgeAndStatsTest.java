@@ -139,6 +139,11 @@ class CachePurgeAndStatsTest {
         assertEquals("REVALIDATED", get("/etag"));
         assertEquals(1, conditional.get(), "the origin was asked with If-None-Match");
         assertEquals(1, cache().stats().revalidations());
+        HttpResponse<byte[]> again = site.client.get("/etag");
+        assertEquals("REVALIDATED", FlowClient.xCache(again));
+        assertEquals(1, again.headers().allValues("X-Request-ID").size(),
+                "the entry refreshed by the 304 kept no request's id: " + again.headers().allValues("X-Request-ID"));
+        assertEquals(2, cache().stats().revalidations());
     }
 
     @Test
