@@ -14,10 +14,12 @@ import java.util.List;
  * it: the client that caused it, whose answer streams through the proxy as usual while this tap copies
  * it, and the clients that asked for the same key meanwhile ({@link Waiter}s), who wait for the answer's
  * head and then read the body as it grows — one origin request for all of them (collapsing). A fill
- * is found through {@link ResponseCacheHandler#fills} while its head is awaited or its body is coming.
+ * is found through {@link ResponseCacheHandler#fills} while its head is awaited or its body is coming
+ * (until it is stored or will not be).
  *
  * <p>At the head the route decides: storable (the body is copied as it streams and stored when whole
- * and its length checked; waiters stream it), not storable (waiters go to the origin themselves), or,
+ * and its length checked; waiters stream it, or, when its length is unknown and it may yet outgrow
+ * {@code cache_max_object}, read it once whole or go to the origin when it outgrew it), not storable (waiters go to the origin themselves), or,
  * for a revalidation, a 304 (the stored entry is refreshed and everyone is answered from it) or an error
  * the configuration lets a stale entry stand in for. The fill runs on the first client's IO thread;
  * waiters are woken on their own.
@@ -30,6 +32,11 @@ final class Fill implements ResponseTap {
     private static final int FROM_ENTRY = 2;
     /** Not for the cache, or failed: waiters go to the origin themselves. */
     private static final int RELEASED = 3;
+    /**
+     * Storable but of unknown length: the body may yet outgrow {@code cache_max_object}, so the waiters
+     * keep waiting until it is whole (then read it) or not (then go to the origin themselves).
+     */
+    private static final int COLLECTING = 4;
 
     final ResponseCacheHandler route;
     final String key;
@@ -68,12 +75,12 @@ final class Fill implements ResponseTap {
         int p;
         synchronized (this) {
             p = phase;
-            if (p == AWAITING_HEAD) {
+            if (p == AWAITING_HEAD || p == COLLECTING) {
                 waiters.add(w);
                 return true;
             }
         }
-        if (p == RELEASED) {
+        if (p == RELEASED || p == STREAMING && body.isBroken()) {
             return false;
         }
         deliver(w);
@@ -101,7 +108,7 @@ final class Fill implements ResponseTap {
             waiters.clear();
         }
         if (to != STREAMING) {
-            forget(); // a streaming fill stays findable until its body ends: later requests join it
+            forget(); // while the body is coming, later requests read it too
         }
         for (Waiter w : now) {
             if (to == RELEASED) {
@@ -161,6 +168,12 @@ final class Fill implements ResponseTap {
         route.collapsible(this);
         head = h;
         body = new GrowingBody(route.maxObject());
+        if (h.length() < 0) {
+            synchronized (this) {
+                phase = COLLECTING; // a waiter must not stream what may be cut short for it alone
+            }
+            return Next.COPY;
+        }
         settle(STREAMING);
         return Next.COPY;
     }
@@ -179,7 +192,11 @@ final class Fill implements ResponseTap {
     public void body(ByteBuffer bytes) {
         GrowingBody b = body;
         if (b != null && !b.append(bytes)) {
-            forget(); // past cache_max_object it breaks: the rest streams through, nothing is stored
+            // past cache_max_object it breaks: the rest streams through, nothing is stored
+            forget();
+            if (collecting()) {
+                settle(RELEASED);
+            }
         }
     }
 
@@ -189,14 +206,24 @@ final class Fill implements ResponseTap {
         if (b == null) {
             return;
         }
-        if (head.length() >= 0 && b.length() != head.length()) {
-            b.abandon(); // the framing said otherwise: never stored
+        if (b.isBroken() || head.length() >= 0 && b.length() != head.length()) {
             forget();
+            b.abandon(); // it outgrew cache_max_object, or the framing said otherwise: never stored
+            if (collecting()) {
+                settle(RELEASED);
+            }
             return;
         }
         route.store(this, head, b);
+        forget(); // stored: later requests find the entry
         b.complete();
-        forget();
+        if (collecting()) {
+            settle(STREAMING); // the waiters read the whole body
+        }
+    }
+
+    private synchronized boolean collecting() {
+        return phase == COLLECTING;
     }
 
     @Override
@@ -208,8 +235,11 @@ final class Fill implements ResponseTap {
     boolean failed(HeaderMap request, Outcome.Kind kind, boolean answerBegun, HttpServerExchange exchange) {
         GrowingBody b = body;
         if (b != null) {
-            b.abandon();
             forget();
+            b.abandon();
+            if (collecting()) {
+                settle(RELEASED);
+            }
             return false;
         }
         if (phase != AWAITING_HEAD) {

@@ -141,8 +141,8 @@ public final class ResponseCache implements AutoCloseable {
         if (prefix) {
             return store.purge(url, true);
         }
-        store.remove(url);
-        return store.purge(url + CacheKeys.HEADER, true).thenApply(n -> n + 1);
+        CompletableFuture<Boolean> entry = store.remove(url);
+        return store.purge(url + CacheKeys.HEADER, true).thenCombine(entry, (n, had) -> had ? n + 1 : n);
     }
 
     /** Purges everything, in both tiers. */

@@ -37,6 +37,14 @@ final class Rules {
     /** Marks an entry as a marker of variants; its value is the stamp in their keys. Never taken from an origin. */
     static final String VARIANTS = "X-Gatehouse-Variants";
 
+    /**
+     * Fields never stored with an entry: each answer has its own ({@code X-Request-ID} names the request
+     * that filled or refreshed the entry, not the one the entry answers later), or they are the stage's.
+     * The origin's {@code Age} stays: it counts in the entry's age (RFC 9111 §4.2.3); answers send their own.
+     */
+    private static final String[] OWN_FIELDS = {VARIANTS, ResponseCacheHandler.X_CACHE.toString(),
+        RequestIdHandler.X_REQUEST_ID.toString()};
+
     /** The client's own conditions, which a fill does not pass on (the cache asks for the whole answer, or its own). */
     private static final HttpString[] CLIENT_CONDITIONALS = {Headers.IF_NONE_MATCH, Headers.IF_MODIFIED_SINCE,
         Headers.IF_MATCH, Headers.IF_UNMODIFIED_SINCE, Headers.IF_RANGE};
@@ -135,9 +143,7 @@ final class Rules {
             vary = varyNames(resp);
             secondary = SecondaryKey.of(resp, req);
         }
-        // The origin's Age stays: it counts in the entry's age (RFC 9111 §4.2.3); answers send their own.
-        FieldList stored = Storability.storedFields(resp).without(VARIANTS, ResponseCacheHandler.X_CACHE.toString(),
-                RequestIdHandler.X_REQUEST_ID.toString());
+        FieldList stored = Storability.storedFields(resp).without(OWN_FIELDS);
         return new Fill.Head(status, stored, bodyLength, responseTime, vary, secondary);
     }
 
@@ -203,8 +209,7 @@ final class Rules {
         if (!Revalidation.applies(stored, nm)) {
             return null;
         }
-        FieldList merged = Revalidation.merge(stored, nm).without(ResponseCacheHandler.X_CACHE.toString(),
-                RequestIdHandler.X_REQUEST_ID.toString(), VARIANTS);
+        FieldList merged = Revalidation.merge(stored, nm).without(OWN_FIELDS);
         return stale.withHeaders(toStored(merged), requestTime, responseTime);
     }
 
