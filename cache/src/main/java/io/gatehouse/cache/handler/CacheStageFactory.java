@@ -51,7 +51,7 @@ public final class CacheStageFactory implements StageFactory, AutoCloseable {
             }
             spec = cluster.cache();
         }
-        return new ResponseCacheHandler(next, proxy, cacheFor(config), spec);
+        return new ResponseCacheHandler(next, proxy, cacheFor(config), spec, route.site().tune().sendTimeout().toMillis());
     }
 
     /** The cache, opened for the first configuration that needs one. */

@@ -30,6 +30,18 @@ final class GrowingBody {
         this.max = max;
     }
 
+    /** A body already whole: a stored entry's buffers (read-only, shared, never copied), for a {@link BodyReader}. */
+    static GrowingBody whole(ByteBuffer[] buffers) {
+        GrowingBody b = new GrowingBody(0);
+        b.chunks = buffers;
+        b.count = buffers.length;
+        for (ByteBuffer c : buffers) {
+            b.length += c.remaining();
+        }
+        b.state = WHOLE;
+        return b;
+    }
+
     /** Copies {@code bytes} (its position is not moved); false when that would pass the maximum: the body is then broken. */
     boolean append(ByteBuffer bytes) {
         int n = bytes.remaining();

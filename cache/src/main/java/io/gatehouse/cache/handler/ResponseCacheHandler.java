@@ -58,9 +58,13 @@ public final class ResponseCacheHandler implements HttpHandler {
     private final CacheKeys keys;
     /** {@code cache_valid}, or null. */
     private final Duration valid;
+    /** The site's {@code send_timeout}: how long a client may take none of an answer from the cache. */
+    private final long sendTimeoutMs;
     final ConcurrentMap<String, Fill> fills;
 
-    ResponseCacheHandler(HttpHandler next, UpstreamProxyHandler proxy, ResponseCache cache, ClusterCacheSpec spec) {
+    ResponseCacheHandler(HttpHandler next, UpstreamProxyHandler proxy, ResponseCache cache, ClusterCacheSpec spec,
+                         long sendTimeoutMs) {
+        this.sendTimeoutMs = sendTimeoutMs;
         this.next = next;
         this.proxy = proxy;
         this.cache = cache;
@@ -289,7 +293,7 @@ public final class ResponseCacheHandler implements HttpHandler {
             case FULL:
             default:
                 markStatus(exchange, status);
-                Responses.send(exchange, entry, now(), head);
+                Responses.send(exchange, entry, now(), head, sendTimeoutMs);
         }
     }
 
@@ -320,7 +324,7 @@ public final class ResponseCacheHandler implements HttpHandler {
                 ex.endExchange();
                 return;
             }
-            BodyReader reader = new BodyReader(ex, body);
+            BodyReader reader = new BodyReader(ex, body, sendTimeoutMs);
             ex.dispatch(SameThreadExecutor.INSTANCE, reader::start);
         }, exchange);
     }

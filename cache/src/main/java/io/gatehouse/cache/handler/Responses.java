@@ -11,15 +11,15 @@ import io.undertow.util.HttpString;
 /**
  * Answers from the cache: a stored entry's status, fields and body with {@code Age} (RFC 9111 §5.1),
  * or the 304 a client's own conditional request gets (RFC 9110 §15.4.5). The body goes out as the
- * stored buffers themselves (duplicates, never a copy) through Undertow's sender, on the exchange's
- * IO thread. {@code X-Cache} is set by the caller.
+ * stored buffers themselves (duplicates, never a copy) through a {@link BodyReader}, on the exchange's
+ * IO thread, under {@code send_timeout}. {@code X-Cache} is set by the caller.
  */
 final class Responses {
     private Responses() {
     }
 
-    /** Sends {@code entry} whole (only its head for a HEAD). */
-    static void send(HttpServerExchange exchange, StoredResponse entry, long now, boolean headOnly) {
+    /** Sends {@code entry} whole (only its head for a HEAD); a client that takes none of it for {@code sendTimeoutMs} is let go. */
+    static void send(HttpServerExchange exchange, StoredResponse entry, long now, boolean headOnly, long sendTimeoutMs) {
         exchange.setStatusCode(entry.status());
         HeaderMap out = exchange.getResponseHeaders();
         Rules.forEachField(entry, (name, value) -> {
@@ -33,7 +33,7 @@ final class Responses {
             exchange.endExchange();
             return;
         }
-        exchange.getResponseSender().send(entry.body());
+        new BodyReader(exchange, GrowingBody.whole(entry.body()), sendTimeoutMs).start();
     }
 
     /** A 304 for a client whose conditions the stored entry meets. */
