@@ -2,6 +2,7 @@ package io.gatehouse.it;
 
 import static io.gatehouse.it.CacheSite.assertAnswer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.it.CountingOrigin.Answer;
@@ -141,6 +142,42 @@ class CacheStaleTest {
             assertEquals(2, slow.origin.requests("/usestale/timeout"));
         } finally {
             done.countDown();
+        }
+    }
+
+    /**
+     * {@code cache_use_stale updating}, as nginx's: while one request revalidates a stale entry (its
+     * origin holds the answer), other requests for it get the stale entry at once instead of waiting;
+     * without it they wait for the revalidation's answer.
+     */
+    @Test
+    void cacheUseStaleUpdatingAnswersOthersFromTheStaleEntryWhileOneRevalidates() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (CacheSite updating = CacheSite.start(tmp, CacheSite.conf(true, "/upd = @upd", """
+                [@upd]
+                members = ${ORIGIN}
+                cache_use_stale = updating
+                """))) {
+            updating.origin.on("/upd/x", r -> {
+                if (r.number() > 1) {
+                    release.await(10, TimeUnit.SECONDS);
+                }
+                return Answer.ok("v" + r.number()).with("Cache-Control", "max-age=1");
+            });
+            long filled = System.nanoTime();
+            assertAnswer(200, "v1", "MISS", updating.get("/upd/x"));
+            CacheSite.waitPast(filled, 1_200);
+            CompletableFuture<HttpResponse<String>> revalidating = updating.getAsync("/upd/x");
+            updating.origin.awaitRequests("/upd/x", 2);
+            for (int i = 0; i < 5; i++) {
+                assertAnswer(200, "v1", "STALE", updating.get("/upd/x"));
+            }
+            assertFalse(revalidating.isDone(), "the revalidation is still held at the origin");
+            release.countDown();
+            assertAnswer(200, "v2", "EXPIRED", revalidating.get(5, TimeUnit.SECONDS));
+            assertEquals(2, updating.origin.requests("/upd/x"));
+        } finally {
+            release.countDown();
         }
     }
 
