@@ -16,6 +16,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 # shellcheck source=lib/nginx.sh
 source "$BENCH_DIR/lib/nginx.sh"
+# shellcheck source=lib/measure.sh
+source "$BENCH_DIR/lib/measure.sh"
 ROUNDS=${ROUNDS:-3}; D=${D:-10}; CONNS=${CONNS:-64}; WARMUP=${WARMUP:-10}
 ZIPF_KEYS=${ZIPF_KEYS:-4000}; ZIPF_S=${ZIPF_S:-1.0}; ZIPF_OBJECT=${ZIPF_OBJECT:-32k}
 MEMORY_MB=${MEMORY_MB:-16}; DISK_MB=${DISK_MB:-512}
@@ -139,13 +141,6 @@ GH=$!; PIDS+=("$GH")
 wait_port "$NGINX_PORT" 10 /1k.bin
 wait_port "$GH_PORT" 60 /1k.bin
 
-cpu_ticks() { # PGID: utime+stime of every process in the group
-    local t=0 p
-    for p in $(pgrep -g "$1"); do
-        [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-    done
-    echo "$t"
-}
 CLK=$(getconf CLK_TCK)
 port_of() { if [[ $1 == gatehouse ]]; then echo "$GH_PORT"; else echo "$NGINX_PORT"; fi; }
 pid_of() { if [[ $1 == gatehouse ]]; then echo "$GH"; else echo "$NG"; fi; }

@@ -15,6 +15,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 # shellcheck source=lib/nginx.sh
 source "$BENCH_DIR/lib/nginx.sh"
+# shellcheck source=lib/measure.sh
+source "$BENCH_DIR/lib/measure.sh"
 ROUNDS=${ROUNDS:-3}; D=${D:-12}; SIZE=${SIZE:-1k}; CONNS=${CONNS:-64}; WARMUP=${WARMUP:-20}
 STRATEGY=${STRATEGY:-least_conn}
 GATEHOUSE_JAR=${GATEHOUSE_JAR:-$REPO_DIR/admin-console/target/gatehouse.jar}
@@ -124,13 +126,6 @@ GH=$!; PIDS+=("$GH")
 wait_port "$NGINX_PORT" 10
 wait_port "$GH_PORT" 60
 
-cpu_ticks() { # PGID: utime+stime of every process in the group
-    local t=0 p
-    for p in $(pgrep -g "$1"); do
-        [[ -r /proc/$p/stat ]] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-    done
-    echo "$t"
-}
 CLK=$(getconf CLK_TCK)
 port_of() { if [[ $1 == gatehouse ]]; then echo "$GH_PORT"; else echo "$NGINX_PORT"; fi; }
 pid_of() { if [[ $1 == gatehouse ]]; then echo "$GH"; else echo "$NG"; fi; }

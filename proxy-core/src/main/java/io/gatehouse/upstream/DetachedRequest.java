@@ -10,9 +10,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
-import io.undertow.util.Methods;
-import org.xnio.channels.StreamSourceChannel;
 
 /**
  * A bodyless GET that a client's request caused but no client waits on: a response cache refreshing a
@@ -21,7 +18,7 @@ import org.xnio.channels.StreamSourceChannel;
  * fields) and sent to the same cluster as that request would be, on the client's IO thread, with the
  * caller's sink; the client's exchange may end meanwhile.
  */
-public final class DetachedRequest implements MemberRequest, RequestKey {
+public final class DetachedRequest implements BodylessGet, RequestKey {
     private final String target;
     private final HeaderMap headers = new HeaderMap();
     private final String clientIp;
@@ -74,10 +71,6 @@ public final class DetachedRequest implements MemberRequest, RequestKey {
         return headers;
     }
 
-    @Override
-    public HttpString method() {
-        return Methods.GET;
-    }
 
     @Override
     public String target() {
@@ -92,30 +85,10 @@ public final class DetachedRequest implements MemberRequest, RequestKey {
         }
     }
 
-    @Override
-    public boolean hasBody() {
-        return false;
-    }
 
-    @Override
-    public boolean chunked() {
-        return false;
-    }
 
-    @Override
-    public StreamSourceChannel openBody() {
-        return null;
-    }
 
-    @Override
-    public String upgradeOffer() {
-        return null;
-    }
 
-    @Override
-    public boolean idempotent() {
-        return true;
-    }
 
     @Override
     public long hash(HashKey key) {

@@ -5,9 +5,9 @@ import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HealthCheckSpec;
 import io.gatehouse.config.model.MemberSpec;
 import io.gatehouse.config.source.SourcePos;
+import io.gatehouse.upstream.BodylessGet;
 import io.gatehouse.upstream.MemberExchange;
 import io.gatehouse.upstream.MemberKey;
-import io.gatehouse.upstream.MemberRequest;
 import io.gatehouse.upstream.MemberState;
 import io.gatehouse.upstream.Outcome;
 import io.gatehouse.upstream.ProxyTimeouts;
@@ -24,7 +24,6 @@ import io.gatehouse.upstream.http1.HeaderSink;
 import io.gatehouse.upstream.http1.ResponseHead;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.Methods;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +38,6 @@ import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
-import org.xnio.channels.StreamSourceChannel;
 
 /**
  * The active check of one member with one set of check settings, shared by every cluster that lists
@@ -54,7 +52,7 @@ import org.xnio.channels.StreamSourceChannel;
  * own, so that its attempts never count in a cluster's. It lives on one IO thread: its timer, its
  * exchange and its fields are that thread's.
  */
-final class HealthCheck implements MemberRequest, ResponseSink {
+final class HealthCheck implements BodylessGet, ResponseSink {
     private static final Logger LOG = LoggerFactory.getLogger(MemberEvents.LOGGER);
     private static final SourcePos POS = SourcePos.ofFile("(health check)");
     private static final HttpString USER_AGENT_VALUE = new HttpString("Gatehouse-health-check");
@@ -206,10 +204,6 @@ final class HealthCheck implements MemberRequest, ResponseSink {
 
     // ---- the request
 
-    @Override
-    public HttpString method() {
-        return Methods.GET;
-    }
 
     @Override
     public String target() {
@@ -223,30 +217,10 @@ final class HealthCheck implements MemberRequest, ResponseSink {
         head.header(Headers.CONNECTION, "close");
     }
 
-    @Override
-    public boolean hasBody() {
-        return false;
-    }
 
-    @Override
-    public boolean chunked() {
-        return false;
-    }
 
-    @Override
-    public StreamSourceChannel openBody() {
-        return null;
-    }
 
-    @Override
-    public String upgradeOffer() {
-        return null;
-    }
 
-    @Override
-    public boolean idempotent() {
-        return true;
-    }
 
     @Override
     public boolean freshConnection() {
