@@ -4,6 +4,7 @@
 #
 #   bench/run.sh [--quick] [-t THREADS] [-c CONNS] [-d SECS] [-r ROUNDS] [-w WARMUP_SECS]
 #                [--gatehouse-cmd CMD] [--no-install] [--no-build] [--keep-tmp]
+#   bench/run.sh --cache      (cache hits against nginx's proxy_cache, and a Zipf key set: bench/cache.sh)
 #
 # Every option has an environment twin (THREADS CONNS DURATION ROUNDS WARMUP GATEHOUSE_CMD ...);
 # flags win over the environment. GATEHOUSE_CMD is run by bash from the repo root with $CONF set
@@ -47,6 +48,7 @@ say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 while (($#)); do
     case $1 in
         --quick) MODE=quick; DURATION=3; ROUNDS=3; WARMUP=10; NGINX_WARMUP=2 ;;
+        --cache) shift; exec "$BENCH_DIR/cache.sh" "$@" ;; # cache hits against nginx proxy_cache: bench/cache.sh
         -t|--threads) THREADS=$2; shift ;;
         -c|--connections) CONNS=$2; shift ;;
         -d|--duration) DURATION=$2; shift ;;
