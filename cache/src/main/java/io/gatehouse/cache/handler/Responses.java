@@ -40,7 +40,7 @@ final class Responses {
     static void notModified(HttpServerExchange exchange, StoredResponse entry, long now) {
         exchange.setStatusCode(304);
         HeaderMap out = exchange.getResponseHeaders();
-        Rules.notModifiedFields(entry).forEach((name, value) -> out.add(new HttpString(name), value));
+        Rules.notModifiedFields(entry).forEach((name, value) -> out.add(Rules.name(name), value));
         out.put(Headers.AGE, Rules.ageSeconds(entry, now));
         exchange.endExchange();
     }
@@ -50,7 +50,7 @@ final class Responses {
         exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
         fields.forEach((name, value) -> {
-            HttpString n = new HttpString(name);
+            HttpString n = Rules.name(name);
             if (!framing(n)) {
                 out.add(n, value);
             }

@@ -117,7 +117,7 @@ final class Rules {
 
     /** The cache's own conditions for revalidating {@code stale}: its ETag, its Last-Modified. */
     static void addConditionals(StoredResponse stale, HeaderMap request) {
-        Revalidation.conditionalFields(new EntryFields(stale)).forEach((name, value) -> request.add(new HttpString(name), value));
+        Revalidation.conditionalFields(new EntryFields(stale)).forEach((name, value) -> request.add(name(name), value));
     }
 
     // ---- storing
@@ -241,10 +241,16 @@ final class Rules {
         return Freshness.ageSeconds(Freshness.currentAgeMillis(new EntryFields(entry), now));
     }
 
+    /** A field name as Undertow's header map takes it: the well-known names' shared constants, no copy. */
+    static HttpString name(String name) {
+        HttpString known = HttpString.tryFromString(name);
+        return known != null ? known : new HttpString(name);
+    }
+
     static void forEachField(StoredResponse entry, BiConsumer<HttpString, String> action) {
         StoredFields f = entry.headers();
         for (int i = 0; i < f.size(); i++) {
-            action.accept(new HttpString(f.name(i)), f.value(i));
+            action.accept(name(f.name(i)), f.value(i));
         }
     }
 
