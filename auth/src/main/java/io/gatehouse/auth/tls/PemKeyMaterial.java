@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -114,6 +115,14 @@ public final class PemKeyMaterial {
         X509Certificate leaf = certs.certificates.get(0);
         PrivateKey key = keys.keys.get(0);
         if (!matches(leaf.getPublicKey(), key)) {
+            for (int i = 1; i < certs.certificates.size(); i++) {
+                if (matches(certs.certificates.get(i).getPublicKey(), key)) {
+                    problems.add("certfile " + certfile + ": the server's certificate must come first; the key"
+                            + " matches certificate " + (i + 1) + " of " + certs.certificates.size() + " ("
+                            + certs.certificates.get(i).getSubjectX500Principal().getName() + ")");
+                    return new PemLoad.Refused(problems, warnings);
+                }
+            }
             problems.add("the private key does not match the certificate's public key (the key in " + keyWhere
                     + ", the first certificate in certfile " + certfile + ": " + key.getAlgorithm()
                     + " key, " + leaf.getPublicKey().getAlgorithm() + " certificate)");
@@ -333,24 +342,30 @@ public final class PemKeyMaterial {
 
         private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo encrypted, String passphrase, String where,
                 List<String> problems) {
+            char[] secret = passphrase.toCharArray();
             try {
                 InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                        .setProvider(Bc.PROVIDER).build(passphrase.toCharArray());
+                        .setProvider(Bc.PROVIDER).build(secret);
                 return encrypted.decryptPrivateKeyInfo(decryptor);
             } catch (Exception e) { // a wrong passphrase shows as bad padding or garbage: both say the same
                 problems.add(where + ": wrong passphrase");
                 return null;
+            } finally {
+                Arrays.fill(secret, '\0');
             }
         }
 
         private static PEMKeyPair decrypt(PEMEncryptedKeyPair encrypted, String passphrase, String where,
                 List<String> problems) {
+            char[] secret = passphrase.toCharArray();
             try {
                 return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder()
-                        .setProvider(Bc.PROVIDER).build(passphrase.toCharArray()));
+                        .setProvider(Bc.PROVIDER).build(secret));
             } catch (Exception e) {
                 problems.add(where + ": wrong passphrase");
                 return null;
+            } finally {
+                Arrays.fill(secret, '\0');
             }
         }
 

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -56,11 +57,15 @@ final class LoopbackTls implements AutoCloseable {
     }
 
     /**
-     * A {@code GET /} over a new TLS connection asking for {@code sni} (null: no name sent); with
-     * {@code checkName}, the certificate must also be valid for that name, as a browser checks.
+     * A {@code GET /} over a new TLS connection to 127.0.0.1 asking for {@code sni} (null: no name
+     * sent); with {@code checkName}, the certificate must also be valid for that name. As a browser
+     * does, the client keeps its sessions by the name it asked for, so it offers a session only to the
+     * name it was made for (RFC 8446 §4.6.1).
      */
     Answer get(SSLContext client, String sni, boolean checkName, List<String> protocols) throws IOException {
-        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+        Socket tcp = new Socket("127.0.0.1", port);
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket(tcp,
+                sni == null ? "127.0.0.1" : sni, port, true)) {
             socket.setSoTimeout(10_000);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));

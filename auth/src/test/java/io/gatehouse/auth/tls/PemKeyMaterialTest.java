@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,19 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PemKeyMaterialTest {
 
     private static final Clock NOW = Clock.systemUTC();
-    private static TestPki pki;
-    private static KeyPair rsa;
-    private static KeyPair ec;
+    private static final TestPki pki = TestPki.SHARED;
+    private static final KeyPair rsa = TestPki.RSA;
+    private static final KeyPair ec = TestPki.EC;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void keys() {
-        pki = new TestPki();
-        rsa = TestPki.keyPair("RSA");
-        ec = TestPki.keyPair("EC");
-    }
 
     private static KeyPair pair(KeyFormat format) {
         return format.algorithm.equals("RSA") ? rsa : ec;
@@ -151,6 +143,17 @@ class PemKeyMaterialTest {
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("the private key does not match the certificate's public key"),
                 problems.get(0));
+    }
+
+    @Test
+    void aChainWithTheServersCertificateNotFirstSaysSo() {
+        X509Certificate leaf = pki.issue(ec, "a.test");
+        Path certfile = TestPki.write(dir.resolve("server.crt"), TestPki.pem(pki.ca) + TestPki.pem(leaf));
+        Path keyfile = TestPki.write(dir.resolve("server.key"), TestPki.keyPem(ec.getPrivate(), KeyFormat.PKCS8_EC, null));
+
+        assertEquals(List.of("certfile " + certfile + ": the server's certificate must come first; the key matches"
+                        + " certificate 2 of 2 (CN=a.test)"),
+                problems(PemKeyMaterial.load(certfile, keyfile, null, NOW)));
     }
 
     @Test

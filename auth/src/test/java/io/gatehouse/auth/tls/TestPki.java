@@ -70,6 +70,11 @@ final class TestPki {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final KeyPair EC_CA = keyPair("EC");
 
+    /** One CA for all the tests, and one RSA 2048 and one P-256 server key (RSA keys are slow to make). */
+    static final TestPki SHARED = new TestPki();
+    static final KeyPair RSA = keyPair("RSA");
+    static final KeyPair EC = keyPair("EC");
+
     final X509Certificate ca;
 
     TestPki() {
