@@ -25,13 +25,11 @@ import javax.net.ssl.TrustManager;
  */
 public final class ServerTls {
 
-    private final List<PemKeyMaterial> sites;
     private final SniKeySelector selector;
     private final SSLContext context;
     private final SSLParameters parameters;
 
-    private ServerTls(List<PemKeyMaterial> sites, SniKeySelector selector, SSLContext context, SSLParameters parameters) {
-        this.sites = sites;
+    private ServerTls(SniKeySelector selector, SSLContext context, SSLParameters parameters) {
         this.selector = selector;
         this.context = context;
         this.parameters = parameters;
@@ -47,8 +45,7 @@ public final class ServerTls {
      *                                  named in the message, or no sites
      */
     public static ServerTls build(List<PemKeyMaterial> sites, TlsSpec spec, SecureRandom random) {
-        List<PemKeyMaterial> copy = List.copyOf(sites);
-        SniKeySelector selector = new SniKeySelector(copy);
+        SniKeySelector selector = new SniKeySelector(sites);
         SSLContext jsse;
         try {
             jsse = SSLContext.getInstance("TLS");
@@ -69,7 +66,7 @@ public final class ServerTls {
         SSLContext configured = new SSLContext(new ConfiguredContextSpi(jsse, parameters), jsse.getProvider(),
                 jsse.getProtocol()) {
         };
-        return new ServerTls(copy, selector, configured, parameters);
+        return new ServerTls(selector, configured, parameters);
     }
 
     private static String[] pick(String key, List<String> wanted, String[] supported, boolean dropUnknown) {
@@ -109,11 +106,22 @@ public final class ServerTls {
 
     /** The certificate and key a client asking for {@code host} gets (null host: a client that sent no name). */
     public PemKeyMaterial siteFor(String host) {
-        return sites.get(selector.siteFor(host));
+        return selector.siteFor(host);
     }
 
     /** The sites' certificates, the default first. */
     public List<PemKeyMaterial> sites() {
-        return sites;
+        return selector.sites();
+    }
+
+    /**
+     * Serves these certificates from the next handshake on, in the same context (a certificate or key
+     * file that changed, read again): connections and the session cache stay; a handshake under way
+     * finishes with the certificate it chose.
+     *
+     * @param sites each site's certificate and key, the default first; at least one
+     */
+    public void replaceSites(List<PemKeyMaterial> sites) {
+        selector.replace(sites);
     }
 }

@@ -26,17 +26,47 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 final class SniKeySelector extends X509ExtendedKeyManager {
 
-    private final List<PemKeyMaterial> sites;
+    /** The certificates in place, numbered so an alias handed out before a swap still finds its key. */
+    private record Generation(long number, List<PemKeyMaterial> sites) {
+    }
+
+    private volatile Generation current;
+    private volatile Generation previous;
 
     SniKeySelector(List<PemKeyMaterial> sites) {
+        current = generation(0, sites);
+        previous = current;
+    }
+
+    private static Generation generation(long number, List<PemKeyMaterial> sites) {
         if (sites.isEmpty()) {
             throw new IllegalArgumentException("a TLS listener needs at least one certificate");
         }
-        this.sites = List.copyOf(sites);
+        return new Generation(number, List.copyOf(sites));
     }
 
-    /** The index of the certificate for a client that asked for {@code host} (null: none asked). */
-    int siteFor(String host) {
+    /**
+     * Serves {@code sites} from the next handshake on. A handshake that already chose a certificate
+     * finishes with it; sessions made before may still be resumed until they time out.
+     */
+    synchronized void replace(List<PemKeyMaterial> sites) {
+        Generation next = generation(current.number + 1, sites);
+        previous = current;
+        current = next;
+    }
+
+    /** The certificates in place, the default first. */
+    List<PemKeyMaterial> sites() {
+        return current.sites;
+    }
+
+    /** The certificate for a client that asked for {@code host} (null: none asked). */
+    PemKeyMaterial siteFor(String host) {
+        List<PemKeyMaterial> sites = current.sites;
+        return sites.get(index(sites, host));
+    }
+
+    private static int index(List<PemKeyMaterial> sites, String host) {
         if (host != null) {
             for (int i = 0; i < sites.size(); i++) {
                 if (sites.get(i).serves(host)) {
@@ -48,8 +78,9 @@ final class SniKeySelector extends X509ExtendedKeyManager {
     }
 
     private String choose(String keyType, SSLSession handshake) {
-        int site = siteFor(requestedHost(handshake));
-        return sites.get(site).keyType().equalsIgnoreCase(keyType) ? alias(site) : null;
+        Generation generation = current;
+        int site = index(generation.sites, requestedHost(handshake));
+        return generation.sites.get(site).keyType().equalsIgnoreCase(keyType) ? alias(generation, site) : null;
     }
 
     private static String requestedHost(SSLSession handshake) {
@@ -75,10 +106,11 @@ final class SniKeySelector extends X509ExtendedKeyManager {
 
     @Override
     public String[] getServerAliases(String keyType, Principal[] issuers) {
+        Generation generation = current;
         List<String> aliases = new ArrayList<>();
-        for (int i = 0; i < sites.size(); i++) {
-            if (sites.get(i).keyType().equalsIgnoreCase(keyType)) {
-                aliases.add(alias(i));
+        for (int i = 0; i < generation.sites.size(); i++) {
+            if (generation.sites.get(i).keyType().equalsIgnoreCase(keyType)) {
+                aliases.add(alias(generation, i));
             }
         }
         return aliases.isEmpty() ? null : aliases.toArray(String[]::new);
@@ -111,17 +143,24 @@ final class SniKeySelector extends X509ExtendedKeyManager {
         return null;
     }
 
-    private static String alias(int site) {
-        return "site-" + site;
+    private static String alias(Generation generation, int site) {
+        return generation.number + "/" + site;
     }
 
     private PemKeyMaterial site(String alias) {
-        if (alias == null || !alias.startsWith("site-")) {
+        int slash = alias == null ? -1 : alias.indexOf('/');
+        if (slash < 0) {
             return null;
         }
         try {
-            int index = Integer.parseInt(alias.substring("site-".length()));
-            return index >= 0 && index < sites.size() ? sites.get(index) : null;
+            long number = Long.parseLong(alias.substring(0, slash));
+            int index = Integer.parseInt(alias.substring(slash + 1));
+            Generation generation = current;
+            if (generation.number != number) {
+                generation = previous;
+            }
+            return generation.number == number && index >= 0 && index < generation.sites.size()
+                    ? generation.sites.get(index) : null;
         } catch (NumberFormatException e) {
             return null;
         }

@@ -79,6 +79,25 @@ class ServerTlsTest {
     }
 
     @Test
+    void replacedCertificatesAreServedFromTheNextHandshakeInTheSameContext() throws Exception {
+        X509Certificate before = pki.issue(ec, "s.test");
+        X509Certificate after = pki.issue(rsa, "s.test", "new.test");
+        ServerTls tls = ServerTls.build(List.of(site("before", ec, before)), TlsSpec.defaults(), null);
+        SSLContext context = tls.context();
+
+        try (LoopbackTls server = new LoopbackTls(tls)) {
+            assertEquals(before, server.get(LoopbackTls.client(pki.trustStore()), "s.test").leaf());
+            tls.replaceSites(List.of(site("after", rsa, after)));
+            assertEquals(after, server.get(LoopbackTls.client(pki.trustStore()), "s.test").leaf());
+            assertEquals(after, server.get(LoopbackTls.client(pki.trustStore()), "new.test").leaf());
+            tls.replaceSites(List.of(site("again", ec, before)));
+            assertEquals(before, server.get(LoopbackTls.client(pki.trustStore()), "s.test").leaf());
+        }
+        assertTrue(context == tls.context(), "the listener keeps its context");
+        assertEquals(List.of("s.test"), tls.sites().get(0).hostNames());
+    }
+
+    @Test
     void byDefaultOnlyTls12And13WithAeadSuitesAreEnabled() {
         ServerTls tls = ServerTls.build(List.of(site("s", ec, pki.issue(ec, "s.test"))), TlsSpec.defaults(), null);
 
