@@ -63,7 +63,7 @@ public final class JwksKeySet {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.http = isFile() ? null
-                : HttpClient.newBuilder().executor(executor).connectTimeout(FETCH_TIMEOUT)
+                : HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT)
                         .followRedirects(HttpClient.Redirect.NEVER).build();
         this.nextCheckMillis = Long.MIN_VALUE;
     }
