@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +36,11 @@ public final class JwksKeySet {
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
 
     private final URI location;
-    private final long cacheMillis;
-    private final Clock clock;
-    private final Executor executor;
     private final HttpClient http;
-    private final AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
+    private final PeriodicLoad loads;
 
     private volatile JWKSet keys;
     private volatile String lastProblem;
-    private volatile long nextCheckMillis;
     private long fileModified = Long.MIN_VALUE; // written only by the (single) load in progress
     private long fileSize = -1;
 
@@ -59,13 +54,11 @@ public final class JwksKeySet {
         if (!JwtSpec.isSupportedLocation(location)) {
             throw new IllegalArgumentException("jwks must be a file path or an http(s) URL, got " + location);
         }
-        this.cacheMillis = cacheTime.toMillis();
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.executor = Objects.requireNonNull(executor, "executor");
         this.http = isFile() ? null
                 : HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT)
                         .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.nextCheckMillis = Long.MIN_VALUE;
+        this.loads = new PeriodicLoad(this::load,
+                rejected -> fail("could not start a load: " + rejected), cacheTime, clock, executor);
     }
 
     /** Where the keys come from. */
@@ -78,9 +71,7 @@ public final class JwksKeySet {
      * due. Never blocks.
      */
     public JWKSet current() {
-        if (clock.millis() >= nextCheckMillis) {
-            startLoad();
-        }
+        loads.startIfDue();
         return keys;
     }
 
@@ -94,39 +85,7 @@ public final class JwksKeySet {
      * (this one's, or the one already running). For startup (wait before serving) and tests.
      */
     public CompletableFuture<Void> refresh() {
-        return startLoad();
-    }
-
-    private CompletableFuture<Void> startLoad() {
-        CompletableFuture<Void> running = inFlight.get();
-        if (running != null) {
-            return running;
-        }
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        if (!inFlight.compareAndSet(null, mine)) {
-            CompletableFuture<Void> other = inFlight.get();
-            return other == null ? CompletableFuture.completedFuture(null) : other;
-        }
-        nextCheckMillis = clock.millis() + cacheMillis;
-        try {
-            executor.execute(() -> {
-                try {
-                    load();
-                } finally {
-                    finish(mine);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            lastProblem = "jwks " + location + ": could not start a load: " + rejected;
-            finish(mine);
-        }
-        return mine;
-    }
-
-    private void finish(CompletableFuture<Void> load) {
-        nextCheckMillis = clock.millis() + cacheMillis;
-        inFlight.compareAndSet(load, null);
-        load.complete(null);
+        return loads.start();
     }
 
     private boolean isFile() {

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,14 +55,11 @@ public final class OpaqueTokenFile implements TokenVerifier {
     }
 
     private final Path path;
-    private final long checkMillis;
     private final Clock clock;
-    private final Executor executor;
-    private final AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
+    private final PeriodicLoad loads;
 
     private volatile Map<TokenDigest, Entry> entries = Map.of();
     private volatile List<String> problems = List.of();
-    private volatile long nextCheckMillis = Long.MIN_VALUE;
     private long fileModified = Long.MIN_VALUE; // written only by the (single) load in progress
     private long fileSize = -1;
     private boolean loadedOnce;
@@ -71,16 +67,14 @@ public final class OpaqueTokenFile implements TokenVerifier {
     /** Tokens from {@code path}, checked at most every {@code checkEvery}, read on {@code executor}. */
     public OpaqueTokenFile(Path path, Duration checkEvery, Clock clock, Executor executor) {
         this.path = Objects.requireNonNull(path, "path");
-        this.checkMillis = checkEvery.toMillis();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.executor = Objects.requireNonNull(executor, "executor");
+        this.loads = new PeriodicLoad(this::load,
+                rejected -> refuse(List.of(path + ": could not start a read: " + rejected)), checkEvery, clock, executor);
     }
 
     @Override
     public TokenVerdict verify(String token) {
-        if (clock.millis() >= nextCheckMillis) {
-            reload();
-        }
+        loads.startIfDue();
         Entry entry = entries.get(TokenDigest.of(token));
         if (entry == null) {
             return new TokenVerdict.Refused("unknown token");
@@ -106,35 +100,7 @@ public final class OpaqueTokenFile implements TokenVerifier {
      * one's, or the one already running). For startup and tests.
      */
     public CompletableFuture<Void> reload() {
-        CompletableFuture<Void> running = inFlight.get();
-        if (running != null) {
-            return running;
-        }
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        if (!inFlight.compareAndSet(null, mine)) {
-            CompletableFuture<Void> other = inFlight.get();
-            return other == null ? CompletableFuture.completedFuture(null) : other;
-        }
-        nextCheckMillis = clock.millis() + checkMillis;
-        try {
-            executor.execute(() -> {
-                try {
-                    load();
-                } finally {
-                    finish(mine);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            problems = List.of(path + ": could not start a read: " + rejected);
-            finish(mine);
-        }
-        return mine;
-    }
-
-    private void finish(CompletableFuture<Void> load) {
-        nextCheckMillis = clock.millis() + checkMillis;
-        inFlight.compareAndSet(load, null);
-        load.complete(null);
+        return loads.start();
     }
 
     private void load() {
