@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class VerifiedTokenCacheTest {
     static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
@@ -35,14 +39,20 @@ class VerifiedTokenCacheTest {
         assertEquals(2, verifications.get());
     }
 
-    @Test
-    void anEntryLivesNoLongerThanTheCacheTime() {
-        VerifiedTokenCache cache = new VerifiedTokenCache(
-                counting(new TokenVerdict.Verified("alice", List.of(), null)),
+    static Stream<Arguments> lifetimes() {
+        return Stream.of(
+            Arguments.of("a token without expiry: the cache time", new TokenVerdict.Verified("alice", List.of(), null), 60),
+            Arguments.of("a refusal: the negative time", new TokenVerdict.Refused("bad signature"), 5));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lifetimes")
+    void aVerdictIsRememberedForItsLifetimeAndCheckedAgainAfter(String name, TokenVerdict verdict, int seconds) {
+        VerifiedTokenCache cache = new VerifiedTokenCache(counting(verdict),
                 new VerifiedTokenCache.CacheSpec(100, Duration.ofSeconds(60), Duration.ofSeconds(5)), clock);
         cache.verify("tok");
-        clock.advance(Duration.ofSeconds(59));
-        cache.verify("tok");
+        clock.advance(Duration.ofSeconds(seconds - 1));
+        assertSame(verdict, cache.verify("tok"));
         assertEquals(1, verifications.get());
         clock.advance(Duration.ofSeconds(1));
         cache.verify("tok");
@@ -66,19 +76,6 @@ class VerifiedTokenCacheTest {
         assertEquals(1, verifications.get());
         clock.advance(Duration.ofSeconds(1));
         assertEquals(new TokenVerdict.Refused("expired"), cache.verify("tok"));
-        assertEquals(2, verifications.get());
-    }
-
-    @Test
-    void aRefusalIsRememberedForTheNegativeTimeOnly() {
-        VerifiedTokenCache cache = new VerifiedTokenCache(counting(new TokenVerdict.Refused("bad signature")),
-                new VerifiedTokenCache.CacheSpec(100, Duration.ofSeconds(60), Duration.ofSeconds(5)), clock);
-        cache.verify("bad");
-        clock.advance(Duration.ofSeconds(4));
-        cache.verify("bad");
-        assertEquals(1, verifications.get());
-        clock.advance(Duration.ofSeconds(1));
-        cache.verify("bad");
         assertEquals(2, verifications.get());
     }
 
