@@ -27,12 +27,15 @@ import org.slf4j.LoggerFactory;
  * to the constructor, never on the thread that asks for the keys: {@link #current()} returns the set
  * held now and, when a check is due, starts one in the background (at most one at a time). When a
  * read or fetch fails, or returns something that is not a JWKS, the last good set is kept and the
- * failure is kept as {@link #lastProblem()} and logged.
+ * failure is kept as {@link #lastProblem()} and logged. A token naming a key id the set does not
+ * hold starts a load early (rate-limited), so a rotated key is found without waiting a full cache time.
  */
 public final class JwksKeySet {
     private static final Logger LOG = LoggerFactory.getLogger(JwksKeySet.class);
     /** Largest JWKS accepted from a URL or a file. */
     static final int MAX_BYTES = 512 * 1024;
+    /** Shortest time between two loads started early by an unknown key id. */
+    public static final Duration EARLY_RELOAD_GAP = Duration.ofSeconds(30);
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
 
     private final URI location;
@@ -73,6 +76,15 @@ public final class JwksKeySet {
     public JWKSet current() {
         loads.startIfDue();
         return keys;
+    }
+
+    /**
+     * Tells the set that a token named a key id it does not hold, which is how a key rotation shows
+     * first: a load starts early, at most once per {@link #EARLY_RELOAD_GAP} (so a client sending
+     * made-up key ids costs one fetch per that time). Never blocks.
+     */
+    public void unknownKeyId() {
+        loads.startEarly(EARLY_RELOAD_GAP);
     }
 
     /** Why the latest load failed, or null when it succeeded. */

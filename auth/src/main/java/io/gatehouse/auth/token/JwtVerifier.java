@@ -139,6 +139,7 @@ public final class JwtVerifier implements TokenVerifier {
         if (kid != null) {
             JWK key = set.getKeyByKeyId(kid);
             if (key == null) {
+                keys.unknownKeyId();
                 return refused("unknown key id");
             }
             candidates.add(key);

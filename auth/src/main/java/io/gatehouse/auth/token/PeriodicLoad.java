@@ -20,6 +20,7 @@ final class PeriodicLoad {
     private final Executor executor;
     private final AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
     private volatile long nextMillis = Long.MIN_VALUE;
+    private volatile long lastStartMillis = Long.MIN_VALUE;
 
     /** Runs {@code load} on {@code executor}; {@code onRejected} hears of an executor that refused it. */
     PeriodicLoad(Runnable load, Consumer<RuntimeException> onRejected, Duration interval, Clock clock,
@@ -38,6 +39,17 @@ final class PeriodicLoad {
         }
     }
 
+    /**
+     * Starts a load before its interval when the last one started at least {@code minGap} ago: for
+     * news that the loaded value may be stale (a key id not in the set). Never blocks.
+     */
+    void startEarly(Duration minGap) {
+        long last = lastStartMillis;
+        if (last == Long.MIN_VALUE || clock.millis() - last >= minGap.toMillis()) {
+            start();
+        }
+    }
+
     /** Starts a load now unless one is running; completes when that load (or the running one) is over. */
     CompletableFuture<Void> start() {
         CompletableFuture<Void> running = inFlight.get();
@@ -49,7 +61,8 @@ final class PeriodicLoad {
             CompletableFuture<Void> other = inFlight.get();
             return other == null ? CompletableFuture.completedFuture(null) : other;
         }
-        nextMillis = clock.millis() + intervalMillis;
+        lastStartMillis = clock.millis();
+        nextMillis = lastStartMillis + intervalMillis;
         try {
             executor.execute(() -> {
                 try {

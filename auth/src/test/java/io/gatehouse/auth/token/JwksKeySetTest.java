@@ -113,6 +113,29 @@ class JwksKeySetTest {
     }
 
     @Test
+    void anUnknownKeyIdFetchesTheSetEarlyAtMostOncePerGap() {
+        Queue<Runnable> queued = new ArrayDeque<>();
+        JwksKeySet keys = new JwksKeySet(url(), Duration.ofMinutes(5), clock, queued::add);
+        JwtVerifier verifier = new JwtVerifier(new JwtSpec(Set.of("RS256"), null, url(), Duration.ofMinutes(5),
+                null, null, null, null, null, false), keys, clock);
+        String rotatedToken = JwtVerifierTest.sign(JWSAlgorithm.RS256, "k2", JwtVerifierTest.rsaSigner(ROTATED),
+                JwtVerifierTest.claims().expirationTime(JwtVerifierTest.at(3600)).build());
+        keys.refresh();
+        queued.poll().run();
+
+        clock.advance(JwksKeySet.EARLY_RELOAD_GAP.minusSeconds(1));
+        assertEquals(new TokenVerdict.Refused("unknown key id"), verifier.verify(rotatedToken));
+        assertEquals(0, queued.size(), "not within the gap after the last load");
+
+        body.set(new JWKSet(List.of(KEY.toPublicJWK(), ROTATED.toPublicJWK())).toString());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(new TokenVerdict.Refused("unknown key id"), verifier.verify(rotatedToken));
+        assertEquals(1, queued.size(), "an early load, well before the 5 min cache time");
+        queued.poll().run();
+        assertTrue(verifier.verify(rotatedToken).verified());
+    }
+
+    @Test
     void theCallerNeverLoadsTheKeysItself() {
         Queue<Runnable> queued = new ArrayDeque<>();
         JwksKeySet keys = new JwksKeySet(url(), Duration.ofMinutes(5), clock, queued::add);
