@@ -76,6 +76,12 @@ final class CacheKeys {
         return !headers.isEmpty();
     }
 
+    /** The primary key of a variant's key (see {@link #variant}), or {@code key} itself when it is not a variant's. */
+    static String primaryOf(String key) {
+        int v = key.indexOf(VARIANT);
+        return v < 0 ? key : key.substring(0, v);
+    }
+
     /** The secondary key in a variant's key (see {@link #variant}), or null when {@code key} is not a variant's. */
     static String secondaryOf(String key) {
         int v = key.indexOf(VARIANT);

@@ -90,15 +90,23 @@ public final class ResponseCacheHandler implements HttpHandler {
             bypass(exchange);
             return;
         }
-        String key = keys.primary(exchange);
+        lookUp(exchange, keys.primary(exchange), head, false);
+    }
+
+    /**
+     * Looks {@code key} up in memory on this IO thread, then, when it is not there and there is a disk
+     * tier, on the disk threads (the exchange is dispatched and taken up again on its IO thread), and goes
+     * on with what was found.
+     */
+    private void lookUp(HttpServerExchange exchange, String key, boolean head, boolean variant) throws Exception {
         StoredResponse found = cache.store().memory(key);
         if (found != null || !cache.hasDisk()) {
-            withEntry(exchange, key, found, head, false);
+            withEntry(exchange, key, found, head, variant);
             return;
         }
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> cache.store().disk(key).whenComplete((entry, failure) ->
                 exchange.getIoThread().execute(() -> Connectors.executeRootHandler(
-                        ex -> withEntry(ex, key, entry, head, false), exchange))));
+                        ex -> withEntry(ex, key, entry, head, variant), exchange))));
     }
 
     /**
@@ -108,24 +116,16 @@ public final class ResponseCacheHandler implements HttpHandler {
     private void withEntry(HttpServerExchange exchange, String key, StoredResponse found, boolean head,
                            boolean variant) throws Exception {
         if (found != null && !variant && Rules.isVaryMarker(found)) {
-            String secondary = Rules.secondaryKey(Rules.varyNames(found), exchange.getRequestHeaders());
+            String secondary = Rules.secondaryKey(found, exchange.getRequestHeaders());
             if (secondary == null) {
                 miss(exchange, key, head); // Vary: * never matches
                 return;
             }
-            String variantKey = CacheKeys.variant(key, Rules.markerStamp(found), secondary);
-            StoredResponse v = cache.store().memory(variantKey);
-            if (v != null || !cache.hasDisk()) {
-                withEntry(exchange, variantKey, v, head, true);
-                return;
-            }
-            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> cache.store().disk(variantKey).whenComplete((e, t) ->
-                    exchange.getIoThread().execute(() -> Connectors.executeRootHandler(
-                            ex -> withEntry(ex, variantKey, e, head, true), exchange))));
+            lookUp(exchange, CacheKeys.variant(key, Rules.markerStamp(found), secondary), head, true);
             return;
         }
         if (found == null) {
-            miss(exchange, variant ? primaryOf(key) : key, head);
+            miss(exchange, CacheKeys.primaryOf(key), head);
             return;
         }
         Lookup lookup = Rules.lookup(found, exchange.getRequestHeaders(), now(), valid);
@@ -139,11 +139,11 @@ public final class ResponseCacheHandler implements HttpHandler {
                 return;
             case STALE_WHILE_REVALIDATE:
                 if (proxy == null) {
-                    revalidate(exchange, primaryOf(key), found, head); // no background refresh without the proxy
+                    revalidate(exchange, CacheKeys.primaryOf(key), found, head); // no background refresh without the proxy
                     return;
                 }
                 cache.counters().addStaleServed();
-                refreshInBackground(exchange, primaryOf(key), found);
+                refreshInBackground(exchange, CacheKeys.primaryOf(key), found);
                 serve(exchange, found, STALE, head);
                 return;
             case GATEWAY_TIMEOUT:
@@ -152,13 +152,8 @@ public final class ResponseCacheHandler implements HttpHandler {
                 return;
             case REVALIDATE:
             default:
-                revalidate(exchange, primaryOf(key), found, head);
+                revalidate(exchange, CacheKeys.primaryOf(key), found, head);
         }
-    }
-
-    private static String primaryOf(String key) {
-        int v = key.indexOf(CacheKeys.VARIANT);
-        return v < 0 ? key : key.substring(0, v);
     }
 
     // ---- misses and revalidations: one fill per key
@@ -262,10 +257,8 @@ public final class ResponseCacheHandler implements HttpHandler {
 
     // ---- the background refresh (stale-while-revalidate)
 
+    /** Refreshes {@code stale} through the route's proxy (the caller made sure there is one), one refresh per key. */
     private void refreshInBackground(HttpServerExchange exchange, String key, StoredResponse stale) {
-        if (proxy == null) {
-            return;
-        }
         Fill fill = new Fill(this, key, stale, now(), false);
         if (fills.putIfAbsent(key, fill) != null) {
             return; // one refresh per key
@@ -301,11 +294,11 @@ public final class ResponseCacheHandler implements HttpHandler {
     void serveCollapsed(HttpServerExchange exchange, StoredResponse entry, String status, boolean head) {
         Connectors.executeRootHandler(ex -> {
             String secondary = CacheKeys.secondaryOf(entry.key());
-            if (secondary != null && !secondary.equals(Rules.secondaryKey(Rules.varyNames(entry), ex.getRequestHeaders()))) {
+            if (secondary != null && !secondary.equals(Rules.secondaryKey(entry, ex.getRequestHeaders()))) {
                 toOriginNow(ex); // the fill refreshed another variant than this request's
                 return;
             }
-            serve(ex, entry, HIT.equals(status) ? HIT : status, head);
+            serve(ex, entry, status, head);
         }, exchange);
     }
 
@@ -313,7 +306,7 @@ public final class ResponseCacheHandler implements HttpHandler {
     void streamCollapsed(HttpServerExchange exchange, Fill.Head head, GrowingBody body, long requestTime,
                          boolean headOnly) {
         Connectors.executeRootHandler(ex -> {
-            if (head.vary() != null && !head.secondary().equals(Rules.secondaryKey(head.vary(), ex.getRequestHeaders()))) {
+            if (head.vary() != null && !head.secondary().equals(Rules.secondaryKey(head.fields(), ex.getRequestHeaders()))) {
                 toOriginNow(ex); // the answer varies on a field this request has otherwise
                 return;
             }

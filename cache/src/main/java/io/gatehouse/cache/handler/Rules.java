@@ -3,7 +3,6 @@ package io.gatehouse.cache.handler;
 import io.gatehouse.cache.policy.CacheControl;
 import io.gatehouse.cache.policy.ClientConditionals;
 import io.gatehouse.cache.policy.EffectiveUri;
-import io.gatehouse.cache.policy.FieldElements;
 import io.gatehouse.cache.policy.FieldList;
 import io.gatehouse.cache.policy.Fields;
 import io.gatehouse.cache.policy.Freshness;
@@ -140,25 +139,23 @@ final class Rules {
             if (SecondaryKey.matchesNothing(resp)) {
                 return null; // Vary: * never matches: nothing to store
             }
-            vary = varyNames(resp);
+            vary = List.copyOf(SecondaryKey.varyNames(resp));
             secondary = SecondaryKey.of(resp, req);
         }
         FieldList stored = Storability.storedFields(resp).without(OWN_FIELDS);
         return new Fill.Head(status, stored, bodyLength, responseTime, vary, secondary);
     }
 
-    private static List<String> varyNames(Fields response) {
-        List<String> names = new ArrayList<>();
-        for (String n : FieldElements.of(response, "Vary")) {
-            names.add(n.toLowerCase(java.util.Locale.ROOT));
-        }
-        names.sort(null);
-        return List.copyOf(names);
+    /**
+     * The secondary key of {@code request} for an answer that varies as {@code varying}'s {@code Vary}
+     * says (a stored answer, its marker, or a head still streaming in); null for {@code *}.
+     */
+    static String secondaryKey(Fields varying, HeaderMap request) {
+        return SecondaryKey.of(varying, fields(request));
     }
 
-    /** The secondary key of {@code request} for an answer that varies on {@code vary}; null for {@code *}. */
-    static String secondaryKey(List<String> vary, HeaderMap request) {
-        return SecondaryKey.of(FieldList.of("Vary", String.join(", ", vary)), fields(request));
+    static String secondaryKey(StoredResponse varying, HeaderMap request) {
+        return secondaryKey(new EntryFields(varying), request);
     }
 
     static StoredFields toStored(FieldList fields) {
@@ -169,22 +166,16 @@ final class Rules {
         return new StoredFields(pairs);
     }
 
-    private static FieldList toPolicy(StoredFields fields) {
-        FieldList.Builder b = FieldList.builder();
-        for (int i = 0; i < fields.size(); i++) {
-            b.add(fields.name(i), fields.value(i));
-        }
-        return b.build();
-    }
-
     // ---- the marker of variants
 
     static boolean isVaryMarker(StoredResponse entry) {
         return entry.headers().first(VARIANTS) != null;
     }
 
+    /** The fields a marker's variants vary on, as {@link SecondaryKey#varyNames} lists them. */
     static List<String> varyNames(StoredResponse marker) {
-        return varyNames(new EntryFields(marker));
+        java.util.Set<String> names = SecondaryKey.varyNames(new EntryFields(marker));
+        return names == null ? List.of() : List.copyOf(names);
     }
 
     static long markerStamp(StoredResponse marker) {

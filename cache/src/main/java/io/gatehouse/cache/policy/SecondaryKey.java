@@ -60,8 +60,11 @@ public final class SecondaryKey {
         return varyNames(response) == null;
     }
 
-    /** Lower-cased, sorted, distinct; null for {@code *} or a non-token. */
-    private static TreeSet<String> varyNames(Fields response) {
+    /**
+     * The names {@code response}'s {@code Vary} lists, lower-cased, sorted and distinct (what a secondary
+     * key is made of); null for {@code *} or an element that is not a field name.
+     */
+    public static TreeSet<String> varyNames(Fields response) {
         TreeSet<String> names = new TreeSet<>();
         for (String element : FieldElements.of(response, "Vary")) {
             if (!FieldElements.isToken(element) || element.equals("*")) {
