@@ -131,7 +131,7 @@ public final class Assembly implements AutoCloseable {
      * any error stops the start with every problem listed.
      */
     public static Assembly start(Path confDir, Map<String, String> env, PrintStream err) throws StartFailure {
-        LoadOutcome loaded = ConfLoader.load(confDir, env);
+        LoadOutcome loaded = ConfLoader.load(confDir, env, Modules.configChecks());
         List<String> errors = new ArrayList<>();
         for (Problem p : loaded.problems()) {
             if (p.isError()) {

@@ -96,7 +96,7 @@ public final class Gatehouse {
         }
         switch (command) {
             case "check":
-                return CheckCommand.run(conf, env, out, err);
+                return CheckCommand.run(conf, env, Modules.configChecks(), out, err);
             case "run":
                 return serve(conf, env, out, err, drain, false);
             case "demo":
@@ -114,7 +114,7 @@ public final class Gatehouse {
                 + " configuration unchanged"));
         DemoUpstreams demoUpstreams = null;
         if (demo) {
-            LoadOutcome loaded = ConfLoader.load(conf, env);
+            LoadOutcome loaded = ConfLoader.load(conf, env, Modules.configChecks());
             if (loaded.config().isPresent()) {
                 demoUpstreams = DemoUpstreams.start(loaded.config().get());
                 out.println("demo: members answering on " + demoUpstreams.addresses());

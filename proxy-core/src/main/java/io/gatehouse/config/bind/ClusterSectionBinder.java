@@ -114,7 +114,7 @@ final class ClusterSectionBinder {
         }
         return Optional.of(new BoundCluster(name, section.pos(),
                 Optional.of(new ClusterSpec(section.pos(), name, members, ssl, strategy, roles, ips,
-                        resolveInterval, trust, policy, cache)), true, ClusterCacheBinder.written(kv)));
+                        resolveInterval, trust, policy, cache, kv.positions())), true, ClusterCacheBinder.written(kv)));
     }
 
     /**

@@ -24,6 +24,7 @@ import io.gatehouse.config.source.IniReader;
 import io.gatehouse.config.source.IniSection;
 import io.gatehouse.config.source.Shown;
 import io.gatehouse.config.source.SourcePos;
+import io.gatehouse.spi.ConfigCheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,11 +62,24 @@ public final class ConfLoader {
      * @param env the variables for {@code ${NAME}} and {@code %(NAME)s} (the process environment, usually)
      */
     public static LoadOutcome load(Path dir, Map<String, String> env) {
+        return load(dir, env, List.of());
+    }
+
+    /**
+     * Loads every {@code *.conf} of {@code dir}, then runs {@code checks} (other modules' checks, see
+     * {@link ConfigCheck}) on the configuration when it has no error of its own.
+     */
+    public static LoadOutcome load(Path dir, Map<String, String> env, List<ConfigCheck> checks) {
         Objects.requireNonNull(dir, "dir");
         Problems problems = new Problems();
         try {
             Optional<GatehouseConfig> config = loadInto(dir, new EnvSubstitution(env == null ? Map.of() : env),
                     problems);
+            if (config.isPresent()) {
+                for (ConfigCheck check : checks) {
+                    check.check(config.get()).forEach(problems::add);
+                }
+            }
             return new LoadOutcome(problems.hasErrors() ? Optional.empty() : config, problems.sorted());
         } catch (RuntimeException | StackOverflowError e) {
             problems.error(SourcePos.ofFile(dir.toString()), "internal error while reading the configuration"
@@ -151,7 +165,7 @@ public final class ConfLoader {
                                  EnvSubstitution env, Problems problems) {
         SourcePos filePos = ini.pos();
         ServerSpec server = ServerSectionBinder.bind(sections.get("server"), filePos, env, problems);
-        SslSpec ssl = SslSectionBinder.bind(sections.get("ssl"), filePos, env, problems);
+        SslSpec ssl = SslSectionBinder.bind(sections.get("ssl"), filePos, staticBase, env, problems);
         TuneFactors tune = TuneFactorsSectionBinder.bind(sections.get("tunefactors"), env, problems);
         GatewaySpec gateway = GatewaySectionBinder.bind(sections.get("api-gateway"), filePos, env, problems);
         IniSection routes = sections.get("routes:line");

@@ -1,5 +1,6 @@
 package io.gatehouse.config.bind;
 
+import io.gatehouse.config.model.KeyPositions;
 import io.gatehouse.config.source.EnvSubstitution;
 import io.gatehouse.config.source.IniLine;
 import io.gatehouse.config.source.IniSection;
@@ -9,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +92,13 @@ final class KeyValues {
     public SourcePos posOf(String key) {
         Entry e = entries.get(key);
         return e == null ? sectionPos : e.pos();
+    }
+
+    /** Where each written key is, for checks made after binding. */
+    public KeyPositions positions() {
+        Map<String, SourcePos> lines = new HashMap<>();
+        entries.forEach((key, entry) -> lines.put(key, entry.pos()));
+        return new KeyPositions(sectionPos, lines);
     }
 
     /** True when {@code key} is written in the section and its value was not refused. */

@@ -43,6 +43,15 @@ public final class Problems {
         unsubstituted.add(pos);
     }
 
+    /** A problem found by another module's check ({@code spi.ConfigCheck}). */
+    public void add(Problem problem) {
+        if (problem.isError()) {
+            error(problem.pos(), problem.message());
+        } else {
+            warning(problem.pos(), problem.message());
+        }
+    }
+
     public boolean hasErrors() {
         return list.stream().anyMatch(Problem::isError);
     }

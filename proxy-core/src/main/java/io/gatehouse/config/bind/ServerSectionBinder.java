@@ -15,7 +15,7 @@ import java.util.List;
  * does instead.
  */
 final class ServerSectionBinder {
-    public static final List<String> KEYS = List.of("ip", "port", "name", "threads", "processes");
+    public static final List<String> KEYS = List.of("ip", "port", "name", "threads", "processes", "h2c");
     public static final String DEFAULT_IP = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
     public static final int DEFAULT_THREADS = 4;
@@ -42,6 +42,7 @@ final class ServerSectionBinder {
         }
         int processes = kv.integer("processes", 1, 256, DEFAULT_PROCESSES);
         SourcePos bindPos = kv.entry("port").or(() -> kv.entry("ip")).map(KeyValues.Entry::pos).orElse(section.pos());
-        return new ServerSpec(section.pos(), new HostPort(ip, port), bindPos, name, threads, processes);
+        boolean h2c = kv.bool("h2c", false);
+        return new ServerSpec(section.pos(), new HostPort(ip, port), bindPos, name, threads, processes, h2c);
     }
 }

@@ -4,8 +4,10 @@ import io.gatehouse.config.bind.ConfLoader;
 import io.gatehouse.config.bind.LoadOutcome;
 import io.gatehouse.config.bind.Problem;
 import io.gatehouse.config.model.GatehouseConfig;
+import io.gatehouse.spi.ConfigCheck;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +26,12 @@ public final class CheckCommand {
      * @return 0 when the directory has no error (warnings allowed), 1 otherwise
      */
     public static int run(Path dir, Map<String, String> env, PrintStream out, PrintStream err) {
-        LoadOutcome outcome = ConfLoader.load(dir, env);
+        return run(dir, env, List.of(), out, err);
+    }
+
+    /** As {@link #run(Path, Map, PrintStream, PrintStream)}, with other modules' {@code checks}. */
+    public static int run(Path dir, Map<String, String> env, List<ConfigCheck> checks, PrintStream out, PrintStream err) {
+        LoadOutcome outcome = ConfLoader.load(dir, env, checks);
         long errors = 0;
         long warnings = 0;
         for (Problem problem : outcome.problems()) {

@@ -19,10 +19,11 @@ import java.util.Objects;
  * @param trust    {@code ca} and {@code verify}: how the members' certificates are checked (with {@code ssl = yes})
  * @param policy   hash key, health checks, passive health, slow start, retries and overload
  * @param cache    {@code cache}, {@code cache_key}, {@code cache_valid} and {@code cache_use_stale}
+ * @param keys     where each key of the section was written, for checks made after binding
  */
 public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
                           List<String> roles, List<String> ips, Duration resolveInterval, MemberTlsSpec trust,
-                          MemberPolicy policy, ClusterCacheSpec cache) {
+                          MemberPolicy policy, ClusterCacheSpec cache, KeyPositions keys) {
     /** {@code resolve_interval}'s default, as nginx's {@code resolver valid=} would re-check a name. */
     public static final Duration DEFAULT_RESOLVE_INTERVAL = Duration.ofSeconds(60);
 
@@ -33,6 +34,7 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(keys, "keys");
         if (resolveInterval.isNegative()) {
             throw new IllegalArgumentException("resolve_interval: " + resolveInterval + " (expected: >= 0)");
         }
@@ -42,6 +44,13 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
         if (members.isEmpty()) {
             throw new IllegalArgumentException("cluster " + name + " has no members");
         }
+    }
+
+    /** A cluster whose keys' lines are not known (made in code rather than read from a file). */
+    public ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, boolean ssl, String strategy,
+                       List<String> roles, List<String> ips, Duration resolveInterval, MemberTlsSpec trust,
+                       MemberPolicy policy, ClusterCacheSpec cache) {
+        this(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, cache, KeyPositions.none(pos));
     }
 
     /** A cluster whose cache keys are all left out (it follows {@code [proxypass]}). */
@@ -76,11 +85,16 @@ public record ClusterSpec(SourcePos pos, String name, List<MemberSpec> members, 
 
     /** The same cluster with {@code policy}. */
     public ClusterSpec withPolicy(MemberPolicy policy) {
-        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, cache);
+        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, cache, keys);
     }
 
     /** The same cluster with {@code cache}. */
     public ClusterSpec withCache(ClusterCacheSpec cache) {
-        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, cache);
+        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, cache, keys);
+    }
+
+    /** The same cluster with its keys' lines. */
+    public ClusterSpec withKeys(KeyPositions keys) {
+        return new ClusterSpec(pos, name, members, ssl, strategy, roles, ips, resolveInterval, trust, policy, cache, keys);
     }
 }

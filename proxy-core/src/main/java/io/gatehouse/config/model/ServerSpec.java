@@ -13,12 +13,19 @@ import java.util.Objects;
  * @param name      {@code name}, the server name used in logs when a request names no host ("" if unset)
  * @param threads   {@code threads}: worker threads for blocking work (default 4)
  * @param processes {@code processes}: event loops (IO threads) in Gatehouse's one JVM (default 1)
+ * @param h2c       {@code h2c}: a plain-HTTP listener also takes HTTP/2 with prior knowledge (default no)
  */
-public record ServerSpec(SourcePos pos, HostPort bind, SourcePos bindPos, String name, int threads, int processes) {
+public record ServerSpec(SourcePos pos, HostPort bind, SourcePos bindPos, String name, int threads, int processes,
+                         boolean h2c) {
     public ServerSpec {
         Objects.requireNonNull(pos, "pos");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(bindPos, "bindPos");
         Objects.requireNonNull(name, "name");
+    }
+
+    /** A listener without h2c. */
+    public ServerSpec(SourcePos pos, HostPort bind, SourcePos bindPos, String name, int threads, int processes) {
+        this(pos, bind, bindPos, name, threads, processes, false);
     }
 }

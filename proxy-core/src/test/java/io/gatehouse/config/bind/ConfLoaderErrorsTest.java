@@ -63,7 +63,7 @@ class ConfLoaderErrorsTest {
                 of("a line with an empty key", "[server]\n= 5000\n" + ROUTES,
                         "@D/a.conf:2: [server] expected key = value, got \"= 5000\""),
                 of("an unknown key", "[server]\nprot = 5000\n" + ROUTES,
-                        "@D/a.conf:2: [server] unknown key \"prot\"; known keys: ip, port, name, threads, processes"),
+                        "@D/a.conf:2: [server] unknown key \"prot\"; known keys: ip, port, name, threads, processes, h2c"),
                 of("a duplicate key, case-insensitively", "[server]\nport = 5000\nPORT = 5001\n" + ROUTES,
                         "@D/a.conf:3: [server] duplicate key port (first at @D/a.conf:2)"),
                 of("the same section twice in one file", "[server]\nport = 5000\n[server]\nport = 5001\n" + ROUTES,
@@ -159,7 +159,7 @@ class ConfLoaderErrorsTest {
                 of("a boolean that is not one", "[ssl]\nenable_ssl = maybe\n" + ROUTES,
                         "@D/a.conf:2: [ssl] enable_ssl must be yes or no, got \"maybe\""),
                 of("an unknown [ssl] key", "[ssl]\ncert = a.pem\n" + ROUTES,
-                        "@D/a.conf:2: [ssl] unknown key \"cert\"; known keys: enable_ssl, certfile, keyfile, passphrase"),
+                        "@D/a.conf:2: [ssl] unknown key \"cert\"; known keys: enable_ssl, certfile, keyfile, passphrase, protocols, ciphers, http2, redirect_http, hsts"),
                 of("token authentication asked for", "[api-gateway]\nenable_gateway = yes\nauthenticate = yes\n" + ROUTES,
                         "@D/a.conf:3: [api-gateway] authenticate = yes: token authentication is not available in this"
                                 + " version yet; refusing to serve the gateway unprotected"),
@@ -782,8 +782,8 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:2: [server] port must be a port number 1..65535, got 0",
                         "@D/a.conf:4: unknown cluster @missing; known clusters: @api",
                         "@D/b.conf:3: [server] threads must be 0..256, got \"many\"",
-                        "@D/b.conf:5: [ssl] enable_ssl = yes: TLS termination is not available in this version yet;"
-                                + " refusing to serve this site in plain text (terminate TLS in front of Gatehouse for now)",
+                        "@D/b.conf:5: [ssl] enable_ssl = yes needs certfile (a PEM certificate chain, or one file with"
+                                + " the certificate and its key); make one for trying things out with: gatehouse cert HOST",
                         "@D/b.conf:7: route / = \"/var/wsgi/app:app\": this is a Skitai WSGI app mount, and Gatehouse"
                                 + " runs no Python apps; run the app under its own server (gunicorn, uwsgi, skitai) and"
                                 + " route to it with / = http://127.0.0.1:8000 or a cluster",

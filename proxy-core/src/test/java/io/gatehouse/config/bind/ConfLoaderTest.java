@@ -20,6 +20,7 @@ import io.gatehouse.config.model.RedirectTarget;
 import io.gatehouse.config.model.RouteSpec;
 import io.gatehouse.config.model.ServerSpec;
 import io.gatehouse.config.model.SiteSpec;
+import io.gatehouse.config.model.KeyPositions;
 import io.gatehouse.config.model.SslSpec;
 import io.gatehouse.config.model.StaticDirTarget;
 import io.gatehouse.config.model.Target;
@@ -32,6 +33,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +145,11 @@ class ConfLoaderTest {
         SiteSpec siteA = config.sites().get(0);
         assertEquals(new ServerSpec(new SourcePos(a, 2), new HostPort("0.0.0.0", 8080), new SourcePos(a, 4), "front", 8, 1),
                 siteA.server());
-        assertEquals(new SslSpec(new SourcePos(a, 8), false, "server.pem", "server.key", "s3cret"), siteA.ssl());
+        assertEquals(new SourcePos(a, 8), siteA.ssl().pos());
+        assertFalse(siteA.ssl().enabled());
+        assertEquals(Optional.of(f.dir().toAbsolutePath().getParent().resolve("server.pem")), siteA.ssl().certfile());
+        assertEquals(Optional.of(f.dir().toAbsolutePath().getParent().resolve("server.key")), siteA.ssl().keyfile());
+        assertEquals("s3cret", siteA.ssl().passphrase());
         assertEquals(new TuneFactors(Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(500), 50,
                 Duration.ofSeconds(5), 64 * 1024, Duration.ofMinutes(2), Duration.ofSeconds(45), 0), siteA.tune());
         assertEquals(new GatewaySpec(new SourcePos(a, 22), true, false, "Shop", "k3y"), siteA.gateway());
@@ -187,7 +193,10 @@ class ConfLoaderTest {
                 new MemberSpec(members, new HostPort("10.0.0.2", 5000), 1, true),
                 new MemberSpec(members, new HostPort("::1", 80), 1, false),
                 new MemberSpec(members, new HostPort("app.internal", 80), 1, false)),
-                false, "round_robin", List.of(), List.of(), ClusterSpec.DEFAULT_RESOLVE_INTERVAL), app);
+                false, "round_robin", List.of(), List.of(), ClusterSpec.DEFAULT_RESOLVE_INTERVAL)
+                .withKeys(new KeyPositions(new SourcePos(a, 52), Map.of("members", members,
+                        "strategy", new SourcePos(a, 54), "ssl", new SourcePos(a, 55), "roles", new SourcePos(a, 56),
+                        "ips", new SourcePos(a, 57)))), app);
         ClusterSpec api = config.clusters().get("api");
         assertTrue(api.ssl());
         assertEquals(List.of(new HostPort("api1.internal", 443), new HostPort("api2.internal", 8443)),
