@@ -5,6 +5,7 @@
 #   bench/run.sh [--quick] [-t THREADS] [-c CONNS] [-d SECS] [-r ROUNDS] [-w WARMUP_SECS]
 #                [--gatehouse-cmd CMD] [--no-install] [--no-build] [--keep-tmp]
 #   bench/run.sh --cache      (cache hits against nginx's proxy_cache, and a Zipf key set: bench/cache.sh)
+#   bench/run.sh --tls        (HTTPS 1k against nginx with the same certificate; a JWT route: bench/tls.sh)
 #
 # Every option has an environment twin (THREADS CONNS DURATION ROUNDS WARMUP GATEHOUSE_CMD ...);
 # flags win over the environment. GATEHOUSE_CMD is run by bash from the repo root with $CONF set
@@ -41,7 +42,7 @@ BUILD=${BUILD:-auto}
 KEEP_TMP=${KEEP_TMP:-0}
 MODE=full
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "bench: error: $*" >&2; exit 1; }
 say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -49,6 +50,7 @@ while (($#)); do
     case $1 in
         --quick) MODE=quick; DURATION=3; ROUNDS=3; WARMUP=10; NGINX_WARMUP=2 ;;
         --cache) shift; exec "$BENCH_DIR/cache.sh" "$@" ;; # cache hits against nginx proxy_cache: bench/cache.sh
+        --tls) shift; exec "$BENCH_DIR/tls.sh" "$@" ;;     # HTTPS against nginx, and a JWT route: bench/tls.sh
         -t|--threads) THREADS=$2; shift ;;
         -c|--connections) CONNS=$2; shift ;;
         -d|--duration) DURATION=$2; shift ;;
