@@ -104,7 +104,9 @@ public final class AuthChecks implements ConfigCheck {
                 JwksKeySet set = new JwksKeySet(jwks.get(), Duration.ofMinutes(1), clock, Runnable::run);
                 set.refresh().join();
                 if (set.lastProblem() != null) {
-                    out.add(error(keys.of("jwks"), "[api-gateway] " + set.lastProblem().replace(" (no keys yet)", "")));
+                    String problem = set.lastProblem().replace(" (no keys yet)", "")
+                            .replace("jwks " + jwks.get(), "jwks " + Path.of(jwks.get()));
+                    out.add(error(keys.of("jwks"), "[api-gateway] " + problem));
                 }
             }
         }
