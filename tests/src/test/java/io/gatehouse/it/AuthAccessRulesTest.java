@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,7 +125,7 @@ class AuthAccessRulesTest {
         String xff = String.join(", ", seen.headers().get("x-forwarded-for"));
         assertEquals("198.51.100.1, 203.0.113.7, 10.0.0.5, 203.0.113.7", xff,
                 "the member reads the client as the right-most X-Forwarded-For address");
-        RequestLogRecord logged = awaitLogged(g, answer.headers().firstValue("X-Request-ID").orElseThrow());
+        RequestLogRecord logged = AuthTokens.awaitLogged(g, answer.headers().firstValue("X-Request-ID").orElseThrow());
         assertEquals("203.0.113.7", logged.clientIp());
         assertTrue(logged.client().startsWith("127.0.0.1:"), "field 3 stays the socket peer: " + logged.client());
 
@@ -146,7 +145,7 @@ class AuthAccessRulesTest {
         HttpResponse<String> open = AuthTokens.get(g.uri("/open/x"), r -> r.header("X-Forwarded-For", "203.0.113.7"));
         assertEquals(200, open.statusCode());
         assertEquals("203.0.113.7, 127.0.0.1", String.join(", ", origin.last("/open/x").headers().get("x-forwarded-for")));
-        assertEquals("127.0.0.1", awaitLogged(g, open.headers().firstValue("X-Request-ID").orElseThrow()).clientIp());
+        assertEquals("127.0.0.1", AuthTokens.awaitLogged(g, open.headers().firstValue("X-Request-ID").orElseThrow()).clientIp());
     }
 
     @Test
@@ -185,18 +184,5 @@ class AuthAccessRulesTest {
         Set<String> all = new HashSet<>();
         membersByClient.values().forEach(all::addAll);
         assertTrue(all.size() > 1, "16 clients behind one proxy are spread over the members, not all on one: " + all);
-    }
-
-    static RequestLogRecord awaitLogged(GatehouseHarness g, String gtid) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            for (RequestLogRecord r : g.assembly().requestLog().latest(200)) {
-                if (gtid.equals(r.gtid())) {
-                    return r;
-                }
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("no request log record for " + gtid);
     }
 }

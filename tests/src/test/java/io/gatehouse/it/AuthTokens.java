@@ -144,6 +144,20 @@ final class AuthTokens {
         }
     }
 
+    /** The request log record of the request {@code gtid}, once {@code gatehouse} logged it (at most 5 s). */
+    static io.gatehouse.log.RequestLogRecord awaitLogged(GatehouseHarness gatehouse, String gtid) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            for (io.gatehouse.log.RequestLogRecord r : gatehouse.assembly().requestLog().latest(200)) {
+                if (gtid.equals(r.gtid())) {
+                    return r;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no request log record for " + gtid);
+    }
+
     /** GET {@code uri} with {@code Authorization: Bearer token}. */
     static HttpResponse<String> getWith(URI uri, String token) {
         return get(uri, r -> r.header("Authorization", "Bearer " + token));

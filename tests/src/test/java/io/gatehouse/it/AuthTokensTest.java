@@ -102,7 +102,7 @@ class AuthTokensTest {
         assertEquals(List.of("user"), seen.headers().get("x-auth-roles"));
         assertEquals("Bearer " + token, seen.header("Authorization"), "the token itself goes on to the member");
 
-        RequestLogRecord logged = awaitLogged(answer.headers().firstValue("X-Request-ID").orElseThrow());
+        RequestLogRecord logged = AuthTokens.awaitLogged(gatehouse, answer.headers().firstValue("X-Request-ID").orElseThrow());
         assertEquals("hansroh", logged.user());
         assertEquals(TokenFingerprint.of(token), logged.token());
         assertFalse(logged.token().contains(token.substring(0, 10)));
@@ -185,7 +185,7 @@ class AuthTokensTest {
                 answer.headers().firstValue("WWW-Authenticate").orElseThrow());
         assertTrue(answer.body().startsWith("{\"status\":403,"), answer.body());
         assertEquals(before, origin.requests("/api/whoami"));
-        RequestLogRecord logged = awaitLogged(answer.headers().firstValue("X-Request-ID").orElseThrow());
+        RequestLogRecord logged = AuthTokens.awaitLogged(gatehouse, answer.headers().firstValue("X-Request-ID").orElseThrow());
         assertEquals("guest", logged.user(), "the refusal is logged with who asked");
     }
 
@@ -224,18 +224,5 @@ class AuthTokensTest {
         assertTrue(line != null, "no request.log line for " + gtid);
         assertTrue(line.contains(" logreader " + TokenFingerprint.of(token) + " "), line);
         assertFalse(line.contains(token.split("\\.")[2]), line);
-    }
-
-    static RequestLogRecord awaitLogged(String gtid) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            for (RequestLogRecord r : gatehouse.assembly().requestLog().latest(200)) {
-                if (gtid.equals(r.gtid())) {
-                    return r;
-                }
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("no request log record for " + gtid);
     }
 }

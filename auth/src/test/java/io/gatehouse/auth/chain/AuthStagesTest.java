@@ -10,6 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.gatehouse.auth.token.MutableClock;
 import io.gatehouse.config.bind.ConfLoader;
 import io.gatehouse.config.bind.LoadOutcome;
 import io.gatehouse.config.model.ClusterTarget;
@@ -31,10 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -56,24 +54,8 @@ class AuthStagesTest {
 
     @TempDir
     Path tmp;
-    final AtomicReference<Instant> now = new AtomicReference<>(T);
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
-    final AuthStages stages = new AuthStages(clock, Executors.newSingleThreadExecutor());
+    final MutableClock now = new MutableClock(T);
+    final AuthStages stages = new AuthStages(now, Executors.newSingleThreadExecutor());
     final AtomicReference<AuthenticatedUser> seen = new AtomicReference<>();
     final HttpHandler target = exchange -> {
         seen.set(exchange.getAttachment(AuthenticatedUser.KEY));
@@ -87,6 +69,12 @@ class AuthStagesTest {
             server.stop();
         }
         stages.close();
+    }
+
+    /** A site that authenticates with {@code gatewayKeys} and routes /api to a cluster with roles = user. */
+    private GatehouseConfig protectedApi(String gatewayKeys) throws Exception {
+        return load("[api-gateway]\nenable_gateway = yes\nauthenticate = yes\n" + gatewayKeys
+                + "\n[routes:line]\n/api = @api\n[@api]\nmembers = 10.0.0.1:80\nroles = user\n");
     }
 
     private GatehouseConfig load(String conf) throws Exception {
@@ -165,19 +153,7 @@ class AuthStagesTest {
 
     @Test
     void theLeewayLetsATokenInUntilExpPlusLeewayAndNotASecondLonger() throws Exception {
-        GatehouseConfig config = load("""
-                [api-gateway]
-                enable_gateway = yes
-                authenticate = yes
-                secret_key = %s
-                leeway = 30s
-                token_cache = 0
-                [routes:line]
-                /api = @api
-                [@api]
-                members = 10.0.0.1:80
-                roles = user
-                """.formatted(SECRET));
+        GatehouseConfig config = protectedApi("secret_key = " + SECRET + "\nleeway = 30s\ntoken_cache = 0");
         URI uri = serve(chain(route(config, "/api")));
         String token = token("hansroh", T.plusSeconds(60));
 
@@ -192,18 +168,7 @@ class AuthStagesTest {
     @Test
     void aRememberedTokenStopsWorkingWhenItExpires() throws Exception {
         Files.writeString(tmp.resolve("tokens.txt"), "opaque-0001 alice user 2026-06-01T12:01:00Z\n");
-        GatehouseConfig config = load("""
-                [api-gateway]
-                enable_gateway = yes
-                authenticate = yes
-                token_file = tokens.txt
-                token_cache = 10m
-                [routes:line]
-                /api = @api
-                [@api]
-                members = 10.0.0.1:80
-                roles = user
-                """);
+        GatehouseConfig config = protectedApi("token_file = tokens.txt\ntoken_cache = 10m");
         URI uri = serve(chain(route(config, "/api")));
 
         now.set(T.plusSeconds(59));
