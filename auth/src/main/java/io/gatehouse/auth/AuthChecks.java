@@ -100,6 +100,10 @@ public final class AuthChecks implements ConfigCheck {
         }
         if (publicKey && problems.stream().noneMatch(p -> p.key().equals("jwks"))) {
             Optional<URI> jwks = TokenSettings.jwks(g, base);
+            if (jwks.isPresent() && "http".equals(jwks.get().getScheme())) {
+                out.add(warning(keys.of("jwks"), "[api-gateway] jwks over plain http: anyone on the way can"
+                        + " replace the keys and sign their own tokens; use https"));
+            }
             if (jwks.isPresent() && "file".equals(jwks.get().getScheme())) {
                 JwksKeySet set = new JwksKeySet(jwks.get(), Duration.ofMinutes(1), clock, Runnable::run);
                 set.refresh().join();

@@ -74,6 +74,10 @@ class AuthChecksTest {
                         "a.conf:4: [api-gateway] jwks @T/keys/not-jwks.json: not a JWKS: Unexpected type of JSON object member keys"),
                 of("a jwks URL is not fetched by the check", "[api-gateway]\nenable_gateway = yes\nauthenticate = yes\n"
                         + "jwks = https://127.0.0.1:9/jwks.json\n" + ADMIN),
+                of("a jwks URL over plain http", "[api-gateway]\nenable_gateway = yes\nauthenticate = yes\n"
+                                + "jwks = http://127.0.0.1:9/jwks.json\n" + ADMIN,
+                        "a.conf:4: warning: [api-gateway] jwks over plain http: anyone on the way can replace the keys"
+                                + " and sign their own tokens; use https"),
                 of("a token file that is missing", "[api-gateway]\nenable_gateway = yes\nauthenticate = yes\n"
                                 + "token_file = keys/none.txt\n" + ADMIN,
                         "a.conf:4: [api-gateway] token_file @T/keys/none.txt: cannot read: NoSuchFileException..."),
