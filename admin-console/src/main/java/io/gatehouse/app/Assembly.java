@@ -1,5 +1,6 @@
 package io.gatehouse.app;
 
+import io.gatehouse.auth.chain.AuthStages;
 import io.gatehouse.cache.handler.CacheStageFactory;
 import io.gatehouse.cache.handler.ResponseCache;
 import io.gatehouse.config.bind.ConfLoader;
@@ -71,6 +72,12 @@ public final class Assembly implements AutoCloseable {
     private final PoolView pool;
     /** The response cache stage; its cache is opened by the first configuration that caches anything. */
     private final CacheStageFactory cacheStage = new CacheStageFactory(ResponseCache::open);
+    /** Client address, ips, bearer token and roles; JWKS and token files load on its own thread. */
+    private final AuthStages authStages = new AuthStages(Clock.systemUTC(), Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(task, "gatehouse-auth-loader");
+        t.setDaemon(true);
+        return t;
+    }));
     private final RuntimeBuilder builder;
     private final ListenerManager listeners;
     /** Looks member host names up again ({@code resolve_interval}): blocking lookups, never on an IO thread. */
@@ -102,7 +109,9 @@ public final class Assembly implements AutoCloseable {
         UpstreamConnector connector = new UpstreamConnector(buffers);
         this.checks = new HealthChecks(registry, connector, worker);
         this.pool = new PoolView(holder::current);
-        this.builder = new RuntimeBuilder(registry, connector, new AtomicLong(), log, List.of(cacheStage));
+        List<io.gatehouse.spi.StageFactory> stages = new ArrayList<>(authStages.factories());
+        stages.add(cacheStage);
+        this.builder = new RuntimeBuilder(registry, connector, new AtomicLong(), log, stages);
         this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming);
         this.resolver = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "gatehouse-resolver");
@@ -304,6 +313,7 @@ public final class Assembly implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         cacheStage.close();
+        authStages.close();
         logSink.close();
         if (errorLog != null) {
             errorLog.close();

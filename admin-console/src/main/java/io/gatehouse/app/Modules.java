@@ -1,5 +1,6 @@
 package io.gatehouse.app;
 
+import io.gatehouse.auth.AuthChecks;
 import io.gatehouse.spi.ConfigCheck;
 import java.util.List;
 
@@ -13,6 +14,6 @@ final class Modules {
 
     /** Checks a configuration must pass beyond the core's own: key material, address blocks, token keys. */
     static List<ConfigCheck> configChecks() {
-        return List.of();
+        return List.of(new AuthChecks());
     }
 }

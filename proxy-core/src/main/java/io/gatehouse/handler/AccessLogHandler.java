@@ -115,7 +115,8 @@ public final class AccessLogHandler implements HttpHandler {
                     upstream == null ? null : upstream.cluster(),
                     upstream == null ? null : upstream.member(),
                     upstream == null ? 0 : upstream.attempts(),
-                    exchange.getAttachment(CacheStatus.KEY));
+                    exchange.getAttachment(CacheStatus.KEY),
+                    ClientAddress.ip(exchange));
         }
     }
 

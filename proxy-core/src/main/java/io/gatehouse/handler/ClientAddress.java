@@ -7,13 +7,22 @@ import java.net.InetSocketAddress;
 /**
  * The client's address as text, worked out once per connection (every request on a connection has the
  * same peer) and again only if a handler replaces the exchange's source address.
+ *
+ * <p>Behind trusted proxies ({@code [server] trusted_proxies}) the auth module's client address stage
+ * finds the client in {@code X-Forwarded-For} and records it with {@link #resolved}; from then on
+ * {@link #ip} gives that address, so {@code X-Forwarded-For} towards members, {@code ip_hash} and the
+ * request log's {@code client_ip} all use it, while {@link #ipPort} (the log's field 3) stays the socket
+ * peer. A connection on which nothing was ever resolved pays one boolean read for this.
  */
 public final class ClientAddress {
     private static final AttachmentKey<ClientAddress> KEY = AttachmentKey.create(ClientAddress.class);
+    private static final AttachmentKey<String> RESOLVED = AttachmentKey.create(String.class);
 
     private final InetSocketAddress address;
     private final String ip;
     private final String ipPort;
+    /** Set once a request on this connection had its client resolved: only then is the exchange asked. */
+    private volatile boolean anyResolved;
 
     private ClientAddress(InetSocketAddress address) {
         this.address = address;
@@ -39,12 +48,32 @@ public final class ClientAddress {
         return known;
     }
 
-    /** {@code ip} without port or brackets ({@code 127.0.0.1}, {@code ::1}); null when unknown. */
+    /**
+     * The client's {@code ip} without port or brackets ({@code 127.0.0.1}, {@code ::1}): the address
+     * {@link #resolved} recorded for this exchange, else the socket peer's; null when unknown.
+     */
     public static String ip(HttpServerExchange exchange) {
-        return of(exchange).ip;
+        ClientAddress peer = of(exchange);
+        if (peer.anyResolved) {
+            String resolved = exchange.getAttachment(RESOLVED);
+            if (resolved != null) {
+                return resolved;
+            }
+        }
+        return peer.ip;
     }
 
-    /** {@code ip:port}, IPv6 in brackets ({@code [::1]:5000}); null when unknown. */
+    /**
+     * Records that this exchange's client is {@code ip} (no port, no brackets), found behind a trusted
+     * proxy; read by {@link #ip} from then on. Only the client address stage calls this.
+     */
+    public static void resolved(HttpServerExchange exchange, String ip) {
+        java.util.Objects.requireNonNull(ip, "ip");
+        exchange.putAttachment(RESOLVED, ip);
+        of(exchange).anyResolved = true;
+    }
+
+    /** {@code ip:port} of the socket peer, IPv6 in brackets ({@code [::1]:5000}); null when unknown. */
     public static String ipPort(HttpServerExchange exchange) {
         return of(exchange).ipPort;
     }

@@ -8,8 +8,10 @@ import java.util.List;
  * The machine form of request-log records for scripts and the admin console: one JSON object per
  * record with the 17 fields in log order ({@code date, time, client, server, method, url, protocol,
  * status, bytes_recv, bytes_sent, gtid, ltid, user, token, user_agent, handling_ms, sending_ms}), then
- * {@code cluster}, {@code member}, {@code attempts} and {@code cache} (the response cache's status, null
- * when no cache saw the request), which the text line does not have.
+ * {@code cluster}, {@code member}, {@code attempts}, {@code cache} (the response cache's status, null
+ * when no cache saw the request) and {@code client_ip} (the client's address as {@code ips},
+ * {@code X-Forwarded-For} and {@code ip_hash} used it: the socket peer's unless {@code trusted_proxies}
+ * found the client behind a proxy), which the text line does not have.
  *
  * <p>Counts and durations are JSON numbers ({@code handling_ms} is {@code 4}, not {@code "4ms"});
  * {@code date} and {@code time} are the strings the log line shows; a missing value is {@code null}
@@ -69,6 +71,7 @@ public final class RequestLogJson {
         string("member", r.member(), out);
         out.append(",\"attempts\":").append(r.attempts());
         string("cache", r.cache(), out);
+        string("client_ip", r.clientIp(), out);
         out.append('}');
     }
 

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * One request: the 17 fields of the request log in their documented order (docs/logs.md), then what
  * the text line leaves out and the JSON form and the ring carry after them: the cluster, the final
- * member and the number of attempts of a proxied request, and the response cache's status.
+ * member and the number of attempts of a proxied request, the response cache's status, and the client
+ * address the request was treated as coming from.
  * Values are raw text (what came off the wire read as UTF-8, see {@link WireText});
  * {@link RequestLogFormatter} escapes them.
  *
@@ -31,13 +32,25 @@ import java.util.Objects;
  * @param attempts     attempts with members (0 when the request went to no member)
  * @param cache        the response cache's status ({@code HIT}, {@code MISS}, ...; see {@link CacheStatus}), or
  *                     null when no cache saw the request
+ * @param clientIp     the client's address without port, as {@code ips}, {@code X-Forwarded-For} and
+ *                     {@code ip_hash} used it: the socket peer's, or the client found behind
+ *                     {@code trusted_proxies}; null when unknown
  */
 public record RequestLogRecord(LocalDateTime received, String client, String server, String method, String url,
                                String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
                                String user, String token, String userAgent, long handlingMs, long sendingMs,
-                               String cluster, String member, int attempts, String cache) {
+                               String cluster, String member, int attempts, String cache, String clientIp) {
     public RequestLogRecord {
         Objects.requireNonNull(received, "received");
+    }
+
+    /** A request whose client address is not known apart from field 3. */
+    public RequestLogRecord(LocalDateTime received, String client, String server, String method, String url,
+                            String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
+                            String user, String token, String userAgent, long handlingMs, long sendingMs,
+                            String cluster, String member, int attempts, String cache) {
+        this(received, client, server, method, url, protocol, status, bytesRecv, bytesSent, gtid, ltid, user, token,
+                userAgent, handlingMs, sendingMs, cluster, member, attempts, cache, null);
     }
 
     /** A request no response cache saw. */
@@ -54,6 +67,6 @@ public record RequestLogRecord(LocalDateTime received, String client, String ser
                             String protocol, int status, long bytesRecv, long bytesSent, String gtid, long ltid,
                             String user, String token, String userAgent, long handlingMs, long sendingMs) {
         this(received, client, server, method, url, protocol, status, bytesRecv, bytesSent, gtid, ltid, user, token,
-                userAgent, handlingMs, sendingMs, null, null, 0, null);
+                userAgent, handlingMs, sendingMs, null, null, 0, null, null);
     }
 }

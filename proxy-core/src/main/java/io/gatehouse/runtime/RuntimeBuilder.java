@@ -30,6 +30,7 @@ import io.gatehouse.routing.RouteTable;
 import io.gatehouse.server.ChainAssembler;
 import io.gatehouse.spi.RouteContext;
 import io.gatehouse.spi.StageFactory;
+import io.gatehouse.upstream.IdentityHeaders;
 import io.gatehouse.upstream.MemberKey;
 import io.gatehouse.upstream.MemberState;
 import io.gatehouse.upstream.ProxyTimeouts;
@@ -207,6 +208,7 @@ public final class RuntimeBuilder {
         ProxyTimeouts timeouts = new ProxyTimeouts(
                 site.tune().responseTimeout().toMillis(), site.tune().sendTimeout().toMillis(),
                 site.tune().clientBodyTimeout().toMillis());
+        IdentityHeaders identity = IdentityHeaders.of(site.gateway().userHeader(), site.gateway().rolesHeader());
         HttpHandler handler = null;
         Optional<ClusterSpec> clusterSpec = Optional.empty();
         for (int i = targets.size() - 1; i >= 0; i--) {
@@ -242,14 +244,14 @@ public final class RuntimeBuilder {
                     UpstreamCluster single = new UpstreamCluster(new PickerContext(spec,
                             List.of(ClusterMember.plain(member.get())), random, nanoClock), new RoundRobinStrategy());
                     urlClusters.add(single);
-                    return new UpstreamProxyHandler(single, connector, timeouts, t.basePath());
+                    return new UpstreamProxyHandler(single, connector, timeouts, t.basePath(), identity);
                 }
 
                 @Override
                 public HttpHandler visitCluster(ClusterTarget t) {
                     UpstreamCluster cluster = clusters.get(t.cluster());
                     return cluster == null ? null
-                            : new UpstreamProxyHandler(cluster, connector, timeouts, "");
+                            : new UpstreamProxyHandler(cluster, connector, timeouts, "", identity);
                 }
             });
             if (target instanceof ClusterTarget ct) {

@@ -134,7 +134,7 @@ final class ClientProxy extends ResponseDeadlines.Entry
         HeaderMap in = exchange.getRequestHeaders();
         RequestIds ids = exchange.getAttachment(RequestIds.KEY);
         ForwardedHeaders.writeRequest(in, head, clientIp(), exchange.getRequestScheme(), via, upgradeOffer,
-                ids == null ? "-" : ids.gtid());
+                ids == null ? "-" : ids.gtid(), handler.identity(), handler.user(exchange));
         if (!in.contains(Headers.HOST)) {
             head.header(Headers.HOST, to.key().address().toString());
         }

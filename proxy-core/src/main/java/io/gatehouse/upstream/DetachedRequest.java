@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.HashKey;
+import io.gatehouse.handler.AuthenticatedUser;
 import io.gatehouse.handler.ClientAddress;
 import io.gatehouse.handler.RequestIds;
 import io.gatehouse.upstream.balance.RequestHashes;
@@ -27,6 +28,9 @@ public final class DetachedRequest implements BodylessGet, RequestKey {
     /** The cluster's {@code hash_key} and the request's hash under it, taken when made. */
     private final HashKey hashKey;
     private final long hash;
+    /** The site's identity fields, and who the auth stage verified (null when nobody). */
+    private final IdentityHeaders identity;
+    private final AuthenticatedUser user;
 
     private DetachedRequest(UpstreamProxyHandler handler, HttpServerExchange from) {
         this.target = handler.upstreamPath(from);
@@ -44,6 +48,8 @@ public final class DetachedRequest implements BodylessGet, RequestKey {
         this.requestId = ids == null ? "-" : ids.gtid();
         this.hashKey = handler.cluster().policy().hashKey();
         this.hash = RequestHashes.of(from, hashKey);
+        this.identity = handler.identity();
+        this.user = handler.user(from);
     }
 
     /**
@@ -79,7 +85,7 @@ public final class DetachedRequest implements BodylessGet, RequestKey {
 
     @Override
     public void writeHead(HeaderSink head, MemberState to) {
-        ForwardedHeaders.writeRequest(headers, head, clientIp, scheme, "1.1", null, requestId);
+        ForwardedHeaders.writeRequest(headers, head, clientIp, scheme, "1.1", null, requestId, identity, user);
         if (!headers.contains(Headers.HOST)) {
             head.header(Headers.HOST, to.key().address().toString());
         }

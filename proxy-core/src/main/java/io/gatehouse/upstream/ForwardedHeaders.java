@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.handler.AuthenticatedUser;
 import io.gatehouse.handler.RequestIdHandler;
 import io.gatehouse.upstream.http1.HeaderSink;
 import io.gatehouse.upstream.http1.ResponseHead;
@@ -14,6 +15,8 @@ import java.util.Set;
  * ones a {@code Connection} header names) stay on their own hop in both directions; {@code Upgrade}
  * goes upstream only for a real protocol switch, and without {@code h2c} however the client lists it;
  * {@code HTTP2-Settings} never does. Gatehouse adds {@code X-Forwarded-For/-Proto/-Host} and {@code Via} upstream.
+ * The site's identity fields ({@link IdentityHeaders}) are never copied from the client; Gatehouse writes
+ * them itself for a request whose token it verified.
  */
 public final class ForwardedHeaders {
     static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
@@ -75,7 +78,8 @@ public final class ForwardedHeaders {
      * {@code X-Forwarded-Proto}, {@code X-Forwarded-Host} and {@code X-Request-ID} replace the client's;
      * {@code X-Forwarded-For} and {@code Via} are extended; {@code Expect} is answered here, never sent on.
      *
-     * @param clientIp   the socket peer's address (no port, no brackets)
+     * @param clientIp   the client's address (no port, no brackets): the socket peer, or the client found
+     *                   behind trusted proxies
      * @param scheme     {@code http} or {@code https} as the client spoke it
      * @param protocol   the client's protocol version for {@code Via}, e.g. {@code 1.1}
      * @param upgrade    the protocols to offer the member ({@link #relayableUpgrade}), or null for none
@@ -83,12 +87,25 @@ public final class ForwardedHeaders {
      */
     static void writeRequest(HeaderMap from, HeaderSink to, String clientIp, String scheme, String protocol,
                              String upgrade, String requestId) {
+        writeRequest(from, to, clientIp, scheme, protocol, upgrade, requestId, IdentityHeaders.DEFAULT, null);
+    }
+
+    /**
+     * As above, and the identity fields: whatever the client sent under {@code identity}'s names is left
+     * out, and {@code user}'s name and roles are written under them when a token was verified.
+     *
+     * @param identity the site's identity field names
+     * @param user     who the auth stage verified, or null (then no identity field is sent)
+     */
+    static void writeRequest(HeaderMap from, HeaderSink to, String clientIp, String scheme, String protocol,
+                             String upgrade, String requestId, IdentityHeaders identity, AuthenticatedUser user) {
         HttpString[] options = connectionOptions(from.get(Headers.CONNECTION));
         long cookie = from.fastIterateNonEmpty();
         while (cookie != -1L) {
             HeaderValues values = from.fiCurrent(cookie);
             HttpString name = values.getHeaderName();
-            if (!HOP_BY_HOP.contains(name) && !REPLACED_UPSTREAM.contains(name) && !contains(options, name)) {
+            if (!HOP_BY_HOP.contains(name) && !REPLACED_UPSTREAM.contains(name) && !contains(options, name)
+                    && !identity.names(name)) {
                 for (int i = 0, n = values.size(); i < n; i++) {
                     to.header(name, values.get(i));
                 }
@@ -109,6 +126,9 @@ public final class ForwardedHeaders {
         }
         to.header(Headers.VIA, via(from.get(Headers.VIA), protocol));
         to.header(RequestIdHandler.X_REQUEST_ID, requestId);
+        if (user != null) {
+            identity.write(to, user);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.handler.AuthenticatedUser;
 import io.gatehouse.handler.ErrorReply;
 import io.gatehouse.routing.RoutedRequest;
 import io.undertow.server.HttpHandler;
@@ -23,16 +24,39 @@ public final class UpstreamProxyHandler implements HttpHandler {
     private final UpstreamConnector connector;
     private final ProxyTimeouts timeouts;
     private final String basePath;
+    private final IdentityHeaders identity;
+    /** True when the cluster names {@code roles}: only then can a verified user be attached to look for. */
+    private final boolean carriesIdentity;
 
     /**
      * @param basePath "" to pass the path unchanged; otherwise it replaces the matched route prefix
      */
     public UpstreamProxyHandler(UpstreamCluster cluster, UpstreamConnector connector, ProxyTimeouts timeouts,
                                 String basePath) {
+        this(cluster, connector, timeouts, basePath, IdentityHeaders.DEFAULT);
+    }
+
+    /**
+     * @param basePath "" to pass the path unchanged; otherwise it replaces the matched route prefix
+     * @param identity the site's identity field names (never taken from the client)
+     */
+    public UpstreamProxyHandler(UpstreamCluster cluster, UpstreamConnector connector, ProxyTimeouts timeouts,
+                                String basePath, IdentityHeaders identity) {
         this.cluster = cluster;
         this.connector = connector;
         this.timeouts = timeouts;
         this.basePath = basePath;
+        this.identity = identity;
+        this.carriesIdentity = !cluster.spec().roles().isEmpty();
+    }
+
+    IdentityHeaders identity() {
+        return identity;
+    }
+
+    /** Who the auth stage verified for this exchange, or null; no lookup on a route without {@code roles}. */
+    AuthenticatedUser user(HttpServerExchange exchange) {
+        return carriesIdentity ? exchange.getAttachment(AuthenticatedUser.KEY) : null;
     }
 
     public UpstreamCluster cluster() {

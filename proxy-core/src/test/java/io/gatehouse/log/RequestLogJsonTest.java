@@ -15,7 +15,7 @@ class RequestLogJsonTest {
                         + "\"status\":200,\"bytes_recv\":0,\"bytes_sent\":32970,\"gtid\":\"GTID-C3-R8\",\"ltid\":1000,"
                         + "\"user\":null,\"token\":null,\"user_agent\":\"" + Records.FIREFOX + "\","
                         + "\"handling_ms\":4,\"sending_ms\":3,\"cluster\":null,\"member\":null,\"attempts\":0,"
-                        + "\"cache\":null}",
+                        + "\"cache\":null,\"client_ip\":null}",
                 RequestLogJson.toJson(Records.seedExample()));
     }
 
@@ -26,7 +26,7 @@ class RequestLogJsonTest {
                 seed.url(), seed.protocol(), 200, 0, 5, "g", 7, null, null, null, 4, 0, "shop", "[::1]:5001", 2);
         String json = RequestLogJson.toJson(r);
         assertTrue(json.endsWith(",\"handling_ms\":4,\"sending_ms\":0,\"cluster\":\"shop\",\"member\":\"[::1]:5001\","
-                + "\"attempts\":2,\"cache\":null}"), json);
+                + "\"attempts\":2,\"cache\":null,\"client_ip\":null}"), json);
         // The text line keeps exactly the 17 fields.
         assertEquals(17, RequestLogFormatter.parse(RequestLogFormatter.format(r)).size());
     }
@@ -37,8 +37,20 @@ class RequestLogJsonTest {
         RequestLogRecord r = new RequestLogRecord(seed.received(), seed.client(), seed.server(), seed.method(),
                 seed.url(), seed.protocol(), 200, 0, 5, "g", 7, null, null, null, 4, 0, "shop", null, 0, "HIT");
         String json = RequestLogJson.toJson(r);
-        assertTrue(json.endsWith(",\"cluster\":\"shop\",\"member\":null,\"attempts\":0,\"cache\":\"HIT\"}"), json);
+        assertTrue(json.endsWith(",\"cluster\":\"shop\",\"member\":null,\"attempts\":0,\"cache\":\"HIT\",\"client_ip\":null}"), json);
         assertEquals(17, RequestLogFormatter.parse(RequestLogFormatter.format(r)).size());
+    }
+
+    @Test
+    void theClientFoundBehindTrustedProxiesComesLastWhileFieldThreeStaysTheSocketPeer() {
+        RequestLogRecord seed = Records.seedExample();
+        RequestLogRecord r = new RequestLogRecord(seed.received(), "10.0.0.2:41000", seed.server(), seed.method(),
+                seed.url(), seed.protocol(), 200, 0, 5, "g", 7, null, null, null, 4, 0, null, null, 0, null,
+                "203.0.113.7");
+        String json = RequestLogJson.toJson(r);
+        assertTrue(json.startsWith("{\"date\":\"2016.12.30\",\"time\":\"18:05:06\",\"client\":\"10.0.0.2:41000\","), json);
+        assertTrue(json.endsWith(",\"cache\":null,\"client_ip\":\"203.0.113.7\"}"), json);
+        assertEquals("10.0.0.2:41000", RequestLogFormatter.parse(RequestLogFormatter.format(r)).get(2));
     }
 
     @Test
@@ -46,7 +58,7 @@ class RequestLogJsonTest {
         String json = RequestLogJson.toJson(Records.numbered(1));
         String[] names = {"date", "time", "client", "server", "method", "url", "protocol", "status", "bytes_recv",
             "bytes_sent", "gtid", "ltid", "user", "token", "user_agent", "handling_ms", "sending_ms", "cluster",
-            "member", "attempts", "cache"};
+            "member", "attempts", "cache", "client_ip"};
         int at = -1;
         for (String name : names) {
             int next = json.indexOf("\"" + name + "\":");

@@ -168,7 +168,8 @@ class CacheControlKeysTest {
         assertEquals(Set.of("MISS", "HIT"), records.stream().map(RequestLogRecord::cache).collect(Collectors.toSet()));
         for (RequestLogRecord r : records) {
             String json = RequestLogJson.toJson(r);
-            assertTrue(json.endsWith(",\"attempts\":" + r.attempts() + ",\"cache\":\"" + r.cache() + "\"}"), json);
+            assertTrue(json.endsWith(",\"attempts\":" + r.attempts() + ",\"cache\":\"" + r.cache()
+                    + "\",\"client_ip\":\"127.0.0.1\"}"), json);
             assertTrue(json.indexOf("\"sending_ms\":") < json.indexOf("\"cache\":"), "after the 17 fields: " + json);
         }
         assertNull(records("/nocache/logged", 1).get(0).cache(), "no cache saw it");

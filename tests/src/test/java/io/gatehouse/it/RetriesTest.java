@@ -258,7 +258,8 @@ class RetriesTest {
             assertTrue(r.member().equals("127.0.0.1:" + a.port()) || r.member().equals("127.0.0.1:" + c.port()),
                     "the final member is a live one: " + r.member());
             String json = RequestLogJson.toJson(r);
-            assertTrue(json.endsWith(",\"cluster\":\"load\",\"member\":\"" + r.member() + "\",\"attempts\":2,\"cache\":null}"), json);
+            assertTrue(json.endsWith(",\"cluster\":\"load\",\"member\":\"" + r.member() + "\",\"attempts\":2,\"cache\":null,"
+                    + "\"client_ip\":\"127.0.0.1\"}"), json);
         }
     }
 

@@ -23,7 +23,18 @@ public sealed interface BearerToken permits BearerToken.Missing, BearerToken.Mal
         public Malformed {
             Objects.requireNonNull(reason, "reason");
         }
+
+        /**
+         * True when the header holds credentials of another scheme ({@code Basic ...}): no bearer token
+         * was attempted, which RFC 6750 §3.1 answers like a missing one, without an {@code error}.
+         */
+        public boolean otherScheme() {
+            return reason.equals(NOT_BEARER);
+        }
     }
+
+    /** The reason of a {@link Malformed} header of another scheme. */
+    String NOT_BEARER = "not a Bearer credential";
 
     /** A well-formed bearer token. */
     record Present(String token) implements BearerToken {
@@ -51,14 +62,14 @@ public sealed interface BearerToken permits BearerToken.Missing, BearerToken.Mal
         String scheme = "Bearer";
         if (end - start < scheme.length()
                 || !authorization.regionMatches(true, start, scheme, 0, scheme.length())) {
-            return new Malformed("not a Bearer credential");
+            return new Malformed(NOT_BEARER);
         }
         int pos = start + scheme.length();
         if (pos == end) {
             return new Malformed("Bearer without a token");
         }
         if (authorization.charAt(pos) != ' ') {
-            return new Malformed("not a Bearer credential");
+            return new Malformed(NOT_BEARER);
         }
         while (pos < end && authorization.charAt(pos) == ' ') {
             pos++;

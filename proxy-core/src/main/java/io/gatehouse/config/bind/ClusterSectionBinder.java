@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * {@code cache_use_stale}) by {@link ClusterCacheBinder}.
  * With {@code ssl = yes}, {@code ca = FILE} (a PEM bundle, read here, so that {@code gatehouse check}
  * reports a missing or broken file) and {@code verify = no} say how the members' certificates are checked.
- * Access control ({@code roles}, {@code ips}) is refused in this version rather than ignored, and
+ * Access control ({@code roles}, {@code ips}) is kept as written and checked by the auth module, and
  * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
  */
 final class ClusterSectionBinder {
@@ -96,15 +96,7 @@ final class ClusterSectionBinder {
             resolveInterval = ClusterSpec.DEFAULT_RESOLVE_INTERVAL;
         }
         List<String> roles = kv.list("roles");
-        if (!roles.isEmpty()) {
-            kv.error("roles", "roles: access control is not available in this version yet;"
-                    + " refusing to serve the cluster unprotected");
-        }
         List<String> ips = kv.list("ips");
-        if (!ips.isEmpty()) {
-            kv.error("ips", "ips: access control is not available in this version yet;"
-                    + " refusing to serve the cluster unprotected");
-        }
         List<MemberSpec> members = members(kv, ssl ? 443 : 80, problems);
         if (members.isEmpty()) {
             return Optional.of(new BoundCluster(name, section.pos(), Optional.empty(), true));

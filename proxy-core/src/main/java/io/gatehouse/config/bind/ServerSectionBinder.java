@@ -12,10 +12,12 @@ import java.util.List;
  * wants for blocking work ({@code threads}) and how many event loops ({@code processes}: Skitai's worker
  * processes, nginx's {@code worker_processes}; Gatehouse runs them as IO threads in its one JVM).
  * Skitai's {@code threads = 0} (single-threaded) is accepted with a warning that says what Gatehouse
- * does instead.
+ * does instead. {@code trusted_proxies} lists the proxies whose {@code X-Forwarded-For} is believed
+ * (addresses and CIDR blocks, checked by the auth module).
  */
 final class ServerSectionBinder {
-    public static final List<String> KEYS = List.of("ip", "port", "name", "threads", "processes", "h2c");
+    public static final List<String> KEYS = List.of("ip", "port", "name", "threads", "processes", "h2c",
+            "trusted_proxies");
     public static final String DEFAULT_IP = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
     public static final int DEFAULT_THREADS = 4;
@@ -43,6 +45,8 @@ final class ServerSectionBinder {
         int processes = kv.integer("processes", 1, 256, DEFAULT_PROCESSES);
         SourcePos bindPos = kv.entry("port").or(() -> kv.entry("ip")).map(KeyValues.Entry::pos).orElse(section.pos());
         boolean h2c = kv.bool("h2c", false);
-        return new ServerSpec(section.pos(), new HostPort(ip, port), bindPos, name, threads, processes, h2c);
+        List<String> trustedProxies = kv.list("trusted_proxies");
+        return new ServerSpec(section.pos(), new HostPort(ip, port), bindPos, name, threads, processes, h2c,
+                trustedProxies, kv.posOf("trusted_proxies"));
     }
 }

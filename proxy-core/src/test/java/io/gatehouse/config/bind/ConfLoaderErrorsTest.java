@@ -63,7 +63,7 @@ class ConfLoaderErrorsTest {
                 of("a line with an empty key", "[server]\n= 5000\n" + ROUTES,
                         "@D/a.conf:2: [server] expected key = value, got \"= 5000\""),
                 of("an unknown key", "[server]\nprot = 5000\n" + ROUTES,
-                        "@D/a.conf:2: [server] unknown key \"prot\"; known keys: ip, port, name, threads, processes, h2c"),
+                        "@D/a.conf:2: [server] unknown key \"prot\"; known keys: ip, port, name, threads, processes, h2c, trusted_proxies"),
                 of("a duplicate key, case-insensitively", "[server]\nport = 5000\nPORT = 5001\n" + ROUTES,
                         "@D/a.conf:3: [server] duplicate key port (first at @D/a.conf:2)"),
                 of("the same section twice in one file", "[server]\nport = 5000\n[server]\nport = 5001\n" + ROUTES,
@@ -160,9 +160,22 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:2: [ssl] enable_ssl must be yes or no, got \"maybe\""),
                 of("an unknown [ssl] key", "[ssl]\ncert = a.pem\n" + ROUTES,
                         "@D/a.conf:2: [ssl] unknown key \"cert\"; known keys: enable_ssl, certfile, keyfile, passphrase, protocols, ciphers, http2, redirect_http, hsts"),
-                of("token authentication asked for", "[api-gateway]\nenable_gateway = yes\nauthenticate = yes\n" + ROUTES,
-                        "@D/a.conf:3: [api-gateway] authenticate = yes: token authentication is not available in this"
-                                + " version yet; refusing to serve the gateway unprotected"),
+                of("a realm with a quote", "[api-gateway]\nrealm = a\"b\n" + ROUTES,
+                        "@D/a.conf:2: [api-gateway] realm must not hold quotes, backslashes or control characters (it is"
+                                + " sent in WWW-Authenticate: Bearer realm=\"...\"), got \"a\\\"b\""),
+                of("an identity field Gatehouse sets itself", "[api-gateway]\nuser_header = X-Forwarded-For\n" + ROUTES,
+                        "@D/a.conf:2: [api-gateway] user_header cannot be X-Forwarded-For: Gatehouse or HTTP itself"
+                                + " sets that field"),
+                of("an identity field that is no field name", "[api-gateway]\nroles_header = X Roles\n" + ROUTES,
+                        "@D/a.conf:2: [api-gateway] roles_header must be a header field name (letters, digits, '-'),"
+                                + " got \"X Roles\""),
+                of("one field for user and roles", "[api-gateway]\nuser_header = X-Who\nroles_header = x-who\n" + ROUTES,
+                        "@D/a.conf:3: [api-gateway] roles_header must differ from user_header, both are X-Who"),
+                of("a negative leeway", "[api-gateway]\nleeway = -5\n" + ROUTES,
+                        "@D/a.conf:2: [api-gateway] leeway must be a whole number of seconds, or of ms, s, m, h or d"
+                                + " (e.g. 30, 500ms, 2m), got -5"),
+                of("an empty claim name", "[api-gateway]\nuser_claim =\n" + ROUTES,
+                        "@D/a.conf:2: [api-gateway] user_claim must name a claim, got \"\""),
                 of("a bad enable_gateway", "[api-gateway]\nenable_gateway = perhaps\n" + ROUTES,
                         "@D/a.conf:2: [api-gateway] enable_gateway must be yes or no, got \"perhaps\""));
     }
@@ -268,12 +281,10 @@ class ConfLoaderErrorsTest {
                 of("an unknown strategy", "[@api]\nmembers = 10.0.0.1:80\nstrategy = fastest\n" + use,
                         "@D/a.conf:3: [@api] strategy must be one of round_robin, least_conn, ip_hash, consistent_hash,"
                                 + " random_two, ewma, got \"fastest\""),
-                of("roles on a cluster", "[@api]\nmembers = 10.0.0.1:80\nroles = user, admin\n" + use,
-                        "@D/a.conf:3: [@api] roles: access control is not available in this version yet; refusing to"
-                                + " serve the cluster unprotected"),
-                of("ips on a cluster", "[@api]\nmembers = 10.0.0.1:80\nips = 172.31.0.0/16\n" + use,
-                        "@D/a.conf:3: [@api] ips: access control is not available in this version yet; refusing to"
-                                + " serve the cluster unprotected"),
+                of("an empty roles entry", "[@api]\nmembers = 10.0.0.1:80\nroles = user,,admin\n" + use,
+                        "@D/a.conf:3: [@api] roles has an empty entry in \"user,,admin\""),
+                of("an empty ips entry", "[@api]\nmembers = 10.0.0.1:80\nips = 10.0.0.0/8, \n" + use,
+                        "@D/a.conf:3: [@api] ips has an empty entry in \"10.0.0.0/8,\""),
                 of("a bad ssl flag on a cluster", "[@api]\nmembers = 10.0.0.1:80\nssl = sometimes\n" + use,
                         "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
                 of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth_check = /hc\n" + use,
