@@ -1,5 +1,6 @@
 package io.gatehouse.app;
 
+import io.gatehouse.auth.tls.PemClientKeys;
 import io.gatehouse.cache.handler.CacheStageFactory;
 import io.gatehouse.cache.handler.ResponseCache;
 import io.gatehouse.config.bind.ConfLoader;
@@ -99,7 +100,7 @@ public final class Assembly implements AutoCloseable {
             logSink.offer(record);
         };
         this.registry = new UpstreamRegistry(worker, MAX_IDLE_PER_MEMBER_THREAD);
-        UpstreamConnector connector = new UpstreamConnector(buffers);
+        UpstreamConnector connector = new UpstreamConnector(buffers, new PemClientKeys(Clock.systemUTC()));
         this.checks = new HealthChecks(registry, connector, worker);
         this.pool = new PoolView(holder::current);
         this.builder = new RuntimeBuilder(registry, connector, new AtomicLong(), log, List.of(cacheStage));

@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.MemberTlsSpec;
+import io.gatehouse.spi.ClientKeySource;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import java.io.EOFException;
 import java.net.Socket;
@@ -34,19 +35,25 @@ import org.xnio.ssl.XnioSsl;
  * the spec's trust ({@link MemberTrustManager}). A context per spec also keeps TLS sessions apart: a
  * session made without checks is never resumed where checks are due. Made when a configuration is
  * built, never on an IO thread (loading the system trust store takes a while); the checks themselves
- * run as the engine's delegated tasks on the worker pool.
+ * run as the engine's delegated tasks on the worker pool. A spec with a client certificate shows it to
+ * members that ask for one; its key is read then, through the auth module's {@link ClientKeySource}.
  */
 final class MemberTls {
     private final XnioSsl ssl;
     /** The checks; null with {@code verify = no}. */
     private final MemberTrustManager checks;
 
-    MemberTls(MemberTlsSpec spec) throws GeneralSecurityException {
+    MemberTls(MemberTlsSpec spec, ClientKeySource clientKeys) throws GeneralSecurityException {
         Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(clientKeys, "clientKeys");
+        KeyManager[] shown = null;
+        if (spec.client().isPresent()) {
+            shown = new KeyManager[] {clientKeys.keyManager(spec.client().get())};
+        }
         this.checks = spec.verify() ? MemberTrustManager.of(spec) : null;
         TrustManager trust = checks != null ? checks : new AnyCertificate();
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {trust}, null);
+        context.init(shown, new TrustManager[] {trust}, null);
         this.ssl = new UndertowXnioSsl(Xnio.getInstance(), OptionMap.EMPTY, new NamingContext(context, spec.verify()));
     }
 
