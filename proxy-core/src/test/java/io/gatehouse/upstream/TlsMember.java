@@ -37,35 +37,36 @@ public final class TlsMember implements AutoCloseable {
     private final AtomicInteger handshakes = new AtomicInteger();
     private final Queue<String> clientNames = new ConcurrentLinkedQueue<>();
 
-    private TlsMember(TestCa.Issued certificate, String body, TestCa clients) throws IOException {
+    private TlsMember(TestCa.Issued certificate, String body, TestCa clients, boolean tls12Only) throws IOException {
         this.body = body;
         this.socket = (SSLServerSocket) certificate.serverContext(clients).getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         socket.setNeedClientAuth(clients != null);
+        if (tls12Only) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+        }
         threads.execute(this::acceptLoop);
     }
 
     /** Serves {@code certificate} on 127.0.0.1, answering every request with {@code body}. */
     public static TlsMember start(TestCa.Issued certificate, String body) {
-        return requiringClientCertificate(certificate, body, null);
+        return requiringClientCertificate(certificate, body, null, false);
     }
 
     /**
      * Like {@link #start}, but a handshake completes only when the client shows a certificate signed by
      * {@code clients} (none required when null), as nginx's {@code ssl_verify_client on} does.
+     *
+     * @param tls12Only speak TLS 1.2 only, where a refused client certificate ends the handshake itself
+     *                  (over TLS 1.3 the client's side of the handshake is done before the member judges it)
      */
-    public static TlsMember requiringClientCertificate(TestCa.Issued certificate, String body, TestCa clients) {
+    public static TlsMember requiringClientCertificate(TestCa.Issued certificate, String body, TestCa clients,
+                                                       boolean tls12Only) {
         try {
-            return new TlsMember(certificate, body, clients);
+            return new TlsMember(certificate, body, clients, tls12Only);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Makes the member speak TLS 1.2 only, where a refused client certificate ends the handshake itself. */
-    public TlsMember onlyTls12() {
-        socket.setEnabledProtocols(new String[] {"TLSv1.2"});
-        return this;
     }
 
     /** The subjects of the client certificates of the handshakes that completed, in order ("" for none). */

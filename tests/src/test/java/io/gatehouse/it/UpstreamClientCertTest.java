@@ -115,10 +115,7 @@ class UpstreamClientCertTest {
     @ValueSource(booleans = {false, true})
     void withoutAClientCertificateTheMemberRefusesGatehouseAndTheClientGetsA502WithTheReasonLogged(boolean tls12)
             throws Exception {
-        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "secret", CLIENTS);
-        if (tls12) {
-            member.onlyTls12();
-        }
+        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "secret", CLIENTS, tls12);
         gatehouse = start("[@tls]\nmembers = localhost:" + member.port() + "\nssl = yes\nca = " + caFile + "\n");
         HttpResponse<String> r = get("/");
         assertEquals(502, r.statusCode(), r.body());
@@ -139,7 +136,7 @@ class UpstreamClientCertTest {
     @ParameterizedTest
     @EnumSource(Layout.class)
     void withAClientCertificateTheMemberTakesGatehouse(Layout layout) throws Exception {
-        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "for gatehouse only", CLIENTS);
+        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "for gatehouse only", CLIENTS, false);
         gatehouse = start("[@tls]\nmembers = localhost:" + member.port() + "\nssl = yes\nca = " + caFile + "\n"
                 + clientCertKeys(GATEHOUSE, "gatehouse", layout));
         HttpResponse<String> r = get("/");
@@ -156,7 +153,7 @@ class UpstreamClientCertTest {
      */
     @Test
     void tlsMemberConnectionsArePooledAcrossRequests() throws Exception {
-        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "pooled", CLIENTS);
+        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "pooled", CLIENTS, false);
         gatehouse = GatehouseHarness.start(tmp, "[server]\nport = ${PORT}\nprocesses = 2\n[routes:line]\n/ = @tls\n"
                 + "[@tls]\nmembers = localhost:" + member.port() + "\nssl = yes\nca = " + caFile + "\n"
                 + clientCertKeys(GATEHOUSE, "gatehouse", Layout.SEPARATE));
@@ -179,7 +176,7 @@ class UpstreamClientCertTest {
     @Test
     void clustersShowingDifferentClientCertificatesNeverShareAConnection() throws Exception {
         TestCa.Issued other = CLIENTS.issueClient("other");
-        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "hello", CLIENTS);
+        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "hello", CLIENTS, false);
         gatehouse = GatehouseHarness.start(tmp, "[server]\nport = ${PORT}\n[routes:line]\n/a = @a\n/b = @b\n"
                 + "[@a]\nmembers = localhost:" + member.port() + "\nssl = yes\nca = " + caFile + "\n"
                 + clientCertKeys(GATEHOUSE, "gatehouse", Layout.SEPARATE)
