@@ -2,7 +2,10 @@ package io.gatehouse.spi;
 
 import io.gatehouse.config.model.ClientCertSpec;
 import java.security.GeneralSecurityException;
-import javax.net.ssl.X509KeyManager;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Reads the client certificate and key a cluster shows its members ({@code client_cert},
@@ -18,10 +21,26 @@ public interface ClientKeySource {
     };
 
     /**
-     * The key manager that shows {@code cert}'s certificate (and chain) to every member that asks for one.
+     * A client certificate as read: its key, and its chain with the certificate first.
      *
-     * @throws GeneralSecurityException why it cannot be shown, in an operator's words (a missing file, a
+     * @param privateKey the key of {@code chain.get(0)}
+     * @param chain      the certificate, then the certificates that lead to its CA, as the file held them
+     */
+    record ClientKey(PrivateKey privateKey, List<X509Certificate> chain) {
+        public ClientKey {
+            Objects.requireNonNull(privateKey, "privateKey");
+            chain = List.copyOf(chain);
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("a client key comes with its certificate");
+            }
+        }
+    }
+
+    /**
+     * Reads {@code cert}'s files.
+     *
+     * @throws GeneralSecurityException why they cannot be used, in an operator's words (a missing file, a
      *                                  wrong passphrase, a key that does not match the certificate)
      */
-    X509KeyManager keyManager(ClientCertSpec cert) throws GeneralSecurityException;
+    ClientKey read(ClientCertSpec cert) throws GeneralSecurityException;
 }

@@ -9,16 +9,11 @@ import java.net.Socket;
 import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
 import java.security.KeyManagementException;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.WeakHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -29,9 +24,7 @@ import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509KeyManager;
 import org.xnio.OptionMap;
 import org.xnio.Xnio;
 import org.xnio.ssl.SslConnection;
@@ -53,13 +46,13 @@ final class MemberTls {
     /** The client certificate shown, for messages; null for none. */
     private final ClientCertSpec client;
     /** Shows it, and notes which handshakes were asked for one. */
-    private final ShownOnRequest shown;
+    private final ClientCertificateOffer shown;
 
     MemberTls(MemberTlsSpec spec, ClientKeySource clientKeys) throws GeneralSecurityException {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(clientKeys, "clientKeys");
         this.client = spec.client().orElse(null);
-        this.shown = new ShownOnRequest(client == null ? null : clientKeys.keyManager(client));
+        this.shown = new ClientCertificateOffer(client == null ? null : clientKeys.read(client));
         this.checks = spec.verify() ? MemberTrustManager.of(spec) : null;
         TrustManager trust = checks != null ? checks : new AnyCertificate();
         SSLContext context = SSLContext.getInstance("TLS");
@@ -179,73 +172,6 @@ final class MemberTls {
         @Override
         protected SSLParameters engineGetSupportedSSLParameters() {
             return context.getSupportedSSLParameters();
-        }
-    }
-
-    /**
-     * Shows the cluster's client certificate (none without {@code client_cert}) to a member that asks for
-     * one, and notes the engines that were asked, so that a handshake the member then ends can say so.
-     */
-    private static final class ShownOnRequest extends X509ExtendedKeyManager {
-        /** Null without {@code client_cert}. */
-        private final X509KeyManager keys;
-        /** Weak, so an engine nobody asks about goes. */
-        private final Set<SSLEngine> asked = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-
-        ShownOnRequest(X509KeyManager keys) {
-            this.keys = keys;
-        }
-
-        /** Whether {@code engine}'s member asked for a client certificate; forgets it. */
-        boolean takeAsked(SSLEngine engine) {
-            return asked.remove(engine);
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-            if (engine != null) {
-                asked.add(engine);
-            }
-            if (keys instanceof X509ExtendedKeyManager extended) {
-                return extended.chooseEngineClientAlias(keyTypes, issuers, engine);
-            }
-            return keys == null ? null : keys.chooseClientAlias(keyTypes, issuers, null);
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-            return keys == null ? null : keys.chooseClientAlias(keyTypes, issuers, socket);
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return keys == null ? null : keys.getClientAliases(keyType, issuers);
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return keys == null ? null : keys.getCertificateChain(alias);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return keys == null ? null : keys.getPrivateKey(alias);
-        }
-
-        /** Gatehouse is the client towards members: nothing is served with these keys. */
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return null;
         }
     }
 

@@ -13,6 +13,7 @@ import io.gatehouse.config.model.ClientCertSpec;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.MemberTlsSpec;
 import io.gatehouse.server.BufferPool;
+import io.gatehouse.spi.ClientKeySource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,15 +22,12 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -200,7 +198,7 @@ class MemberTlsTest {
         TestCa clients = TestCa.create("Clients CA");
         TestCa.Issued shown = clients.issueClient("gatehouse");
         member = TlsMember.requiringClientCertificate(CA.issue("member.test"), "ok", clients, true);
-        connector = new UpstreamConnector(new BufferPool(true, 16 * 1024, 64, 64), cert -> keyManager(shown), 500);
+        connector = new UpstreamConnector(new BufferPool(true, 16 * 1024, 64, 64), cert -> new ClientKeySource.ClientKey(shown.key(), List.of(shown.chain())), 500);
         Object outcome = connect("member.test", ca(tmp).withClient(clientCert(tmp)));
         assertInstanceOf(MemberConnection.class, outcome).close();
         serverNames();
@@ -227,20 +225,6 @@ class MemberTlsTest {
 
     private static ClientCertSpec clientCert(Path tmp) {
         return new ClientCertSpec(tmp.resolve("client.pem"), Optional.empty(), "", "test");
-    }
-
-    /** What the auth module's source gives, made here from the test CA's certificate. */
-    private static X509KeyManager keyManager(TestCa.Issued issued) throws GeneralSecurityException {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("client", issued.key(), new char[0], issued.chain());
-            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
-            factory.init(store, new char[0]);
-            return (X509KeyManager) factory.getKeyManagers()[0];
-        } catch (IOException e) {
-            throw new GeneralSecurityException(e);
-        }
     }
 
     private MemberTlsSpec ca(Path tmp) throws Exception {

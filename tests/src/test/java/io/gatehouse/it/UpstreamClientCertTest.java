@@ -3,10 +3,6 @@ package io.gatehouse.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.auth.tls.ClientCertChecks;
 import io.gatehouse.config.bind.ConfLoader;
 import io.gatehouse.config.bind.LoadOutcome;
@@ -45,7 +41,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Client certificates towards members that require them ({@code client_cert}, {@code client_key},
@@ -67,9 +62,7 @@ class UpstreamClientCertTest {
     private TlsMember member;
     private GatehouseHarness gatehouse;
     private HttpClient client;
-    private Logger gatehouseLog;
-    private ListAppender<ILoggingEvent> logged;
-    private Level levelBefore;
+    private CapturedLog log;
 
     /** How the client certificate and key are written. */
     enum Layout {
@@ -85,12 +78,7 @@ class UpstreamClientCertTest {
     void start() {
         caFile = CA.writePem(tmp.resolve("internal-ca.pem"));
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        gatehouseLog = (Logger) LoggerFactory.getLogger("io.gatehouse");
-        levelBefore = gatehouseLog.getLevel();
-        gatehouseLog.setLevel(Level.INFO);
-        logged = new ListAppender<>();
-        logged.start();
-        gatehouseLog.addAppender(logged);
+        log = new CapturedLog();
     }
 
     @AfterEach
@@ -101,8 +89,7 @@ class UpstreamClientCertTest {
         if (member != null) {
             member.close();
         }
-        gatehouseLog.detachAppender(logged);
-        gatehouseLog.setLevel(levelBefore);
+        log.close();
     }
 
     /**
@@ -122,14 +109,14 @@ class UpstreamClientCertTest {
         assertTrue(r.body().startsWith("{\"status\":502,"), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertEquals(0, member.handshakes(), "the member never completed a handshake");
-        String log = String.join("\n", problems());
-        assertTrue(log.contains("localhost:" + member.port()), log);
+        String logged = String.join("\n", log.problems());
+        assertTrue(logged.contains("localhost:" + member.port()), logged);
         if (tls12) {
-            assertTrue(log.contains("TLS with upstream https://localhost:" + member.port() + " (ca " + caFile
-                    + ") failed: ") && log.contains(" after asking for a client certificate; the cluster shows none"
-                    + " (set client_cert)"), log);
+            assertTrue(logged.contains("TLS with upstream https://localhost:" + member.port() + " (ca " + caFile
+                    + ") failed: ") && logged.contains(" after asking for a client certificate; the cluster shows none"
+                    + " (set client_cert)"), logged);
         } else {
-            assertTrue(log.contains("bad_certificate") || log.contains("certificate_required"), log);
+            assertTrue(logged.contains("bad_certificate") || logged.contains("certificate_required"), logged);
         }
     }
 
@@ -143,7 +130,7 @@ class UpstreamClientCertTest {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("for gatehouse only", r.body());
         assertEquals(List.of("CN=gatehouse"), member.clientNames());
-        assertEquals(List.of(), problems());
+        assertEquals(List.of(), log.problems());
     }
 
     /**
@@ -170,7 +157,7 @@ class UpstreamClientCertTest {
         }
         assertTrue(member.handshakes() <= 2, "the kept-alive client's requests reused the pooled connections, got "
                 + member.handshakes() + " handshakes in all");
-        assertEquals(List.of(), problems());
+        assertEquals(List.of(), log.problems());
     }
 
     @Test
@@ -301,11 +288,5 @@ class UpstreamClientCertTest {
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
-    }
-
-    /** What Gatehouse logged at WARN or above. */
-    private List<String> problems() {
-        return logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 }

@@ -1,20 +1,18 @@
 package io.gatehouse.auth.tls;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.config.model.ClientCertSpec;
+import io.gatehouse.spi.ClientKeySource;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The client certificate a cluster shows its members: read from every PEM form a site's certificate may
- * take, shown to any member that asks for a key of its kind whatever CAs the member names, and refused
- * in the words of the cluster's keys.
+ * take, and refused in the words of the cluster's keys.
  */
 class PemClientKeysTest {
     private static final TestPki PKI = TestPki.SHARED;
@@ -36,39 +33,24 @@ class PemClientKeysTest {
 
     @ParameterizedTest
     @EnumSource(TestPki.KeyFormat.class)
-    void everyKeyFormatIsShownWithItsChainToAMemberAskingForItsKind(TestPki.KeyFormat format) throws Exception {
+    void everyKeyFormatIsReadWithItsChain(TestPki.KeyFormat format) throws Exception {
         KeyPair pair = format.algorithm.equals("RSA") ? TestPki.RSA : TestPki.EC;
         X509Certificate leaf = PKI.issue(pair, "gatehouse.client");
         Path cert = TestPki.write(tmp.resolve("client.crt"), PKI.chainPem(leaf));
         Path key = TestPki.write(tmp.resolve("client.key"), TestPki.keyPem(pair.getPrivate(), format, TestPki.PASSPHRASE));
-        X509KeyManager manager = keys.keyManager(new ClientCertSpec(cert, Optional.of(key),
+        ClientKeySource.ClientKey read = keys.read(new ClientCertSpec(cert, Optional.of(key),
                 format.encrypted() ? TestPki.PASSPHRASE : "", "test"));
-
-        X509ExtendedKeyManager extended = (X509ExtendedKeyManager) manager;
-        String alias = extended.chooseEngineClientAlias(new String[] {format.algorithm}, null, null);
-        assertEquals("client_cert", alias);
-        assertArrayEquals(new X509Certificate[] {leaf, PKI.ca}, manager.getCertificateChain(alias));
-        assertTrue(PemKeyMaterial.matches(leaf.getPublicKey(), manager.getPrivateKey(alias)));
-        assertNull(extended.chooseEngineServerAlias(format.algorithm, null, null), "nothing is served with it");
+        assertEquals(List.of(leaf, PKI.ca), read.chain());
+        assertTrue(PemKeyMaterial.matches(leaf.getPublicKey(), read.privateKey()));
     }
 
-    @ParameterizedTest(name = "{0} key, member takes {1}: {2}")
-    @CsvSource({
-        "EC,  EC,                 client_cert",
-        "EC,  RSA,                ",
-        "RSA, RSA,                client_cert",
-        "RSA, RSASSA-PSS,         client_cert",
-        "RSA, EC,                 ",
-    })
-    void theCertificateIsOfferedOnlyForAKeyKindTheMemberTakes(String algorithm, String memberTakes, String alias)
-            throws Exception {
-        KeyPair pair = algorithm.equals("RSA") ? TestPki.RSA : TestPki.EC;
-        Path combined = TestPki.write(tmp.resolve("client.pem"), PKI.chainPem(PKI.issue(pair, "gatehouse.client"))
-                + TestPki.keyPem(pair.getPrivate(), algorithm.equals("RSA") ? TestPki.KeyFormat.PKCS8_RSA
-                        : TestPki.KeyFormat.PKCS8_EC, null));
-        X509ExtendedKeyManager manager = (X509ExtendedKeyManager) keys.keyManager(
-                new ClientCertSpec(combined, Optional.empty(), "", "test"));
-        assertEquals(alias, manager.chooseEngineClientAlias(new String[] {memberTakes}, null, null));
+    @Test
+    void theKeyMayFollowTheCertificateInOneFile() throws Exception {
+        X509Certificate leaf = PKI.issue(TestPki.EC, "gatehouse.client");
+        Path combined = TestPki.write(tmp.resolve("client.pem"), PKI.chainPem(leaf)
+                + TestPki.keyPem(TestPki.EC.getPrivate(), TestPki.KeyFormat.SEC1_EC, null));
+        ClientKeySource.ClientKey read = keys.read(new ClientCertSpec(combined, Optional.empty(), "", "test"));
+        assertEquals(leaf, read.chain().get(0));
     }
 
     @Test
@@ -77,7 +59,7 @@ class PemClientKeysTest {
         Path key = TestPki.write(tmp.resolve("client.key"),
                 TestPki.keyPem(TestPki.EC.getPrivate(), TestPki.KeyFormat.ENCRYPTED_PKCS8_EC, TestPki.PASSPHRASE));
         GeneralSecurityException refused = assertThrows(GeneralSecurityException.class,
-                () -> keys.keyManager(new ClientCertSpec(cert, Optional.of(key), "not it", "test")));
+                () -> keys.read(new ClientCertSpec(cert, Optional.of(key), "not it", "test")));
         assertEquals("client_key " + key + ": wrong passphrase", refused.getMessage());
     }
 
