@@ -176,6 +176,26 @@ class UpstreamClientCertTest {
                 "one connection per client certificate, each kept for its own cluster");
     }
 
+    /** A renewed certificate in the same file is shown on new connections from the next load on; the old ones drain. */
+    @Test
+    void aRenewedClientCertificateIsShownOnNewConnectionsAfterTheNextLoad() throws Exception {
+        member = TlsMember.requiringClientCertificate(CA.issue("localhost"), "hello", CLIENTS, false);
+        gatehouse = start("[@tls]\nmembers = localhost:" + member.port() + "\nssl = yes\nca = " + caFile + "\n"
+                + clientCertKeys(GATEHOUSE, "gatehouse", Layout.COMBINED));
+        assertEquals(200, get("/").statusCode());
+        assertEquals(200, get("/").statusCode());
+
+        TestCa.Issued renewed = CLIENTS.issueClient("gatehouse-renewed");
+        clientCertKeys(renewed, "gatehouse", Layout.COMBINED);
+        LoadOutcome reloaded = ConfLoader.load(gatehouse.confDir, Map.of(),
+                List.of(new ClientCertChecks(Clock.systemUTC())));
+        assertEquals(List.of(), gatehouse.assembly().apply(reloaded.config().orElseThrow()));
+        assertEquals(200, get("/").statusCode());
+        assertEquals(200, get("/").statusCode());
+        assertEquals(List.of("CN=gatehouse", "CN=gatehouse-renewed"), member.clientNames(),
+                "one connection before the renewal, one after, each reused");
+    }
+
     static Stream<Arguments> brokenClientCertificates() {
         return Stream.of(
                 Arguments.of("wrong passphrase", "client_key_passphrase = not the passphrase\n", 10,
