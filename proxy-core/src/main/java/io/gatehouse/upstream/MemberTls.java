@@ -66,8 +66,8 @@ final class MemberTls {
 
     /**
      * Why the TLS handshake of {@code connection} failed, in an operator's words: the reason its
-     * certificate was refused, else what the TLS layer said ({@code failure}), with what to do when the
-     * member's alert is about the client certificate.
+     * certificate was refused, else what the TLS layer said ({@code failure}), and, when the member had
+     * asked for a client certificate, that it had (with none shown, or with the one shown).
      */
     String reason(SslConnection connection, Throwable failure) {
         SSLEngine engine = UndertowXnioSsl.getSslEngine(connection);

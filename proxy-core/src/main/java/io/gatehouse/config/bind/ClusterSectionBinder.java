@@ -131,17 +131,18 @@ final class ClusterSectionBinder {
                         resolveInterval, trust, policy, cache, kv.positions())), true, ClusterCacheBinder.written(kv)));
     }
 
+    /** How the members' certificates are checked ({@link #checks}), and the client certificate shown ({@link #clientCert}). */
+    private static MemberTlsSpec trust(KeyValues kv, boolean ssl, Path base) {
+        MemberTlsSpec checks = checks(kv, ssl, base);
+        return clientCert(kv, ssl, base).map(checks::withClient).orElse(checks);
+    }
+
     /**
      * {@code ca} and {@code verify}. A {@code ca} without {@code ssl = yes} is an error, since the members
      * would be reached in plain text by an operator who meant them checked; a {@code verify} without it
      * is harmless and only warned about, as is a {@code ca} that {@code verify = no} leaves unused (the
      * file is still read, so that a broken one is found before it is needed).
      */
-    private static MemberTlsSpec trust(KeyValues kv, boolean ssl, Path base) {
-        MemberTlsSpec checks = checks(kv, ssl, base);
-        return clientCert(kv, ssl, base).map(checks::withClient).orElse(checks);
-    }
-
     private static MemberTlsSpec checks(KeyValues kv, boolean ssl, Path base) {
         boolean verify = kv.bool("verify", true);
         Optional<KeyValues.Entry> ca = kv.entry("ca");
