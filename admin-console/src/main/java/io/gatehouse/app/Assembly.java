@@ -1,6 +1,7 @@
 package io.gatehouse.app;
 
 import io.gatehouse.auth.chain.AuthStages;
+import io.gatehouse.auth.tls.PemClientKeys;
 import io.gatehouse.cache.handler.CacheStageFactory;
 import io.gatehouse.cache.handler.ResponseCache;
 import io.gatehouse.config.bind.ConfLoader;
@@ -106,7 +107,7 @@ public final class Assembly implements AutoCloseable {
             logSink.offer(record);
         };
         this.registry = new UpstreamRegistry(worker, MAX_IDLE_PER_MEMBER_THREAD);
-        UpstreamConnector connector = new UpstreamConnector(buffers);
+        UpstreamConnector connector = new UpstreamConnector(buffers, new PemClientKeys(Clock.systemUTC()));
         this.checks = new HealthChecks(registry, connector, worker);
         this.pool = new PoolView(holder::current);
         List<io.gatehouse.spi.StageFactory> stages = new ArrayList<>(authStages.factories());

@@ -8,7 +8,10 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -17,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code gatehouse run|check|demo [--conf DIR]}. {@code run} serves until SIGTERM
- * or SIGINT, then drains in-flight requests and exits 0; SIGHUP is logged and changes nothing (there is
- * no hot reload in this version).
+ * The command line: {@code gatehouse run|check|demo [--conf DIR]} and {@code gatehouse cert HOST...}.
+ * {@code run} serves until SIGTERM or SIGINT, then drains in-flight requests and exits 0; SIGHUP is
+ * logged and changes nothing (there is no hot reload in this version). {@code cert} writes a
+ * self-signed certificate ({@link CertCommand}).
  */
 public final class Gatehouse {
     private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
@@ -57,6 +61,10 @@ public final class Gatehouse {
                 commandUsage(command, out);
                 return 0;
             }
+        }
+        if (command.equals("cert")) {
+            return CertCommand.run(Arrays.asList(args).subList(1, args.length), out, err, Clock.systemUTC(),
+                    new SecureRandom());
         }
         Path conf = Path.of("conf.d");
         Duration drain = DEFAULT_DRAIN;
@@ -184,6 +192,10 @@ public final class Gatehouse {
             "exit 0 when it is valid, 1 otherwise (as nginx -t)"});
         c.put("demo", new String[] {"[--conf DIR] [--drain SECONDS]",
             "like run, with in-process demo members on the loopback addresses of DIR's clusters"});
+        c.put("cert", new String[] {"HOST... [--out DIR] [--rsa] [--force]",
+            "write a self-signed certificate for HOST... (host names, *.wildcards, IP addresses) and its key",
+            "into DIR as HOST.crt and HOST.key (the key readable by its owner only), and print the [ssl]",
+            "lines that serve them; for trying TLS out: browsers warn about a certificate no CA signed"});
         c.put("version", new String[] {"", "print the version (also --version, -v)"});
         return c;
     }
@@ -194,7 +206,12 @@ public final class Gatehouse {
         for (int i = 1; i < c.length; i++) {
             out.println("  " + c[i]);
         }
-        if (!c[0].isEmpty()) {
+        if (command.equals("cert")) {
+            out.println("options:");
+            out.println("  --out DIR         where the files go (default ./" + CertCommand.DEFAULT_DIR + ", made if missing)");
+            out.println("  --rsa             an RSA 2048 key instead of EC P-256 (for old clients)");
+            out.println("  --force           replace HOST.crt and HOST.key if they exist");
+        } else if (!c[0].isEmpty()) {
             out.println("options (also written --name=value):");
             out.println("  --conf DIR        the configuration directory (default ./conf.d)");
             if (c[0].contains("--drain")) {
@@ -209,6 +226,7 @@ public final class Gatehouse {
         out.println("  run      serve the configuration in DIR (default ./conf.d) until SIGTERM");
         out.println("  check    check DIR and print every problem as file:line: message (exit 0 when valid)");
         out.println("  demo     like run, with in-process demo members for the loopback members of DIR's clusters");
+        out.println("  cert     write a self-signed certificate and key: gatehouse cert HOST... [--out DIR]");
         out.println("  version  print the version (also --version, -v)");
         out.println("gatehouse <command> --help describes a command; options may be written --conf=DIR.");
     }

@@ -1,7 +1,9 @@
 package io.gatehouse.app;
 
 import io.gatehouse.auth.AuthChecks;
+import io.gatehouse.auth.tls.ClientCertChecks;
 import io.gatehouse.spi.ConfigCheck;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -14,6 +16,8 @@ final class Modules {
 
     /** Checks a configuration must pass beyond the core's own: key material, address blocks, token keys. */
     static List<ConfigCheck> configChecks() {
-        return List.of(new AuthChecks());
+        return List.of(
+                new AuthChecks(),
+                new ClientCertChecks(Clock.systemUTC()));
     }
 }

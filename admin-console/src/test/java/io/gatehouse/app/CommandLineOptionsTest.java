@@ -50,7 +50,7 @@ class CommandLineOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "check", "demo", "version"})
+    @ValueSource(strings = {"run", "check", "demo", "cert", "version"})
     void everyCommandHasHelp(String command) {
         assertEquals(0, run(command, "--help"), err());
         assertTrue(out().startsWith("usage: gatehouse " + command), out());

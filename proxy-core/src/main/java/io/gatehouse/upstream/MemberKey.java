@@ -6,13 +6,13 @@ import java.util.Objects;
 
 /**
  * The stable identity of an upstream member across reloads: scheme, address and, for TLS, how its
- * certificate is checked. State kept in {@link UpstreamRegistry} (health, counters, connection pools)
- * is keyed by it, so two clusters that list one {@code https} address with different {@code ca} or
- * {@code verify} settings never share a connection checked under the other's settings, while clusters
- * with equal settings share one pool.
+ * certificate is checked and which client certificate it is shown. State kept in {@link UpstreamRegistry}
+ * (health, counters, connection pools) is keyed by it, so two clusters that list one {@code https}
+ * address with different {@code ca}, {@code verify} or {@code client_cert} settings never share a
+ * connection made under the other's settings, while clusters with equal settings share one pool.
  *
- * @param trust how the certificate is checked; always {@link MemberTlsSpec#SYSTEM} for plain HTTP,
- *              where there is none
+ * @param trust how the certificate is checked and what Gatehouse shows; always {@link MemberTlsSpec#SYSTEM}
+ *              for plain HTTP, where there is none
  */
 public record MemberKey(boolean tls, HostPort address, MemberTlsSpec trust) {
     public MemberKey {

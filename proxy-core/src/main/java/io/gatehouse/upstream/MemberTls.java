@@ -1,6 +1,8 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.config.model.ClientCertSpec;
 import io.gatehouse.config.model.MemberTlsSpec;
+import io.gatehouse.spi.ClientKeySource;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import java.io.EOFException;
 import java.net.Socket;
@@ -34,19 +36,27 @@ import org.xnio.ssl.XnioSsl;
  * the spec's trust ({@link MemberTrustManager}). A context per spec also keeps TLS sessions apart: a
  * session made without checks is never resumed where checks are due. Made when a configuration is
  * built, never on an IO thread (loading the system trust store takes a while); the checks themselves
- * run as the engine's delegated tasks on the worker pool.
+ * run as the engine's delegated tasks on the worker pool. A spec with a client certificate shows it to
+ * members that ask for one; its key is read then, through the auth module's {@link ClientKeySource}.
  */
 final class MemberTls {
     private final XnioSsl ssl;
     /** The checks; null with {@code verify = no}. */
     private final MemberTrustManager checks;
+    /** The client certificate shown, for messages; null for none. */
+    private final ClientCertSpec client;
+    /** Shows it, and notes which handshakes were asked for one. */
+    private final ClientCertificateOffer shown;
 
-    MemberTls(MemberTlsSpec spec) throws GeneralSecurityException {
+    MemberTls(MemberTlsSpec spec, ClientKeySource clientKeys) throws GeneralSecurityException {
         Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(clientKeys, "clientKeys");
+        this.client = spec.client().orElse(null);
+        this.shown = new ClientCertificateOffer(client == null ? null : clientKeys.read(client));
         this.checks = spec.verify() ? MemberTrustManager.of(spec) : null;
         TrustManager trust = checks != null ? checks : new AnyCertificate();
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {trust}, null);
+        context.init(new KeyManager[] {shown}, new TrustManager[] {trust}, null);
         this.ssl = new UndertowXnioSsl(Xnio.getInstance(), OptionMap.EMPTY, new NamingContext(context, spec.verify()));
     }
 
@@ -56,16 +66,24 @@ final class MemberTls {
 
     /**
      * Why the TLS handshake of {@code connection} failed, in an operator's words: the reason its
-     * certificate was refused, else what the TLS layer said ({@code failure}).
+     * certificate was refused, else what the TLS layer said ({@code failure}), and, when the member had
+     * asked for a client certificate, that it had (with none shown, or with the one shown).
      */
     String reason(SslConnection connection, Throwable failure) {
+        SSLEngine engine = UndertowXnioSsl.getSslEngine(connection);
         if (checks != null) {
-            String refusal = checks.takeRefusal(UndertowXnioSsl.getSslEngine(connection));
+            String refusal = checks.takeRefusal(engine);
             if (refusal != null) {
                 return refusal;
             }
         }
-        return reason(failure);
+        String reason = reason(failure);
+        if (!shown.takeAsked(engine)) {
+            return reason;
+        }
+        return client == null
+                ? reason + " after asking for a client certificate; the cluster shows none (set client_cert)"
+                : reason + " after asking for a client certificate; it may not accept client_cert " + client.certFile();
     }
 
     private static String reason(Throwable failure) {

@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.config.model.MemberTlsSpec;
+import io.gatehouse.spi.ClientKeySource;
 import io.undertow.connector.ByteBufferPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,6 +10,7 @@ import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
@@ -32,7 +34,8 @@ import org.xnio.ssl.SslConnection;
  * done, so a certificate that is refused (another name, an unknown CA, expired) is a failed connect,
  * like a refused one: the exchange moves on to the next member, and the reason is logged as a warning.
  * The TLS contexts, one per {@link MemberTlsSpec}, are made by {@link #prepareTls} when a configuration
- * is built, never on an IO thread.
+ * is built, never on an IO thread; a spec's client certificate is read then too, by the
+ * {@link ClientKeySource} the application gives (the auth module's).
  */
 public final class UpstreamConnector {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
@@ -45,6 +48,7 @@ public final class UpstreamConnector {
 
     private final ByteBufferPool bufferPool;
     private final long handshakeLimitMs;
+    private final ClientKeySource clientKeys;
     private final Map<MemberTlsSpec, MemberTls> tls = new ConcurrentHashMap<>();
 
     /** What becomes of a connection attempt; called on the IO thread it was made from. */
@@ -54,13 +58,24 @@ public final class UpstreamConnector {
         void failed(IOException e);
     }
 
+    /** A connector that can show members no client certificate (without the auth module). */
     public UpstreamConnector(ByteBufferPool bufferPool) {
-        this(bufferPool, HANDSHAKE_LIMIT_MS);
+        this(bufferPool, ClientKeySource.NONE);
+    }
+
+    /** @param clientKeys reads the client certificates clusters show their members ({@code client_cert}) */
+    public UpstreamConnector(ByteBufferPool bufferPool, ClientKeySource clientKeys) {
+        this(bufferPool, clientKeys, HANDSHAKE_LIMIT_MS);
     }
 
     /** @param handshakeLimitMs how long a TLS handshake may take before it is given up (tests shorten it) */
     UpstreamConnector(ByteBufferPool bufferPool, long handshakeLimitMs) {
+        this(bufferPool, ClientKeySource.NONE, handshakeLimitMs);
+    }
+
+    UpstreamConnector(ByteBufferPool bufferPool, ClientKeySource clientKeys, long handshakeLimitMs) {
         this.bufferPool = bufferPool;
+        this.clientKeys = Objects.requireNonNull(clientKeys, "clientKeys");
         this.handshakeLimitMs = handshakeLimitMs;
     }
 
@@ -73,13 +88,14 @@ public final class UpstreamConnector {
      * Makes the TLS context for members checked by {@code trust}, unless it exists: call when a
      * configuration is built, off the IO threads, for every TLS member it lists.
      *
-     * @throws GeneralSecurityException the JVM cannot make it (no trust store, no TLS)
+     * @throws GeneralSecurityException the JVM cannot make it (no trust store, no TLS), or the client
+     *                                  certificate cannot be read (the message says why)
      */
     public void prepareTls(MemberTlsSpec trust) throws GeneralSecurityException {
         if (tls.containsKey(trust)) {
             return;
         }
-        MemberTls made = new MemberTls(trust);
+        MemberTls made = new MemberTls(trust, clientKeys);
         tls.putIfAbsent(trust, made);
     }
 

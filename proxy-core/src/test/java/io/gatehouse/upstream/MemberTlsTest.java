@@ -2,15 +2,18 @@ package io.gatehouse.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.gatehouse.config.model.ClientCertSpec;
 import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.MemberTlsSpec;
 import io.gatehouse.server.BufferPool;
+import io.gatehouse.spi.ClientKeySource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,8 +21,10 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -186,6 +191,40 @@ class MemberTlsTest {
             }
             s.close();
         }
+    }
+
+    @Test
+    void showsTheClusterClientCertificateToAMemberThatRequiresOne(@TempDir Path tmp) throws Exception {
+        TestCa clients = TestCa.create("Clients CA");
+        TestCa.Issued shown = clients.issueClient("gatehouse");
+        member = TlsMember.requiringClientCertificate(CA.issue("member.test"), "ok", clients, true);
+        connector = new UpstreamConnector(new BufferPool(true, 16 * 1024, 64, 64), cert -> new ClientKeySource.ClientKey(shown.key(), List.of(shown.chain())), 500);
+        Object outcome = connect("member.test", ca(tmp).withClient(clientCert(tmp)));
+        assertInstanceOf(MemberConnection.class, outcome).close();
+        serverNames();
+        assertEquals(List.of("CN=gatehouse"), member.clientNames());
+        assertEquals(List.of(), warnings());
+    }
+
+    @Test
+    void aHandshakeTheMemberEndsAfterAskingForAClientCertificateSaysSo(@TempDir Path tmp) throws Exception {
+        member = TlsMember.requiringClientCertificate(CA.issue("member.test"), "ok", TestCa.create("Clients CA"), true);
+        String reason = refusal(connect("member.test", ca(tmp)));
+        assertTrue(reason.endsWith(" after asking for a client certificate; the cluster shows none (set client_cert)"),
+                reason);
+        assertEquals(List.of("TLS with upstream https://member.test:" + member.port() + " (ca " + tmp.resolve("ca.pem")
+                + ") failed: " + reason), warnings());
+    }
+
+    @Test
+    void withoutAClientKeySourceAClientCertificateIsABuildErrorNotAConnectError(@TempDir Path tmp) throws Exception {
+        MemberTlsSpec spec = ca(tmp).withClient(clientCert(tmp));
+        GeneralSecurityException refused = assertThrows(GeneralSecurityException.class, () -> connector.prepareTls(spec));
+        assertEquals("client certificates towards members need the auth module", refused.getMessage());
+    }
+
+    private static ClientCertSpec clientCert(Path tmp) {
+        return new ClientCertSpec(tmp.resolve("client.pem"), Optional.empty(), "", "test");
     }
 
     private MemberTlsSpec ca(Path tmp) throws Exception {

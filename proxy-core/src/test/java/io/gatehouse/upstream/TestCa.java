@@ -20,6 +20,8 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -114,6 +116,27 @@ public final class TestCa {
         return issue(Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)), dnsNames);
     }
 
+    /**
+     * A client certificate for {@code commonName} (extended key usage {@code clientAuth}, no names), valid
+     * from yesterday for a month: what a member that requires client certificates takes from Gatehouse.
+     */
+    public Issued issueClient(String commonName) {
+        KeyPair leaf = newKeys();
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
+                    new X500Name("CN=" + commonName), leaf.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            return new Issued(leaf.getPrivate(), new X509Certificate[] {sign(builder, keys.getPrivate()), certificate});
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Issued issue(Instant from, Instant until, String... dnsNames) {
         KeyPair leaf = newKeys();
         GeneralName[] names = new GeneralName[dnsNames.length];
@@ -139,6 +162,11 @@ public final class TestCa {
     /** A member's key and its chain (its certificate, then the CA's), and a server-side TLS context serving them. */
     public record Issued(PrivateKey key, X509Certificate[] chain) {
         public SSLContext serverContext() {
+            return serverContext(null);
+        }
+
+        /** A server-side context that also trusts client certificates signed by {@code clients} (null: none). */
+        public SSLContext serverContext(TestCa clients) {
             try {
                 KeyStore store = KeyStore.getInstance("PKCS12");
                 store.load(null, null);
@@ -146,12 +174,38 @@ public final class TestCa {
                 store.setKeyEntry("member", key, password, chain);
                 KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 keyManagers.init(store, password);
+                TrustManager[] trust = null;
+                if (clients != null) {
+                    KeyStore anchors = KeyStore.getInstance("PKCS12");
+                    anchors.load(null, null);
+                    anchors.setCertificateEntry("clients", clients.certificate());
+                    TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(
+                            TrustManagerFactory.getDefaultAlgorithm());
+                    trustManagers.init(anchors);
+                    trust = trustManagers.getTrustManagers();
+                }
                 SSLContext context = SSLContext.getInstance("TLS");
-                context.init(keyManagers.getKeyManagers(), null, null);
+                context.init(keyManagers.getKeyManagers(), trust, null);
                 return context;
             } catch (IOException | GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        /** The key as an unencrypted PKCS#8 PEM block ({@code BEGIN PRIVATE KEY}). */
+        public String keyPem() {
+            return "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+        }
+
+        /** The certificate, then the CA's, as PEM blocks. */
+        public String chainPem() {
+            StringBuilder pem = new StringBuilder();
+            for (X509Certificate c : chain) {
+                pem.append(pem(c));
+            }
+            return pem.toString();
         }
     }
 

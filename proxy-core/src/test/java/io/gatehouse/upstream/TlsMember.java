@@ -17,13 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
  * A member speaking HTTP/1.1 over TLS on a loopback port, with a certificate a test chose: it answers
  * every request {@code 200} with the body {@code body}, keeps connections alive, and records the SNI
- * names clients asked for and how many handshakes completed.
+ * names clients asked for and how many handshakes completed. One {@linkplain #requiringClientCertificate
+ * requiring client certificates} completes a handshake only with a client certificate its CA signed, and
+ * records whose it was.
  */
 public final class TlsMember implements AutoCloseable {
     private final SSLServerSocket socket;
@@ -32,21 +35,43 @@ public final class TlsMember implements AutoCloseable {
     private final Queue<Socket> open = new ConcurrentLinkedQueue<>();
     private final Queue<String> serverNames = new ConcurrentLinkedQueue<>();
     private final AtomicInteger handshakes = new AtomicInteger();
+    private final Queue<String> clientNames = new ConcurrentLinkedQueue<>();
 
-    private TlsMember(TestCa.Issued certificate, String body) throws IOException {
+    private TlsMember(TestCa.Issued certificate, String body, TestCa clients, boolean tls12Only) throws IOException {
         this.body = body;
-        this.socket = (SSLServerSocket) certificate.serverContext().getServerSocketFactory()
+        this.socket = (SSLServerSocket) certificate.serverContext(clients).getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        socket.setNeedClientAuth(clients != null);
+        if (tls12Only) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+        }
         threads.execute(this::acceptLoop);
     }
 
     /** Serves {@code certificate} on 127.0.0.1, answering every request with {@code body}. */
     public static TlsMember start(TestCa.Issued certificate, String body) {
+        return requiringClientCertificate(certificate, body, null, false);
+    }
+
+    /**
+     * Like {@link #start}, but a handshake completes only when the client shows a certificate signed by
+     * {@code clients} (none required when null), as nginx's {@code ssl_verify_client on} does.
+     *
+     * @param tls12Only speak TLS 1.2 only, where a refused client certificate ends the handshake itself
+     *                  (over TLS 1.3 the client's side of the handshake is done before the member judges it)
+     */
+    public static TlsMember requiringClientCertificate(TestCa.Issued certificate, String body, TestCa clients,
+                                                       boolean tls12Only) {
         try {
-            return new TlsMember(certificate, body);
+            return new TlsMember(certificate, body, clients, tls12Only);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The subjects of the client certificates of the handshakes that completed, in order ("" for none). */
+    public List<String> clientNames() {
+        return List.copyOf(clientNames);
     }
 
     public int port() {
@@ -87,6 +112,13 @@ public final class TlsMember implements AutoCloseable {
                 }
             }
             serverNames.add(name);
+            String client = "";
+            try {
+                client = s.getSession().getPeerPrincipal().getName();
+            } catch (SSLPeerUnverifiedException e) {
+                // no client certificate asked for, or none sent
+            }
+            clientNames.add(client);
             handshakes.incrementAndGet();
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();

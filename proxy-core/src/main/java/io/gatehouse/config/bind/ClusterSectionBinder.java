@@ -1,5 +1,6 @@
 package io.gatehouse.config.bind;
 
+import io.gatehouse.config.model.ClientCertSpec;
 import io.gatehouse.config.model.ClusterCacheSpec;
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.HostPort;
@@ -10,12 +11,19 @@ import io.gatehouse.config.source.EnvSubstitution;
 import io.gatehouse.config.source.IniSection;
 import io.gatehouse.config.source.Shown;
 import io.gatehouse.config.source.SourcePos;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,13 +38,17 @@ import java.util.regex.Pattern;
  * {@link MemberPolicyBinder}, those of the response cache ({@code cache}, {@code cache_key}, {@code cache_valid},
  * {@code cache_use_stale}) by {@link ClusterCacheBinder}.
  * With {@code ssl = yes}, {@code ca = FILE} (a PEM bundle, read here, so that {@code gatehouse check}
- * reports a missing or broken file) and {@code verify = no} say how the members' certificates are checked.
+ * reports a missing or broken file) and {@code verify = no} say how the members' certificates are checked,
+ * and {@code client_cert}, {@code client_key} and {@code client_key_passphrase} which certificate Gatehouse
+ * shows members that ask for one (the files are read here for their fingerprint; whether the key opens and
+ * matches is the auth module's check).
  * Access control ({@code roles}, {@code ips}) is kept as written and checked by the auth module, and
  * Skitai's database members ({@code type = sqlite3}, ...) are explained, not dropped.
  */
 final class ClusterSectionBinder {
     /** The keys, in the order docs/configuration.md lists them. */
-    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "strategy", "hash_key",
+    public static final List<String> KEYS = List.of("members", "ssl", "ca", "verify", "client_cert",
+            "client_key", "client_key_passphrase", "strategy", "hash_key",
             "resolve_interval", "roles", "ips", "health", "health_interval", "health_timeout", "rise", "fall",
             "health_status", "health_host", "max_fails", "fail_timeout", "fail_on", "slow_start", "retries",
             "retry_body_max", "retry_timeout", "max_connections", "max_queue", "queue_timeout", "cache", "cache_key",
@@ -49,6 +61,8 @@ final class ClusterSectionBinder {
     public static final List<String> STRATEGIES = List.of("round_robin", "least_conn", "ip_hash", "consistent_hash",
             "random_two", "ewma");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+    /** A client certificate and its key are a few KiB; larger files are refused. */
+    private static final long MAX_PEM_BYTES = 1024 * 1024;
 
     private ClusterSectionBinder() {
     }
@@ -109,13 +123,19 @@ final class ClusterSectionBinder {
                         resolveInterval, trust, policy, cache, kv.positions())), true, ClusterCacheBinder.written(kv)));
     }
 
+    /** How the members' certificates are checked ({@link #checks}), and the client certificate shown ({@link #clientCert}). */
+    private static MemberTlsSpec trust(KeyValues kv, boolean ssl, Path base) {
+        MemberTlsSpec checks = checks(kv, ssl, base);
+        return clientCert(kv, ssl, base).map(checks::withClient).orElse(checks);
+    }
+
     /**
      * {@code ca} and {@code verify}. A {@code ca} without {@code ssl = yes} is an error, since the members
      * would be reached in plain text by an operator who meant them checked; a {@code verify} without it
      * is harmless and only warned about, as is a {@code ca} that {@code verify = no} leaves unused (the
      * file is still read, so that a broken one is found before it is needed).
      */
-    private static MemberTlsSpec trust(KeyValues kv, boolean ssl, Path base) {
+    private static MemberTlsSpec checks(KeyValues kv, boolean ssl, Path base) {
         boolean verify = kv.bool("verify", true);
         Optional<KeyValues.Entry> ca = kv.entry("ca");
         if (!ssl) {
@@ -152,6 +172,88 @@ final class ClusterSectionBinder {
             return MemberTlsSpec.UNVERIFIED;
         }
         return MemberTlsSpec.ca(file, certificates);
+    }
+
+    /**
+     * {@code client_cert}, {@code client_key} and {@code client_key_passphrase}. Like {@code ca}, they are
+     * an error without {@code ssl = yes}; {@code client_key} or a passphrase without {@code client_cert} is
+     * an error too (there would be no certificate to show). The files are read for their fingerprint, so
+     * that a renewed certificate makes new connections at the next load.
+     */
+    private static Optional<ClientCertSpec> clientCert(KeyValues kv, boolean ssl, Path base) {
+        Optional<KeyValues.Entry> cert = kv.entry("client_cert");
+        if (!ssl) {
+            for (String key : List.of("client_cert", "client_key", "client_key_passphrase")) {
+                if (kv.entry(key).isPresent()) {
+                    kv.error(key, key + " is set but ssl is no: the members would be reached in plain text;"
+                            + " add ssl = yes, or remove " + key);
+                }
+            }
+            return Optional.empty();
+        }
+        if (cert.isEmpty()) {
+            for (String key : List.of("client_key", "client_key_passphrase")) {
+                if (kv.entry(key).isPresent()) {
+                    kv.error(key, key + " is set without client_cert; add client_cert = FILE (the certificate"
+                            + " shown to the members), or remove " + key);
+                }
+            }
+            return Optional.empty();
+        }
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+        Optional<Path> certFile = pemFile(kv, "client_cert", "a PEM file with the certificate shown to members", base,
+                digest);
+        Optional<Path> keyFile = Optional.empty();
+        if (kv.entry("client_key").isPresent()) {
+            keyFile = pemFile(kv, "client_key", "a PEM file with the client certificate's private key", base, digest);
+            if (keyFile.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        if (certFile.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClientCertSpec(certFile.get(), keyFile.filter(k -> !k.equals(certFile.get())),
+                kv.string("client_key_passphrase", ""), HexFormat.of().formatHex(digest.digest())));
+    }
+
+    /** The file {@code key} names, its bytes added to {@code digest}; empty (and an error) when it cannot be read. */
+    private static Optional<Path> pemFile(KeyValues kv, String key, String expected, Path base, MessageDigest digest) {
+        String written = kv.string(key, "");
+        Path file;
+        try {
+            if (written.isBlank()) {
+                throw new InvalidPathException(written, "empty");
+            }
+            file = base.resolve(written).normalize();
+        } catch (InvalidPathException e) {
+            kv.error(key, key + " must be " + expected + ", got " + Shown.of(written));
+            return Optional.empty();
+        }
+        try {
+            if (Files.isDirectory(file)) {
+                kv.error(key, key + " file " + file + " is a directory; expected " + expected);
+                return Optional.empty();
+            }
+            if (Files.size(file) > MAX_PEM_BYTES) {
+                kv.error(key, key + " file " + file + " is larger than 1 MiB; expected " + expected);
+                return Optional.empty();
+            }
+            digest.update(Files.readAllBytes(file));
+            return Optional.of(file);
+        } catch (NoSuchFileException e) {
+            kv.error(key, key + " file " + file + " does not exist");
+        } catch (AccessDeniedException e) {
+            kv.error(key, "cannot read " + key + " file " + file + ": permission denied");
+        } catch (IOException e) {
+            kv.error(key, "cannot read " + key + " file " + file + ": " + e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private static List<MemberSpec> members(KeyValues kv, int defaultPort, Problems problems) {

@@ -12,16 +12,19 @@ import java.util.Optional;
  * By default the certificate must chain to the JVM's trust store and name the member's host as the
  * configuration writes it (RFC 9110 §4.3.4, RFC 6125; the name is also sent as SNI); with
  * {@code ca = FILE} it must chain to a certificate of that PEM file instead; {@code verify = no} takes
- * any certificate.
+ * any certificate. With {@code client_cert} ({@link ClientCertSpec}) Gatehouse also shows a certificate of
+ * its own to members that ask for one.
  *
- * <p>Specs are equal when they check the same way against the same certificates: connections to a
- * member are shared only between clusters whose specs are equal.
+ * <p>Specs are equal when they check the same way against the same certificates and show the same
+ * client certificate: connections to a member are shared only between clusters whose specs are equal.
  *
  * @param verify         false for {@code verify = no}: any certificate is taken, for any name
  * @param caFile         the {@code ca} file (resolved as loaded); empty for the system trust store
  * @param caCertificates the certificates the file held when the configuration was loaded; empty without a file
+ * @param client         the client certificate shown to members; empty for none
  */
-public record MemberTlsSpec(boolean verify, Optional<Path> caFile, List<X509Certificate> caCertificates) {
+public record MemberTlsSpec(boolean verify, Optional<Path> caFile, List<X509Certificate> caCertificates,
+                            Optional<ClientCertSpec> client) {
     /** The default: the JVM's trust store, and the member's name checked. */
     public static final MemberTlsSpec SYSTEM = new MemberTlsSpec(true, Optional.empty(), List.of());
     /** {@code verify = no}. */
@@ -29,6 +32,7 @@ public record MemberTlsSpec(boolean verify, Optional<Path> caFile, List<X509Cert
 
     public MemberTlsSpec {
         Objects.requireNonNull(caFile, "caFile");
+        Objects.requireNonNull(client, "client");
         caCertificates = List.copyOf(caCertificates);
         if (caFile.isPresent() == caCertificates.isEmpty()) {
             throw new IllegalArgumentException("a ca file comes with its certificates, and only with it");
@@ -36,6 +40,16 @@ public record MemberTlsSpec(boolean verify, Optional<Path> caFile, List<X509Cert
         if (!verify && caFile.isPresent()) {
             throw new IllegalArgumentException("verify = no checks no certificate: no ca file");
         }
+    }
+
+    /** Checks without a client certificate. */
+    public MemberTlsSpec(boolean verify, Optional<Path> caFile, List<X509Certificate> caCertificates) {
+        this(verify, caFile, caCertificates, Optional.empty());
+    }
+
+    /** These checks, showing {@code cert} to members that ask for a client certificate. */
+    public MemberTlsSpec withClient(ClientCertSpec cert) {
+        return new MemberTlsSpec(verify, caFile, caCertificates, Optional.of(cert));
     }
 
     /** {@code ca = file}: members' certificates must chain to one of {@code certificates}, read from {@code file}. */
@@ -48,11 +62,14 @@ public record MemberTlsSpec(boolean verify, Optional<Path> caFile, List<X509Cert
         return caFile.map(f -> "ca " + f).orElse("the system trust store");
     }
 
-    /** How it differs from the default, for naming a member: "", {@code (ca FILE)} or {@code (verify = no)}. */
+    /**
+     * How it differs from the default, for naming a member: "", {@code (ca FILE)}, {@code (verify = no)},
+     * with {@code client_cert FILE} after either when there is one, e.g. {@code (ca FILE, client_cert FILE)}.
+     */
     public String describe() {
-        if (!verify) {
-            return "(verify = no)";
-        }
-        return caFile.map(f -> "(ca " + f + ")").orElse("");
+        String checks = !verify ? "verify = no" : caFile.map(f -> "ca " + f).orElse("");
+        String shown = client.map(c -> "client_cert " + c.certFile()).orElse("");
+        String both = checks.isEmpty() || shown.isEmpty() ? checks + shown : checks + ", " + shown;
+        return both.isEmpty() ? "" : "(" + both + ")";
     }
 }

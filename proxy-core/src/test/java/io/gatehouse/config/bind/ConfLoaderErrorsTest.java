@@ -289,7 +289,7 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:3: [@api] ssl must be yes or no, got \"sometimes\""),
                 of("an unknown cluster key", "[@api]\nmembers = 10.0.0.1:80\nhealth_check = /hc\n" + use,
                         "@D/a.conf:3: [@api] unknown key \"health_check\"; known keys: members, ssl, ca, verify,"
-                                + " strategy, hash_key, resolve_interval, roles, ips, health, health_interval,"
+                                + " client_cert, client_key, client_key_passphrase, strategy, hash_key, resolve_interval, roles, ips, health, health_interval,"
                                 + " health_timeout, rise, fall, health_status, health_host, max_fails, fail_timeout,"
                                 + " fail_on, slow_start, retries, retry_body_max, retry_timeout, max_connections,"
                                 + " max_queue, queue_timeout, cache, cache_key, cache_valid, cache_use_stale, type"),
