@@ -35,8 +35,11 @@ final class HttpsRedirectHandler implements HttpHandler {
 
     String location(String hostHeader, String requestUri, String query) {
         String host = hostOnly(hostHeader);
+        if (host == null || host.isEmpty()) {
+            host = fallbackHost;
+        }
         StringBuilder to = new StringBuilder(16 + host.length() + requestUri.length());
-        to.append("https://").append(host == null || host.isEmpty() ? fallbackHost : host).append(portSuffix);
+        to.append("https://").append(host).append(portSuffix);
         String path = requestUri;
         if (path.isEmpty() || path.charAt(0) != '/') {
             // absolute-form target: keep only its path
