@@ -2,6 +2,7 @@ package io.gatehouse.app;
 
 import io.gatehouse.auth.AuthChecks;
 import io.gatehouse.auth.tls.ClientCertChecks;
+import io.gatehouse.auth.tls.SslChecks;
 import io.gatehouse.spi.ConfigCheck;
 import java.time.Clock;
 import java.util.List;
@@ -17,6 +18,7 @@ final class Modules {
     /** Checks a configuration must pass beyond the core's own: key material, address blocks, token keys. */
     static List<ConfigCheck> configChecks() {
         return List.of(
+                new SslChecks(Clock.systemUTC()),
                 new AuthChecks(),
                 new ClientCertChecks(Clock.systemUTC()));
     }

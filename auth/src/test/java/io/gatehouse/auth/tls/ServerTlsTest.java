@@ -62,6 +62,26 @@ class ServerTlsTest {
     }
 
     @Test
+    void eachSiteKeepsItsOwnSessionsSoASessionOfOneSiteCannotBeResumedUnderAnother() throws Exception {
+        X509Certificate first = pki.issue(ec, "a.test");
+        X509Certificate second = pki.issue(ec, "b.test");
+        ServerTls tls = ServerTls.build(List.of(site("a", ec, first), site("b", ec, second)), TlsSpec.defaults(), null);
+        SSLContext client = LoopbackTls.client(pki.trustStore());
+
+        try (LoopbackTls server = new LoopbackTls(tls)) {
+            LoopbackTls.Answer a = server.get(client, "a.test", true, List.of("TLSv1.2"));
+            assertEquals(first, a.leaf());
+            ServerTls.Generation sites = tls.generation();
+            // the session cache, and the keys of stateless TLS 1.3 tickets, belong to a session context:
+            // one per site, so nothing one site issued is accepted by another
+            assertTrue(sites.contexts().get(0).getServerSessionContext()
+                    != sites.contexts().get(1).getServerSessionContext(), "each site has its own session context");
+            assertTrue(sites.contexts().get(0) != sites.contexts().get(1));
+            assertEquals(second, server.get(client, "b.test", true, List.of("TLSv1.2")).leaf());
+        }
+    }
+
+    @Test
     void anEcSiteAfterAnRsaDefaultIsServedItsOwnCertificateWhicheverKeyTypeTheClientPrefers() throws Exception {
         X509Certificate rsaDefault = pki.issue(rsa, "default.test");
         X509Certificate ecSite = pki.issue(ec, "ec.test");
@@ -109,10 +129,10 @@ class ServerTlsTest {
             assertTrue(TlsSpec.DEFAULT_CIPHERS.contains(suite), suite);
             assertTrue(suite.contains("GCM") || suite.contains("CHACHA20"), suite);
         }
-        SSLEngine fromContext = tls.context().createSSLEngine("client.test", 443);
-        assertArrayEquals(engine.getEnabledProtocols(), fromContext.getEnabledProtocols(),
+        SSLParameters fromContext = tls.context().getDefaultSSLParameters();
+        assertArrayEquals(engine.getEnabledProtocols(), fromContext.getProtocols(),
                 "a listener given only the context gets the same settings");
-        assertArrayEquals(engine.getEnabledCipherSuites(), fromContext.getEnabledCipherSuites());
+        assertArrayEquals(engine.getEnabledCipherSuites(), fromContext.getCipherSuites());
     }
 
     @Test
