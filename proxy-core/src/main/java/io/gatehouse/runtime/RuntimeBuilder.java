@@ -262,7 +262,13 @@ public final class RuntimeBuilder {
             }
         }
         // max_body_size first, as nginx checks client_max_body_size before access and proxying
-        return Optional.of(BodyLimitHandler.wrap(site.tune().maxBodySize(),
-                ChainAssembler.routeChain(stages, new RouteContext(config, site, vhost, route, clusterSpec), handler)));
+        HttpHandler chain;
+        try {
+            chain = ChainAssembler.routeChain(stages, new RouteContext(config, site, vhost, route, clusterSpec), handler);
+        } catch (IllegalArgumentException e) {
+            problems.error(route.pos(), e.getMessage());
+            return Optional.empty();
+        }
+        return Optional.of(BodyLimitHandler.wrap(site.tune().maxBodySize(), chain));
     }
 }

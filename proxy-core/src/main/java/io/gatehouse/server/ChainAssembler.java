@@ -53,11 +53,23 @@ public final class ChainAssembler {
      * A route's chain: on a TLS site with {@code hsts}, {@code Strict-Transport-Security} first; then
      * the stages other modules supply (client IP allow-list, bearer auth, response cache — in the order
      * given, outermost first) around the route's target.
+     *
+     * @throws IllegalArgumentException the route goes to a cluster with {@code roles} or {@code ips} and no
+     *                                  stage that {@linkplain StageFactory#enforcesAccess enforces access} wrapped it
      */
     public static HttpHandler routeChain(List<StageFactory> stages, RouteContext route, HttpHandler target) {
         HttpHandler handler = target;
+        boolean guarded = false;
         for (int i = stages.size() - 1; i >= 0; i--) {
-            handler = stages.get(i).wrap(route, handler);
+            HttpHandler wrapped = stages.get(i).wrap(route, handler);
+            guarded |= wrapped != handler && stages.get(i).enforcesAccess();
+            handler = wrapped;
+        }
+        if (!guarded && route.cluster().isPresent()
+                && !(route.cluster().get().roles().isEmpty() && route.cluster().get().ips().isEmpty())) {
+            // fail closed: access rules that no stage enforces must not leave the cluster open
+            throw new IllegalArgumentException("cluster @" + route.cluster().get().name() + " has roles or ips,"
+                    + " but no access stage is installed to enforce them; refusing the route");
         }
         SslSpec ssl = route.site().ssl();
         if (ssl.enabled() && ssl.hsts().toSeconds() > 0) {

@@ -83,7 +83,22 @@ public final class AuthStages implements AutoCloseable {
 
     /** The four stage factories, outermost first. */
     public List<StageFactory> factories() {
-        return List.of(this::clientAddress, this::ipAllowList, this::bearerToken, this::roles);
+        return List.of(this::clientAddress, guarding(this::ipAllowList), guarding(this::bearerToken), guarding(this::roles));
+    }
+
+    /** A stage that enforces access rules, so the build knows a protected route is guarded. */
+    private static StageFactory guarding(StageFactory stage) {
+        return new StageFactory() {
+            @Override
+            public HttpHandler wrap(RouteContext route, HttpHandler next) {
+                return stage.wrap(route, next);
+            }
+
+            @Override
+            public boolean enforcesAccess() {
+                return true;
+            }
+        };
     }
 
     private HttpHandler clientAddress(RouteContext route, HttpHandler next) {
