@@ -1,0 +1,38 @@
+package io.gatehouse.server.h2;
+
+import io.gatehouse.handler.ErrorReply;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Protocols;
+import io.undertow.util.StatusCodes;
+import java.util.Objects;
+
+/**
+ * Refuses, with a 400 and the JSON error body, a request that came over HTTP/2 and would not be a sound
+ * HTTP/1.1 request once sent on to a member ({@link Http2RequestRules}): nothing of it reaches a member.
+ * A request that came over HTTP/1.1 costs one comparison of its protocol; the HTTP/1.1 edge has checked
+ * it already. A {@code content-length} the DATA frames contradict later is the upload's to catch.
+ */
+public final class Http2RequestCheck implements HttpHandler {
+    private final HttpHandler next;
+
+    public Http2RequestCheck(HttpHandler next) {
+        this.next = Objects.requireNonNull(next, "next");
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (!exchange.getProtocol().equals(Protocols.HTTP_2_0)) {
+            next.handleRequest(exchange);
+            return;
+        }
+        Http2Violation violation = Http2RequestRules.check(exchange.getRequestMethod(), exchange.getRequestScheme(),
+                exchange.getConnection().getSslSessionInfo() != null, exchange.getRequestURI(),
+                exchange.getQueryString(), exchange.getRequestHeaders(), exchange.isRequestComplete());
+        if (violation == null) {
+            next.handleRequest(exchange);
+            return;
+        }
+        ErrorReply.send(exchange, StatusCodes.BAD_REQUEST, violation.reason());
+    }
+}
