@@ -1,0 +1,452 @@
+package io.gatehouse.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gatehouse.log.RequestLogRecord;
+import io.gatehouse.runtime.Runtime;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 11: an HTTP/2 request proxied to an HTTP/1.1 member is held to the HTTP/1.1 edge's strictness,
+ * so nothing can be smuggled through the downgrade. Sent with a raw HTTP/2 client ({@link RawH2}) over
+ * h2c to a whole Gatehouse whose member is a raw socket that records every request head and whether
+ * the body it announced came whole: each malformed request is refused (Gatehouse's JSON 400, or
+ * Undertow's own stream reset or GOAWAY) and the member sees nothing of it; a {@code content-length}
+ * the DATA frames contradict resets the client's stream and the member never gets a complete request;
+ * clean requests pass with their bodies intact and are logged as HTTP/2.0.
+ */
+@Timeout(60)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Http2DowngradeTest {
+    @TempDir
+    static Path tmp;
+
+    /** What the member made of each request: {@code complete METHOD PATH body=N} or {@code incomplete PATH after N of M}. */
+    final Queue<String> verdicts = new ConcurrentLinkedQueue<>();
+    /** Body bytes the member has read so far, by path. */
+    final Map<String, AtomicInteger> progress = new ConcurrentHashMap<>();
+    final Queue<byte[]> bodies = new ConcurrentLinkedQueue<>();
+    RawMember member;
+    GatehouseHarness gatehouse;
+    Undertow front;
+    InetSocketAddress h2c;
+
+    @BeforeAll
+    void start() throws IOException {
+        member = RawMember.start(this::answer);
+        gatehouse = GatehouseHarness.start(tmp, """
+                [server]
+                port = ${PORT}
+
+                [routes:line]
+                / = @app
+
+                [@app]
+                members = 127.0.0.1:%d
+                """.formatted(member.port()));
+        h2c = interimH2cFront();
+    }
+
+    /**
+     * Until the listener takes h2c ({@code [server] h2c = yes}, branch i11-tls): an Undertow HTTP/2
+     * listener (prior knowledge) in front of the same generation's listener chain, as the listener's
+     * root handler hands it over.
+     */
+    private InetSocketAddress interimH2cFront() {
+        Runtime runtime = gatehouse.assembly().runtime();
+        var bind = runtime.config().listeners().get(0).bind();
+        front = Undertow.builder()
+                .setIoThreads(1)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .setServerOption(UndertowOptions.DECODE_URL, false)
+                .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
+                .addHttpListener(0, "127.0.0.1")
+                .setHandler(exchange -> {
+                    exchange.putAttachment(Runtime.KEY, runtime);
+                    runtime.chain(bind).handleRequest(exchange);
+                })
+                .build();
+        front.start();
+        return new InetSocketAddress("127.0.0.1", GatehouseHarness.boundPort(front));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        front.stop();
+        gatehouse.close();
+        member.close();
+    }
+
+    @BeforeEach
+    void forget() {
+        verdicts.clear();
+        bodies.clear();
+        progress.clear();
+    }
+
+    /** The member: reads the body the head announces (a length or chunks) and says whether it came whole. */
+    private boolean answer(String path, String head, InputStream in, java.io.OutputStream out) throws IOException {
+        String method = head.substring(0, head.indexOf(' '));
+        String length = RawMember.header(head, "Content-Length");
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        AtomicInteger read = progress.computeIfAbsent(path, k -> new AtomicInteger());
+        if (length != null) {
+            int n = Integer.parseInt(length);
+            for (int i = 0; i < n; i++) {
+                int b = in.read();
+                if (b < 0) {
+                    verdicts.add("incomplete " + path + " after " + i + " of " + n);
+                    return false;
+                }
+                body.write(b);
+                read.incrementAndGet();
+            }
+        } else if ("chunked".equalsIgnoreCase(RawMember.header(head, "Transfer-Encoding"))) {
+            if (!readChunks(in, body)) {
+                verdicts.add("incomplete " + path + " after " + body.size() + " chunked");
+                return false;
+            }
+        }
+        verdicts.add("complete " + method + " " + path + " body=" + body.size());
+        bodies.add(body.toByteArray());
+        byte[] answer = ("member saw " + body.size()).getBytes(StandardCharsets.US_ASCII);
+        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(answer);
+        return true;
+    }
+
+    private static boolean readChunks(InputStream in, ByteArrayOutputStream body) throws IOException {
+        for (int chunks = 0; chunks < 100_000; chunks++) {
+            String line = line(in);
+            if (line == null) {
+                return false;
+            }
+            int size = Integer.parseInt(line.trim(), 16);
+            for (int i = 0; i < size; i++) {
+                int b = in.read();
+                if (b < 0) {
+                    return false;
+                }
+                body.write(b);
+            }
+            if (line(in) == null) {
+                return false;
+            }
+            if (size == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                return sb.toString().replace("\r", "");
+            }
+            sb.append((char) b);
+        }
+        return null;
+    }
+
+    private RawH2 connect() throws IOException {
+        return RawH2.plain(h2c).start();
+    }
+
+    private static String[] request(String method, String path, String... more) {
+        String[] base = {":method", method, ":scheme", "http", ":path", path, ":authority", "app.test"};
+        String[] all = Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    /** Who refuses: Gatehouse with its JSON 400, or Undertow's HTTP/2 layer with a stream reset or GOAWAY. */
+    enum By { GATEHOUSE_400, UNDERTOW_RST, UNDERTOW_GOAWAY }
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                Arguments.of("transfer-encoding", By.UNDERTOW_GOAWAY, request("GET", "/te", "transfer-encoding", "chunked")),
+                Arguments.of("connection", By.UNDERTOW_RST, request("GET", "/c", "connection", "keep-alive")),
+                Arguments.of("keep-alive", By.GATEHOUSE_400, request("GET", "/ka", "keep-alive", "timeout=5")),
+                Arguments.of("proxy-connection", By.GATEHOUSE_400, request("GET", "/pc", "proxy-connection", "keep-alive")),
+                Arguments.of("upgrade", By.GATEHOUSE_400, request("GET", "/up", "upgrade", "websocket")),
+                Arguments.of("te other than trailers", By.UNDERTOW_RST, request("GET", "/tg", "te", "gzip")),
+                Arguments.of("CR in a value", By.GATEHOUSE_400, request("GET", "/cr", "x-a", "a\rb")),
+                Arguments.of("LF in a value", By.GATEHOUSE_400,
+                        request("GET", "/lf", "x-a", "a\r\nx-smuggled: 1")),
+                Arguments.of("NUL in a value", By.GATEHOUSE_400, request("GET", "/nul", "x-a", "a\0b")),
+                Arguments.of("leading space in a value", By.GATEHOUSE_400, request("GET", "/sp", "x-a", " v")),
+                Arguments.of("uppercase name", By.UNDERTOW_RST, request("GET", "/upper", "X-A", "v")),
+                Arguments.of("colon in a name", By.GATEHOUSE_400, request("GET", "/colon", "x:a", "v")),
+                Arguments.of("space in a name", By.UNDERTOW_RST, request("GET", "/space", "x a", "v")),
+                Arguments.of("unknown pseudo-header", By.UNDERTOW_RST, request("GET", "/ps", ":foo", "v")),
+                Arguments.of("pseudo-header after a field", By.UNDERTOW_GOAWAY, new String[] {":method", "GET",
+                        ":scheme", "http", "x-a", "1", ":path", "/late", ":authority", "app.test"}),
+                Arguments.of("two :method", By.UNDERTOW_RST, request("GET", "/m2", ":method", "POST")),
+                Arguments.of("no :path", By.UNDERTOW_RST, new String[] {":method", "GET", ":scheme", "http",
+                        ":authority", "app.test"}),
+                Arguments.of("empty :path", By.UNDERTOW_GOAWAY, request("GET", "")),
+                Arguments.of(":path not starting with /", By.GATEHOUSE_400, request("GET", "rel")),
+                Arguments.of("absolute :path", By.GATEHOUSE_400, request("GET", "http://other.test/x")),
+                Arguments.of("* :path with GET", By.GATEHOUSE_400, request("GET", "*")),
+                Arguments.of("space in :path", By.GATEHOUSE_400, request("GET", "/a b")),
+                Arguments.of("https :scheme on h2c", By.GATEHOUSE_400, new String[] {":method", "GET", ":scheme",
+                        "https", ":path", "/s", ":authority", "app.test"}),
+                Arguments.of("userinfo in :authority", By.GATEHOUSE_400, new String[] {":method", "GET", ":scheme",
+                        "http", ":path", "/ui", ":authority", "u@app.test"}),
+                Arguments.of("no :authority", By.GATEHOUSE_400, new String[] {":method", "GET", ":scheme", "http",
+                        ":path", "/na", "host", "app.test"}),
+                Arguments.of("content-length not a number", By.UNDERTOW_GOAWAY,
+                        request("GET", "/cl", "content-length", "five")),
+                Arguments.of("content-length with a sign", By.GATEHOUSE_400,
+                        request("GET", "/cl", "content-length", "+0")),
+                Arguments.of("negative content-length", By.GATEHOUSE_400, request("GET", "/cl", "content-length", "-1")),
+                Arguments.of("two content-lengths", By.UNDERTOW_GOAWAY,
+                        request("GET", "/cl", "content-length", "0", "content-length", "0")),
+                Arguments.of("content-length without DATA", By.GATEHOUSE_400,
+                        request("POST", "/cl", "content-length", "5")));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("malformed")
+    void aMalformedRequestIsRefusedAndNeverReachesTheMember(String what, By by, String[] fields) throws Exception {
+        int headsBefore = member.heads().size();
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, true, fields);
+            RawH2.Answer answer = h2.await(stream);
+            switch (by) {
+                case GATEHOUSE_400 -> {
+                    assertEquals(400, answer.status(), what + ": " + answer);
+                    assertEquals("application/json", answer.fields.get("content-type"));
+                    assertTrue(answer.bodyText().contains("\"status\":400"), answer.bodyText());
+                }
+                case UNDERTOW_RST -> assertEquals(RawH2.PROTOCOL_ERROR, answer.reset, what + ": " + answer);
+                case UNDERTOW_GOAWAY -> {
+                    assertTrue(h2.awaitGoAwayOrClose(5000), what + ": no GOAWAY");
+                    assertEquals(-1, answer.status(), what + ": answered " + answer);
+                }
+            }
+            if (by != By.UNDERTOW_GOAWAY) {
+                assertCleanGetServed(h2, "/after");
+            }
+        }
+        List<String> heads = member.heads().subList(headsBefore, member.heads().size());
+        assertEquals(by == By.UNDERTOW_GOAWAY ? List.of() : List.of("GET /after"),
+                heads.stream().map(h -> h.substring(0, h.indexOf(" HTTP/1.1"))).toList(),
+                "nothing of the malformed request reached the member, only the clean one after it");
+    }
+
+    /** The connection (and Gatehouse) still serve: a clean GET on the same connection is answered by the member. */
+    private void assertCleanGetServed(RawH2 h2, String path) throws IOException {
+        int next = h2.newStream();
+        h2.headers(next, true, request("GET", path));
+        RawH2.Answer ok = h2.await(next);
+        assertEquals(200, ok.status(), "the connection goes on after a refused stream: " + ok);
+        assertEquals("member saw 0", ok.bodyText());
+    }
+
+    @Test
+    void authorityAndHostDisagreeingCannotReachTheMemberAsTwoHosts() throws Exception {
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, true, request("GET", "/hosts", "host", "other.test"));
+            RawH2.Answer answer = h2.await(stream);
+            assertEquals(200, answer.status(), answer.toString());
+        }
+        String head = member.heads().stream().filter(h -> h.startsWith("GET /hosts ")).findFirst().orElseThrow();
+        assertEquals("app.test", RawMember.header(head, "Host"), head);
+        assertFalse(head.contains("other.test"), "the Host field never reaches the member: " + head);
+    }
+
+    // ---- content-length against the DATA frames
+
+    static Stream<Arguments> mismatched() {
+        return Stream.of(
+                Arguments.of("one DATA frame longer than content-length", "5", List.of("0123456789"), "after 0 of 5"),
+                Arguments.of("content-length reached, then another DATA frame", "5", List.of("01234", "56789"),
+                        "after 4 of 5"),
+                Arguments.of("DATA ending short of content-length", "5", List.of("012"), "after 3 of 5"),
+                Arguments.of("content-length 0, then DATA", "0", List.of("abc"), "no request"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mismatched")
+    void aContentLengthTheDataContradictsResetsTheStreamAndTheMemberNeverGetsACompleteRequest(
+            String what, String contentLength, List<String> frames, String atMember) throws Exception {
+        String path = "/mismatch-" + Math.abs(what.hashCode());
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, false, request("POST", path, "content-length", contentLength));
+            for (int i = 0; i < frames.size(); i++) {
+                if (i > 0) {
+                    // The member holds all the body but its last byte before the frame that contradicts the length.
+                    awaitProgress(path, Integer.parseInt(contentLength) - 1);
+                }
+                h2.data(stream, i == frames.size() - 1, frames.get(i).getBytes(StandardCharsets.US_ASCII));
+            }
+            RawH2.Answer answer = h2.await(stream);
+            assertTrue(answer.reset >= 0, what + ": the client's stream is reset, not answered: " + answer);
+            assertEquals(-1, answer.status(), answer.toString());
+            assertCleanGetServed(h2, "/after-mismatch");
+        }
+        if (atMember.equals("no request")) {
+            assertTrue(member.heads().stream().noneMatch(h -> h.contains(" " + path + " ")), member.heads().toString());
+        } else {
+            awaitVerdict("incomplete " + path + " " + atMember);
+        }
+        assertTrue(verdicts.stream().noneMatch(v -> v.startsWith("complete POST")),
+                "the member never completed the request: " + verdicts);
+    }
+
+    @Test
+    void theMemberHasAllButTheLastByteUntilTheClientsStreamEnds() throws Exception {
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, false, request("POST", "/held", "content-length", "5"));
+            h2.data(stream, false, "01234".getBytes(StandardCharsets.US_ASCII));
+            awaitProgress("/held", 4);
+            assertTrue(verdicts.isEmpty(), "the member is still waiting for its last byte: " + verdicts);
+            h2.data(stream, true, new byte[0]);
+            RawH2.Answer answer = h2.await(stream);
+            assertEquals(200, answer.status(), answer.toString());
+            assertEquals("member saw 5", answer.bodyText());
+        }
+        awaitVerdict("complete POST /held body=5");
+    }
+
+    @Test
+    void anAnnouncedEmptyBodyGoesUpOnlyOnceTheStreamHasEndedWithoutData() throws Exception {
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, false, request("POST", "/empty", "content-length", "0"));
+            h2.data(stream, true, new byte[0]);
+            RawH2.Answer answer = h2.await(stream);
+            assertEquals(200, answer.status(), answer.toString());
+            assertEquals("member saw 0", answer.bodyText());
+        }
+        awaitVerdict("complete POST /empty body=0");
+    }
+
+    // ---- clean requests
+
+    @Test
+    void aCleanGetAndPostPassToTheHttp11MemberWithTheBodyIntactAndAreLoggedAsHttp2() throws Exception {
+        byte[] body = new byte[100_000];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 31 + 7);
+        }
+        try (RawH2 h2 = connect()) {
+            int get = h2.newStream();
+            h2.headers(get, true, request("GET", "/clean-get?q=1", "user-agent", "raw-h2", "te", "trailers"));
+            assertEquals(200, h2.await(get).status());
+
+            int post = h2.newStream();
+            h2.headers(post, false, request("POST", "/clean-post", "content-length", Integer.toString(body.length)));
+            for (int at = 0; at < body.length; at += 16_384) {
+                int n = Math.min(16_384, body.length - at);
+                h2.data(post, at + n == body.length, Arrays.copyOfRange(body, at, at + n));
+            }
+            RawH2.Answer answer = h2.await(post);
+            assertEquals(200, answer.status(), answer.toString());
+            assertEquals("member saw " + body.length, answer.bodyText());
+
+            int chunked = h2.newStream();
+            h2.headers(chunked, false, request("POST", "/clean-unsized"));
+            h2.data(chunked, false, "abc".getBytes(StandardCharsets.US_ASCII));
+            h2.data(chunked, true, "def".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("member saw 6", h2.await(chunked).bodyText());
+        }
+        awaitVerdict("complete GET /clean-get?q=1 body=0");
+        awaitVerdict("complete POST /clean-post body=" + body.length);
+        awaitVerdict("complete POST /clean-unsized body=6");
+        assertTrue(bodies.stream().anyMatch(b -> Arrays.equals(b, body)), "the body reached the member intact");
+        String head = member.heads().stream().filter(h -> h.startsWith("POST /clean-post ")).findFirst().orElseThrow();
+        assertEquals("app.test", RawMember.header(head, "Host"));
+        assertEquals(Integer.toString(body.length), RawMember.header(head, "Content-Length"));
+        for (String path : List.of("/clean-get?q=1", "/clean-post", "/clean-unsized")) {
+            RequestLogRecord r = logged(path);
+            assertEquals("HTTP/2.0", r.protocol(), r.toString());
+            assertEquals(200, r.status());
+        }
+    }
+
+    @Test
+    void aRefusalIsLoggedWithWhatWasReceived() throws Exception {
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, true, request("GET", "/refused-logged", "x-a", "a\rb"));
+            assertEquals(400, h2.await(stream).status());
+        }
+        RequestLogRecord r = logged("/refused-logged");
+        assertEquals(400, r.status());
+        assertEquals("HTTP/2.0", r.protocol());
+        assertEquals("GET", r.method());
+    }
+
+    // ---- waiting, bounded
+
+    private RequestLogRecord logged(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (RequestLogRecord r : gatehouse.assembly().requestLog().latest(500)) {
+                if (r.url().endsWith(path)) {
+                    return r;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no log record for " + path);
+    }
+
+    private void awaitVerdict(String verdict) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!verdicts.contains(verdict)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the member never said \"" + verdict + "\": " + new ArrayList<>(verdicts));
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private void awaitProgress(String path, int bytes) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (progress.getOrDefault(path, new AtomicInteger()).get() < bytes) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the member never got " + bytes + " body bytes of " + path + ": " + progress);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+}
