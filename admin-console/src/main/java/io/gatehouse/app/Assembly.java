@@ -16,7 +16,9 @@ import io.gatehouse.log.RequestLogSink;
 import io.gatehouse.runtime.Runtime;
 import io.gatehouse.runtime.RuntimeBuilder;
 import io.gatehouse.runtime.RuntimeHolder;
+import io.gatehouse.auth.tls.ListenerTls;
 import io.gatehouse.server.BufferPool;
+import io.gatehouse.server.ChainAssembler;
 import io.gatehouse.server.ConnectionGuard;
 import io.gatehouse.server.InFlight;
 import io.gatehouse.server.ListenFailure;
@@ -75,6 +77,8 @@ public final class Assembly implements AutoCloseable {
     private final ListenerManager listeners;
     /** Looks member host names up again ({@code resolve_interval}): blocking lookups, never on an IO thread. */
     private final ScheduledExecutorService resolver;
+    /** Reads TLS listeners' certificate files again when they change ({@code ListenerTls.watch}): never an IO thread. */
+    private final ScheduledExecutorService certificates;
     /** The error log, or null when SLF4J's backend is not logback. */
     private final ErrorLog errorLog;
     private boolean stopped;
@@ -102,8 +106,17 @@ public final class Assembly implements AutoCloseable {
         UpstreamConnector connector = new UpstreamConnector(buffers);
         this.checks = new HealthChecks(registry, connector, worker);
         this.pool = new PoolView(holder::current);
-        this.builder = new RuntimeBuilder(registry, connector, new AtomicLong(), log, List.of(cacheStage));
-        this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming);
+        AtomicLong sequence = new AtomicLong();
+        this.builder = new RuntimeBuilder(registry, connector, sequence, log, List.of(cacheStage));
+        this.certificates = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "gatehouse-certificates");
+            t.setDaemon(true);
+            return t;
+        });
+        ListenerTls tls = new ListenerTls(Clock.systemUTC());
+        tls.watch(certificates, ListenerTls.CHECK_INTERVAL);
+        this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming, tls,
+                redirect -> ChainAssembler.redirectChain(log, sequence, redirect));
         this.resolver = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "gatehouse-resolver");
             t.setDaemon(true);
@@ -297,6 +310,7 @@ public final class Assembly implements AutoCloseable {
         listeners.close();
         checks.close();
         resolver.shutdownNow();
+        certificates.shutdownNow();
         worker.shutdown();
         try {
             worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);

@@ -1,6 +1,8 @@
 package io.gatehouse.app;
 
+import io.gatehouse.auth.tls.SslChecks;
 import io.gatehouse.spi.ConfigCheck;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -13,6 +15,6 @@ final class Modules {
 
     /** Checks a configuration must pass beyond the core's own: key material, address blocks, token keys. */
     static List<ConfigCheck> configChecks() {
-        return List.of();
+        return List.of(new SslChecks(Clock.systemUTC()));
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.server;
 
+import io.gatehouse.config.model.SslSpec;
 import io.gatehouse.handler.AccessLogHandler;
 import io.gatehouse.handler.JsonErrorHandler;
 import io.gatehouse.handler.RequestIdHandler;
@@ -40,13 +41,29 @@ public final class ChainAssembler {
     }
 
     /**
-     * A route's chain: the stages other modules supply (client IP allow-list, bearer auth, response
-     * cache — in the order given, outermost first) around the route's target.
+     * A {@code redirect_http} listener's chain: logged and identified like any request, refused at the
+     * edge like any request, and otherwise answered {@code 301} to HTTPS by {@code redirect}.
+     */
+    public static HttpHandler redirectChain(Consumer<RequestLogRecord> log, AtomicLong sequence, HttpHandler redirect) {
+        return new AccessLogHandler(log,
+                new RequestIdHandler(sequence,
+                        new JsonErrorHandler(
+                                new EdgeRejectionHandler(redirect))));
+    }
+
+    /**
+     * A route's chain: on a TLS site with {@code hsts}, {@code Strict-Transport-Security} first; then
+     * the stages other modules supply (client IP allow-list, bearer auth, response cache — in the order
+     * given, outermost first) around the route's target.
      */
     public static HttpHandler routeChain(List<StageFactory> stages, RouteContext route, HttpHandler target) {
         HttpHandler handler = target;
         for (int i = stages.size() - 1; i >= 0; i--) {
             handler = stages.get(i).wrap(route, handler);
+        }
+        SslSpec ssl = route.site().ssl();
+        if (ssl.enabled() && ssl.hsts().toSeconds() > 0) {
+            handler = new StrictTransportSecurityHandler(ssl.hsts().toSeconds(), handler);
         }
         return handler;
     }

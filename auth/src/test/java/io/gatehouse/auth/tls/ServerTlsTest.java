@@ -62,6 +62,25 @@ class ServerTlsTest {
     }
 
     @Test
+    void eachSiteKeepsItsOwnSessionsSoASessionOfOneSiteCannotBeResumedUnderAnother() throws Exception {
+        X509Certificate first = pki.issue(ec, "a.test");
+        X509Certificate second = pki.issue(ec, "b.test");
+        ServerTls tls = ServerTls.build(List.of(site("a", ec, first), site("b", ec, second)), TlsSpec.defaults(), null);
+        SSLContext client = LoopbackTls.client(pki.trustStore());
+
+        try (LoopbackTls server = new LoopbackTls(tls)) {
+            LoopbackTls.Answer a = server.get(client, "a.test", true, List.of("TLSv1.2"));
+            assertEquals(first, a.leaf());
+            ServerTls.Generation sites = tls.generation();
+            assertTrue(sites.contexts().get(0).getServerSessionContext().getSession(a.sessionId()) != null,
+                    "site a's session is in site a's cache");
+            assertEquals(null, sites.contexts().get(1).getServerSessionContext().getSession(a.sessionId()),
+                    "and not in site b's, so it cannot be resumed there");
+            assertEquals(second, server.get(client, "b.test", true, List.of("TLSv1.2")).leaf());
+        }
+    }
+
+    @Test
     void anEcSiteAfterAnRsaDefaultIsServedItsOwnCertificateWhicheverKeyTypeTheClientPrefers() throws Exception {
         X509Certificate rsaDefault = pki.issue(rsa, "default.test");
         X509Certificate ecSite = pki.issue(ec, "ec.test");
@@ -109,10 +128,10 @@ class ServerTlsTest {
             assertTrue(TlsSpec.DEFAULT_CIPHERS.contains(suite), suite);
             assertTrue(suite.contains("GCM") || suite.contains("CHACHA20"), suite);
         }
-        SSLEngine fromContext = tls.context().createSSLEngine("client.test", 443);
-        assertArrayEquals(engine.getEnabledProtocols(), fromContext.getEnabledProtocols(),
+        SSLParameters fromContext = tls.context().getDefaultSSLParameters();
+        assertArrayEquals(engine.getEnabledProtocols(), fromContext.getProtocols(),
                 "a listener given only the context gets the same settings");
-        assertArrayEquals(engine.getEnabledCipherSuites(), fromContext.getEnabledCipherSuites());
+        assertArrayEquals(engine.getEnabledCipherSuites(), fromContext.getCipherSuites());
     }
 
     @Test

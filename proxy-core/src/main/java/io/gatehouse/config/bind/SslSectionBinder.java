@@ -43,11 +43,6 @@ final class SslSectionBinder {
             kv.error("enable_ssl", "enable_ssl = yes needs certfile (a PEM certificate chain, or one file with the"
                     + " certificate and its key); make one for trying things out with: gatehouse cert HOST");
         }
-        if (enabled && certfile.isPresent()) {
-            // until the TLS listener is wired: a site that asked for TLS is never served in plain text
-            kv.error("enable_ssl", "enable_ssl = yes: TLS termination is not available in this version yet;"
-                    + " refusing to serve this site in plain text (terminate TLS in front of Gatehouse for now)");
-        }
         List<String> protocols = words(kv.list("protocols"));
         for (String p : protocols) {
             if (!PROTOCOLS.contains(p)) {

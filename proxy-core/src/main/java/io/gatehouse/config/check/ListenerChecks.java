@@ -3,8 +3,10 @@ package io.gatehouse.config.check;
 import io.gatehouse.config.bind.HostPorts;
 import io.gatehouse.config.bind.Problems;
 import io.gatehouse.config.model.HostPattern;
+import io.gatehouse.config.model.HostPort;
 import io.gatehouse.config.model.ListenerSpec;
 import io.gatehouse.config.model.SiteSpec;
+import io.gatehouse.config.model.SslSpec;
 import io.gatehouse.config.model.VirtualHostSpec;
 import io.gatehouse.config.source.SourcePos;
 import java.util.HashMap;
@@ -20,7 +22,12 @@ import java.util.Map;
  *   <li>at most one file per listener has route lines before any {@code @} line (the default group);</li>
  *   <li>a wildcard address ({@code 0.0.0.0}, {@code ::}) takes its port on every interface, so no other
  *       listener may use that port with another address; {@code localhost} overlaps {@code 127.0.0.1}
- *       and {@code ::1}.</li>
+ *       and {@code ::1};</li>
+ *   <li>the sites of one {@code ip:port} are all TLS or all plain HTTP (one port cannot speak both), and
+ *       TLS sites sharing a port agree on what is negotiated before the name is known to Gatehouse's
+ *       routing: {@code protocols}, {@code ciphers} and {@code http2};</li>
+ *   <li>a {@code redirect_http} port is not a port another listener (or another redirect) uses on
+ *       that address.</li>
  * </ul>
  */
 public final class ListenerChecks {
@@ -47,6 +54,67 @@ public final class ListenerChecks {
             }
             hostClaims(listener, problems);
             defaultGroups(listener, problems);
+            tlsAgreement(listener, problems);
+        }
+        redirectPorts(listeners, problems);
+    }
+
+    private static void tlsAgreement(ListenerSpec listener, Problems problems) {
+        SiteSpec first = listener.primary();
+        SslSpec a = first.ssl();
+        for (SiteSpec site : listener.sites().subList(1, listener.sites().size())) {
+            SslSpec b = site.ssl();
+            if (a.enabled() != b.enabled()) {
+                problems.error(b.enabled() ? b.keys().of("enable_ssl") : site.server().pos(), listener.bind()
+                        + " is " + (a.enabled() ? "TLS" : "plain HTTP") + " for the site of " + first.file() + " and "
+                        + (b.enabled() ? "TLS" : "plain HTTP") + " for this one; one port speaks one of them: give this"
+                        + " site another port, or " + (a.enabled() ? "enable_ssl = yes" : "remove enable_ssl") + " here");
+                continue;
+            }
+            if (!a.enabled()) {
+                continue;
+            }
+            agree(listener, first, site, "protocols", a.protocols(), b.protocols(), problems);
+            agree(listener, first, site, "ciphers", a.ciphers(), b.ciphers(), problems);
+            agree(listener, first, site, "http2", a.http2(), b.http2(), problems);
+        }
+    }
+
+    private static void agree(ListenerSpec listener, SiteSpec first, SiteSpec site, String key, Object a, Object b,
+                              Problems problems) {
+        if (!a.equals(b)) {
+            problems.error(site.ssl().keys().of(key), "[ssl] " + key + " differs from the one of the first site on "
+                    + listener.bind() + " (" + first.file() + "); sites sharing a TLS port must agree on it"
+                    + " (it is chosen before the requested name is known)");
+        }
+    }
+
+    private static void redirectPorts(List<ListenerSpec> listeners, Problems problems) {
+        Map<String, SourcePos> taken = new HashMap<>();
+        for (ListenerSpec listener : listeners) {
+            taken.putIfAbsent(listener.bind().toString(), listener.primary().server().bindPos());
+        }
+        for (ListenerSpec listener : listeners) {
+            if (!listener.primary().ssl().enabled()) {
+                continue;
+            }
+            Map<Integer, SourcePos> own = new HashMap<>();
+            for (SiteSpec site : listener.sites()) {
+                if (site.ssl().redirectHttp().isEmpty()) {
+                    continue;
+                }
+                int port = site.ssl().redirectHttp().get();
+                SourcePos pos = site.ssl().keys().of("redirect_http");
+                if (own.putIfAbsent(port, pos) != null) {
+                    continue; // the same redirect written by two sites of one listener
+                }
+                HostPort redirect = new HostPort(listener.bind().host(), port);
+                SourcePos earlier = taken.putIfAbsent(redirect.toString(), pos);
+                if (earlier != null) {
+                    problems.error(pos, "[ssl] redirect_http = " + port + ": " + redirect + " is already used at " + earlier
+                            + "; pick a port nothing else listens on");
+                }
+            }
         }
     }
 

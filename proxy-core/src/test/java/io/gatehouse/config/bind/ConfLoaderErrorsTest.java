@@ -153,9 +153,10 @@ class ConfLoaderErrorsTest {
 
     static Stream<Case> sslAndGatewayCases() {
         return Stream.of(
-                of("TLS asked for", "[ssl]\nenable_ssl = yes\ncertfile = server.pem\n" + ROUTES,
-                        "@D/a.conf:2: [ssl] enable_ssl = yes: TLS termination is not available in this version yet;"
-                                + " refusing to serve this site in plain text (terminate TLS in front of Gatehouse for now)"),
+                of("a redirect_http port that is the TLS port itself",
+                        "[server]\nport = 8443\n[ssl]\nenable_ssl = yes\ncertfile = server.pem\nredirect_http = 8443\n" + ROUTES,
+                        "@D/a.conf:6: [ssl] redirect_http = 8443: 127.0.0.1:8443 is already used at @D/a.conf:2; pick a"
+                                + " port nothing else listens on"),
                 of("a boolean that is not one", "[ssl]\nenable_ssl = maybe\n" + ROUTES,
                         "@D/a.conf:2: [ssl] enable_ssl must be yes or no, got \"maybe\""),
                 of("an unknown [ssl] key", "[ssl]\ncert = a.pem\n" + ROUTES,
@@ -773,6 +774,17 @@ class ConfLoaderErrorsTest {
                                 .file("b.conf", "[server]\nip = 0.0.0.0\nport = 8080\n" + ROUTES),
                         "@D/b.conf:1: [server] 0.0.0.0:8080 overlaps [::]:8080 at @D/a.conf:1: a wildcard address"
                                 + " takes the port on every interface; give both sites the same ip"),
+                files("a TLS site and a plain site on one port", f -> f
+                                .file("a.conf", "[server]\nport = 8443\n[ssl]\nenable_ssl = yes\ncertfile = a.pem\n" + ROUTES)
+                                .file("b.conf", "[server]\nport = 8443\n[routes:line]\n@ b.test\n/ = return 200 OK\n"),
+                        "@D/b.conf:1: 127.0.0.1:8443 is TLS for the site of @D/a.conf and plain HTTP for this one; one port"
+                                + " speaks one of them: give this site another port, or enable_ssl = yes here"),
+                files("TLS sites on one port that disagree on http2", f -> f
+                                .file("a.conf", "[server]\nport = 8443\n[ssl]\nenable_ssl = yes\ncertfile = a.pem\n" + ROUTES)
+                                .file("b.conf", "[server]\nport = 8443\n[ssl]\nenable_ssl = yes\ncertfile = b.pem\nhttp2 = no\n"
+                                        + "[routes:line]\n@ b.test\n/ = return 200 OK\n"),
+                        "@D/b.conf:6: [ssl] http2 differs from the one of the first site on 127.0.0.1:8443 (@D/a.conf);"
+                                + " sites sharing a TLS port must agree on it (it is chosen before the requested name is known)"),
                 files("several errors in several files at once", f -> f
                                 .file("a.conf", "[server]\nport = 0\n[routes:line]\n/ = @missing\n")
                                 .file("b.conf", "[server]\nport = 5001\nthreads = many\n[ssl]\nenable_ssl = yes\n"
