@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.log.RequestLogRecord;
-import io.gatehouse.runtime.Runtime;
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Issue 11: an HTTP/2 request proxied to an HTTP/1.1 member is held to the HTTP/1.1 edge's strictness,
  * so nothing can be smuggled through the downgrade. Sent with a raw HTTP/2 client ({@link RawH2}) over
- * h2c to a whole Gatehouse whose member is a raw socket that records every request head and whether
+ * h2c (and, in {@link Http2DowngradeOverTlsTest}, TLS with ALPN {@code h2}) to a whole Gatehouse whose member is a raw socket that records every request head and whether
  * the body it announced came whole: each malformed request is refused (Gatehouse's JSON 400, or
  * Undertow's own stream reset or GOAWAY) and the member sees nothing of it; a {@code content-length}
  * the DATA frames contradict resets the client's stream and the member never gets a complete request;
@@ -46,8 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Http2DowngradeTest {
-    @TempDir
-    static Path tmp;
+    /** This class's own directory for conf.d and logs. */
+    Path tmp;
 
     /** What the member made of each request: {@code complete METHOD PATH body=N} or {@code incomplete PATH after N of M}. */
     final Queue<String> verdicts = new ConcurrentLinkedQueue<>();
@@ -56,15 +52,12 @@ class Http2DowngradeTest {
     final Queue<byte[]> bodies = new ConcurrentLinkedQueue<>();
     RawMember member;
     GatehouseHarness gatehouse;
-    Undertow front;
-    InetSocketAddress h2c;
 
     @BeforeAll
-    void start() throws IOException {
+    void start(@TempDir Path dir) throws IOException {
+        tmp = dir;
         member = RawMember.start(this::answer);
-        gatehouse = GatehouseHarness.start(tmp, """
-                [server]
-                port = ${PORT}
+        gatehouse = GatehouseHarness.start(tmp, listener() + """
 
                 [routes:line]
                 / = @app
@@ -72,35 +65,24 @@ class Http2DowngradeTest {
                 [@app]
                 members = 127.0.0.1:%d
                 """.formatted(member.port()));
-        h2c = interimH2cFront();
     }
 
-    /**
-     * Until the listener takes h2c ({@code [server] h2c = yes}, branch i11-tls): an Undertow HTTP/2
-     * listener (prior knowledge) in front of the same generation's listener chain, as the listener's
-     * root handler hands it over.
-     */
-    private InetSocketAddress interimH2cFront() {
-        Runtime runtime = gatehouse.assembly().runtime();
-        var bind = runtime.config().listeners().get(0).bind();
-        front = Undertow.builder()
-                .setIoThreads(1)
-                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-                .setServerOption(UndertowOptions.DECODE_URL, false)
-                .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
-                .addHttpListener(0, "127.0.0.1")
-                .setHandler(exchange -> {
-                    exchange.putAttachment(Runtime.KEY, runtime);
-                    runtime.chain(bind).handleRequest(exchange);
-                })
-                .build();
-        front.start();
-        return new InetSocketAddress("127.0.0.1", GatehouseHarness.boundPort(front));
+    /** The listener's part of the site: a plain one that takes h2c with prior knowledge. */
+    String listener() {
+        return "[server]\nport = ${PORT}\nh2c = yes\n";
+    }
+
+    /** The scheme of the listener's connections: what {@code :scheme} must say. */
+    String scheme() {
+        return "http";
+    }
+
+    RawH2 connect() throws IOException {
+        return RawH2.plain(gatehouse.address()).start();
     }
 
     @AfterAll
     void stop() throws Exception {
-        front.stop();
         gatehouse.close();
         member.close();
     }
@@ -179,12 +161,23 @@ class Http2DowngradeTest {
         return null;
     }
 
-    private RawH2 connect() throws IOException {
-        return RawH2.plain(h2c).start();
+    /** Fields with {@code SCHEME} as the listener's scheme and {@code OTHER} as the other one, as sent. */
+    private String[] sent(String[] fields) {
+        String[] out = fields.clone();
+        for (int i = 1; i < out.length; i += 2) {
+            if (out[i - 1].equals(":scheme")) {
+                out[i] = out[i].equals("SCHEME") ? scheme() : scheme().equals("http") ? "https" : "http";
+            }
+        }
+        return out;
+    }
+
+    private String[] sentRequest(String method, String path, String... more) {
+        return sent(request(method, path, more));
     }
 
     private static String[] request(String method, String path, String... more) {
-        String[] base = {":method", method, ":scheme", "http", ":path", path, ":authority", "app.test"};
+        String[] base = {":method", method, ":scheme", "SCHEME", ":path", path, ":authority", "app.test"};
         String[] all = Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return all;
@@ -211,20 +204,20 @@ class Http2DowngradeTest {
                 Arguments.of("space in a name", By.UNDERTOW_RST, request("GET", "/space", "x a", "v")),
                 Arguments.of("unknown pseudo-header", By.UNDERTOW_RST, request("GET", "/ps", ":foo", "v")),
                 Arguments.of("pseudo-header after a field", By.UNDERTOW_GOAWAY, new String[] {":method", "GET",
-                        ":scheme", "http", "x-a", "1", ":path", "/late", ":authority", "app.test"}),
+                        ":scheme", "SCHEME", "x-a", "1", ":path", "/late", ":authority", "app.test"}),
                 Arguments.of("two :method", By.UNDERTOW_RST, request("GET", "/m2", ":method", "POST")),
-                Arguments.of("no :path", By.UNDERTOW_RST, new String[] {":method", "GET", ":scheme", "http",
+                Arguments.of("no :path", By.UNDERTOW_RST, new String[] {":method", "GET", ":scheme", "SCHEME",
                         ":authority", "app.test"}),
                 Arguments.of("empty :path", By.UNDERTOW_GOAWAY, request("GET", "")),
                 Arguments.of(":path not starting with /", By.GATEHOUSE_400, request("GET", "rel")),
                 Arguments.of("absolute :path", By.GATEHOUSE_400, request("GET", "http://other.test/x")),
                 Arguments.of("* :path with GET", By.GATEHOUSE_400, request("GET", "*")),
                 Arguments.of("space in :path", By.GATEHOUSE_400, request("GET", "/a b")),
-                Arguments.of("https :scheme on h2c", By.GATEHOUSE_400, new String[] {":method", "GET", ":scheme",
-                        "https", ":path", "/s", ":authority", "app.test"}),
+                Arguments.of(":scheme other than the connection's", By.GATEHOUSE_400, new String[] {":method", "GET",
+                        ":scheme", "OTHER", ":path", "/s", ":authority", "app.test"}),
                 Arguments.of("userinfo in :authority", By.GATEHOUSE_400, new String[] {":method", "GET", ":scheme",
-                        "http", ":path", "/ui", ":authority", "u@app.test"}),
-                Arguments.of("no :authority", By.GATEHOUSE_400, new String[] {":method", "GET", ":scheme", "http",
+                        "SCHEME", ":path", "/ui", ":authority", "u@app.test"}),
+                Arguments.of("no :authority", By.GATEHOUSE_400, new String[] {":method", "GET", ":scheme", "SCHEME",
                         ":path", "/na", "host", "app.test"}),
                 Arguments.of("content-length not a number", By.UNDERTOW_GOAWAY,
                         request("GET", "/cl", "content-length", "five")),
@@ -243,7 +236,7 @@ class Http2DowngradeTest {
         int headsBefore = member.heads().size();
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();
-            h2.headers(stream, true, fields);
+            h2.headers(stream, true, sent(fields));
             RawH2.Answer answer = h2.await(stream);
             switch (by) {
                 case GATEHOUSE_400 -> {
@@ -270,7 +263,7 @@ class Http2DowngradeTest {
     /** The connection (and Gatehouse) still serve: a clean GET on the same connection is answered by the member. */
     private void assertCleanGetServed(RawH2 h2, String path) throws IOException {
         int next = h2.newStream();
-        h2.headers(next, true, request("GET", path));
+        h2.headers(next, true, sent(request("GET", path)));
         RawH2.Answer ok = h2.await(next);
         assertEquals(200, ok.status(), "the connection goes on after a refused stream: " + ok);
         assertEquals("member saw 0", ok.bodyText());
@@ -280,7 +273,7 @@ class Http2DowngradeTest {
     void authorityAndHostDisagreeingCannotReachTheMemberAsTwoHosts() throws Exception {
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();
-            h2.headers(stream, true, request("GET", "/hosts", "host", "other.test"));
+            h2.headers(stream, true, sentRequest("GET", "/hosts", "host", "other.test"));
             RawH2.Answer answer = h2.await(stream);
             assertEquals(200, answer.status(), answer.toString());
         }
@@ -307,7 +300,7 @@ class Http2DowngradeTest {
         String path = "/mismatch-" + Math.abs(what.hashCode());
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();
-            h2.headers(stream, false, request("POST", path, "content-length", contentLength));
+            h2.headers(stream, false, sentRequest("POST", path, "content-length", contentLength));
             for (int i = 0; i < frames.size(); i++) {
                 if (i > 0) {
                     // The member holds all the body but its last byte before the frame that contradicts the length.
@@ -333,7 +326,7 @@ class Http2DowngradeTest {
     void theMemberHasAllButTheLastByteUntilTheClientsStreamEnds() throws Exception {
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();
-            h2.headers(stream, false, request("POST", "/held", "content-length", "5"));
+            h2.headers(stream, false, sentRequest("POST", "/held", "content-length", "5"));
             h2.data(stream, false, "01234".getBytes(StandardCharsets.US_ASCII));
             awaitProgress("/held", 4);
             assertTrue(verdicts.isEmpty(), "the member is still waiting for its last byte: " + verdicts);
@@ -349,7 +342,7 @@ class Http2DowngradeTest {
     void anAnnouncedEmptyBodyGoesUpOnlyOnceTheStreamHasEndedWithoutData() throws Exception {
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();
-            h2.headers(stream, false, request("POST", "/empty", "content-length", "0"));
+            h2.headers(stream, false, sentRequest("POST", "/empty", "content-length", "0"));
             h2.data(stream, true, new byte[0]);
             RawH2.Answer answer = h2.await(stream);
             assertEquals(200, answer.status(), answer.toString());
@@ -368,11 +361,11 @@ class Http2DowngradeTest {
         }
         try (RawH2 h2 = connect()) {
             int get = h2.newStream();
-            h2.headers(get, true, request("GET", "/clean-get?q=1", "user-agent", "raw-h2", "te", "trailers"));
+            h2.headers(get, true, sentRequest("GET", "/clean-get?q=1", "user-agent", "raw-h2", "te", "trailers"));
             assertEquals(200, h2.await(get).status());
 
             int post = h2.newStream();
-            h2.headers(post, false, request("POST", "/clean-post", "content-length", Integer.toString(body.length)));
+            h2.headers(post, false, sentRequest("POST", "/clean-post", "content-length", Integer.toString(body.length)));
             for (int at = 0; at < body.length; at += 16_384) {
                 int n = Math.min(16_384, body.length - at);
                 h2.data(post, at + n == body.length, Arrays.copyOfRange(body, at, at + n));
@@ -382,7 +375,7 @@ class Http2DowngradeTest {
             assertEquals("member saw " + body.length, answer.bodyText());
 
             int chunked = h2.newStream();
-            h2.headers(chunked, false, request("POST", "/clean-unsized"));
+            h2.headers(chunked, false, sentRequest("POST", "/clean-unsized"));
             h2.data(chunked, false, "abc".getBytes(StandardCharsets.US_ASCII));
             h2.data(chunked, true, "def".getBytes(StandardCharsets.US_ASCII));
             assertEquals("member saw 6", h2.await(chunked).bodyText());
@@ -405,7 +398,7 @@ class Http2DowngradeTest {
     void aRefusalIsLoggedWithWhatWasReceived() throws Exception {
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();
-            h2.headers(stream, true, request("GET", "/refused-logged", "x-a", "a\rb"));
+            h2.headers(stream, true, sentRequest("GET", "/refused-logged", "x-a", "a\rb"));
             assertEquals(400, h2.await(stream).status());
         }
         RequestLogRecord r = logged("/refused-logged");
