@@ -395,6 +395,18 @@ class Http2DowngradeTest {
     }
 
     @Test
+    void cookiesSentAsSeparateFieldsReachTheMemberAsOneCookieLine() throws Exception {
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, true, sentRequest("GET", "/cookies", "cookie", "a=1", "cookie", "b=2", "cookie", "c=3"));
+            assertEquals(200, h2.await(stream).status());
+        }
+        String head = member.heads().stream().filter(h -> h.startsWith("GET /cookies ")).findFirst().orElseThrow();
+        assertEquals(1, head.toLowerCase(java.util.Locale.ROOT).split("\r\ncookie:", -1).length - 1, head);
+        assertEquals("a=1; b=2; c=3", RawMember.header(head, "Cookie"), head);
+    }
+
+    @Test
     void aRefusalIsLoggedWithWhatWasReceived() throws Exception {
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();

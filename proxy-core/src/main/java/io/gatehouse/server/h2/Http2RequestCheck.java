@@ -3,6 +3,8 @@ package io.gatehouse.server.h2;
 import io.gatehouse.handler.ErrorReply;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
 import io.undertow.util.Protocols;
 import io.undertow.util.StatusCodes;
 import java.util.Objects;
@@ -12,6 +14,10 @@ import java.util.Objects;
  * HTTP/1.1 request once sent on to a member ({@link Http2RequestRules}): nothing of it reaches a member.
  * A request that came over HTTP/1.1 costs one comparison of its protocol; the HTTP/1.1 edge has checked
  * it already. A {@code content-length} the DATA frames contradict later is the upload's to catch.
+ *
+ * <p>A request that passes has its {@code cookie} fields joined into one, as RFC 9113 §8.2.3 asks of a
+ * hop to HTTP/1.1 (HTTP/2 clients may send each cookie as a field of its own; an HTTP/1.1 member reads
+ * one {@code Cookie} line, often only the first).
  */
 public final class Http2RequestCheck implements HttpHandler {
     private final HttpHandler next;
@@ -30,6 +36,10 @@ public final class Http2RequestCheck implements HttpHandler {
                 exchange.getConnection().getSslSessionInfo() != null, exchange.getRequestURI(),
                 exchange.getQueryString(), exchange.getRequestHeaders(), exchange.isRequestComplete());
         if (violation == null) {
+            HeaderValues cookies = exchange.getRequestHeaders().get(Headers.COOKIE);
+            if (cookies != null && cookies.size() > 1) {
+                exchange.getRequestHeaders().put(Headers.COOKIE, String.join("; ", cookies));
+            }
             next.handleRequest(exchange);
             return;
         }
