@@ -242,7 +242,7 @@ public final class ListenerManager implements AutoCloseable {
         Http2OpenListener http2 = null;
         if (shape.kind() == Kind.H2C || shape.http2()) {
             http2 = new Http2OpenListener(bufferPool, http2Options(tune));
-            http2.setRootHandler(root);
+            http2.setRootHandler(new Http2StreamLimit(H2_MAX_CONCURRENT_STREAMS, root));
         }
         Bound[] self = new Bound[1];
         Http1Entry http1 = new Http1Entry(http, () -> self[0].guard);
@@ -332,7 +332,7 @@ public final class ListenerManager implements AutoCloseable {
     /**
      * Undertow's HTTP/2 options: the same target handling as HTTP/1.1, and the limits that keep one
      * client from taking the server: at most {@value #H2_MAX_CONCURRENT_STREAMS} streams open at once
-     * (more are refused with {@code REFUSED_STREAM}), a header list no larger than {@code max_header_size}
+     * (advertised here, enforced by {@link Http2StreamLimit}: more are answered 503), a header list no larger than {@code max_header_size}
      * (advertised in SETTINGS and enforced), at most {@value #H2_MAX_RESETS_PER_WINDOW} RST_STREAM frames
      * from the client in {@value #H2_RST_WINDOW_MILLIS} ms (the rapid-reset pattern: the connection is then
      * closed with GOAWAY), no server push, and the connection closed after {@code keep_alive} without a stream.

@@ -164,6 +164,58 @@ class TlsHttp2Test {
         assertTrue(answer.raw().startsWith("HTTP/1.1 400 "), "the preface is refused as an HTTP/1.1 request: " + answer.raw());
     }
 
+    @Test
+    void aStreamBeyondTheAdvertisedConcurrentStreamsIsAnsweredAtOnceWhileTheOthersAreServed() throws Exception {
+        List<io.undertow.server.HttpServerExchange> held = new CopyOnWriteArrayList<>();
+        member = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1).setWorkerThreads(2)
+                .setHandler(exchange -> exchange.dispatch(io.undertow.util.SameThreadExecutor.INSTANCE, () -> held.add(exchange)))
+                .build();
+        member.start();
+        gatehouse = GatehouseHarness.start(tmp, "[server]\nport = ${PORT}\nh2c = yes\n[routes:line]\n/ = @slow\n/free = return 200 OK\n"
+                + "[@slow]\nmembers = 127.0.0.1:" + GatehouseHarness.boundPort(member) + "\n");
+        int limit = io.gatehouse.server.ListenerManager.H2_MAX_CONCURRENT_STREAMS;
+        try (Socket socket = new Socket("127.0.0.1", gatehouse.port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(PREFACE);
+            out.write(frame(4, 0, 0, new byte[0]));
+            for (int i = 0; i <= limit; i++) {
+                ByteArrayOutputStream block = new ByteArrayOutputStream();
+                block.write(0x82);
+                block.write(0x86);
+                literal(block, 4, "/held/" + i);
+                literal(block, 1, "127.0.0.1:" + gatehouse.port);
+                out.write(frame(1, 0x5, 2 * i + 1, block.toByteArray()));
+            }
+            out.flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (held.size() < limit) {
+                assertTrue(System.nanoTime() < deadline, "the member got " + held.size() + " requests");
+                Thread.sleep(20);
+            }
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            int answered = -1;
+            byte[] head = new byte[9];
+            while (answered < 0) {
+                in.readFully(head);
+                int length = ((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff);
+                int stream = ((head[5] & 0x7f) << 24) | ((head[6] & 0xff) << 16) | ((head[7] & 0xff) << 8) | (head[8] & 0xff);
+                in.readFully(new byte[length]);
+                if (head[3] == 4 && (head[4] & 1) == 0) {
+                    out.write(frame(4, 1, 0, new byte[0]));
+                    out.flush();
+                } else if (head[3] == 1) {
+                    answered = stream;
+                }
+            }
+            assertEquals(2 * limit + 1, answered, "the stream over the limit is answered first, the others are held");
+            assertEquals(limit, held.size(), "and it never reached the member");
+        } finally {
+            held.forEach(io.undertow.server.HttpServerExchange::endExchange);
+        }
+        assertEquals(200, h2cGet(gatehouse.port, "/free").status(), "another connection is served");
+    }
+
     /** What a minimal HTTP/2 client saw: the server's SETTINGS, the :status of stream 1, its body. */
     record H2Answer(boolean settingsSeen, int status, String body, String raw) {
     }
