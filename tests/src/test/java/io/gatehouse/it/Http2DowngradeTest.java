@@ -407,6 +407,18 @@ class Http2DowngradeTest {
     }
 
     @Test
+    void aRefusedRequestWhoseBodyIsStillComingIsAnsweredAtOnce() throws Exception {
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, false, sentRequest("POST", "/refused-early", "content-length", "100", "x-a", "a\nb"));
+            RawH2.Answer answer = h2.await(stream);
+            assertEquals(400, answer.status(), "answered without waiting for the body: " + answer);
+            assertCleanGetServed(h2, "/after-early");
+        }
+        assertTrue(member.heads().stream().noneMatch(h -> h.contains("/refused-early")), member.heads().toString());
+    }
+
+    @Test
     void aRefusalIsLoggedWithWhatWasReceived() throws Exception {
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();
