@@ -269,17 +269,27 @@ class Http2DowngradeTest {
         assertEquals("member saw 0", ok.bodyText());
     }
 
+    /**
+     * Refused (400) where the listener's HTTP/2 connections are {@code StrictHttp2Channel}s; over
+     * Undertow's own, the member sees the {@code :authority} only (Undertow replaces {@code Host}). Either
+     * way no member ever gets the other host.
+     */
     @Test
-    void authorityAndHostDisagreeingCannotReachTheMemberAsTwoHosts() throws Exception {
+    void authorityAndHostDisagreeingNeverReachTheMemberAsTwoHosts() throws Exception {
+        int status;
         try (RawH2 h2 = connect()) {
             int stream = h2.newStream();
             h2.headers(stream, true, sentRequest("GET", "/hosts", "host", "other.test"));
-            RawH2.Answer answer = h2.await(stream);
-            assertEquals(200, answer.status(), answer.toString());
+            status = h2.await(stream).status();
         }
-        String head = member.heads().stream().filter(h -> h.startsWith("GET /hosts ")).findFirst().orElseThrow();
-        assertEquals("app.test", RawMember.header(head, "Host"), head);
-        assertFalse(head.contains("other.test"), "the Host field never reaches the member: " + head);
+        assertTrue(status == 400 || status == 200, "status " + status);
+        List<String> heads = member.heads().stream().filter(h -> h.startsWith("GET /hosts ")).toList();
+        if (status == 400) {
+            assertEquals(List.of(), heads, "refused: nothing reached the member");
+        } else {
+            assertEquals("app.test", RawMember.header(heads.get(0), "Host"), heads.get(0));
+            assertFalse(heads.get(0).contains("other.test"), "the Host field never reaches the member: " + heads);
+        }
     }
 
     // ---- content-length against the DATA frames

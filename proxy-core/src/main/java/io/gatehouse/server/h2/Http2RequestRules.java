@@ -58,6 +58,43 @@ public final class Http2RequestRules {
         return contentLength(fields.get(Headers.CONTENT_LENGTH), streamEnded);
     }
 
+    /**
+     * The request's {@code :authority} and {@code Host} as received (before Undertow replaces one by the
+     * other): each at most once, and when both are there, the same host (case-insensitive, without a
+     * trailing dot) on the same port (the scheme's default when none is written).
+     *
+     * @param scheme the request's {@code :scheme}, for the default port
+     * @return {@link Http2Violation#AUTHORITY_HOST_MISMATCH}, or null when they agree
+     */
+    public static Http2Violation authorityAndHost(HeaderValues authority, HeaderValues host, String scheme) {
+        if ((authority != null && authority.size() > 1) || (host != null && host.size() > 1)) {
+            return Http2Violation.AUTHORITY_HOST_MISMATCH;
+        }
+        if (authority == null || host == null) {
+            return null;
+        }
+        String a = authority.getFirst();
+        String h = host.getFirst();
+        String name = HostHeader.hostName(a);
+        if (name == null || !name.equals(HostHeader.hostName(h)) || port(a, scheme) != port(h, scheme)) {
+            return Http2Violation.AUTHORITY_HOST_MISMATCH;
+        }
+        return null;
+    }
+
+    /** The port an authority names: after the last {@code :} outside an IPv6 literal, else the scheme's. */
+    private static int port(String authority, String scheme) {
+        int colon = authority.lastIndexOf(':');
+        if (colon < 0 || colon < authority.lastIndexOf(']') || colon == authority.length() - 1) {
+            return "https".equals(scheme) ? 443 : 80;
+        }
+        try {
+            return Integer.parseInt(authority.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private static Http2Violation field(HeaderValues values) {
         HttpString name = values.getHeaderName();
         if (name.length() > 0 && name.byteAt(0) == ':') {

@@ -27,6 +27,12 @@ public enum Http2Violation {
     MISSING_AUTHORITY("HTTP/2 request without :authority"),
     /** §8.3.1: an {@code :authority} that is not a host with an optional port (userinfo among the refused). */
     INVALID_AUTHORITY("invalid :authority in an HTTP/2 request"),
+    /**
+     * §8.3.1: {@code :authority} and {@code Host} name different hosts or ports, or either comes twice.
+     * Seen only where the connection is a {@link StrictHttp2Channel}: Undertow replaces {@code Host} by
+     * {@code :authority} before any handler runs.
+     */
+    AUTHORITY_HOST_MISMATCH(":authority and Host disagree"),
     /** §8.1.1, RFC 9110 §8.6: more than one {@code content-length}, or one that is not a decimal number. */
     INVALID_CONTENT_LENGTH("invalid content-length in an HTTP/2 request"),
     /** §8.1.1: a {@code content-length} above 0 on a stream that ended with its headers. */

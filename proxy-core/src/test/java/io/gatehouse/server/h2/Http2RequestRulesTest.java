@@ -144,6 +144,47 @@ class Http2RequestRulesTest {
         assertEquals(expected, check(m));
     }
 
+    static Stream<Arguments> authorityAndHost() {
+        return Stream.of(
+                Arguments.of("a.test", "a.test", "http", null),
+                Arguments.of("a.test", "A.Test.", "http", null),
+                Arguments.of("a.test", "a.test:80", "http", null),
+                Arguments.of("a.test:443", "a.test", "https", null),
+                Arguments.of("[::1]:8443", "[::1]:8443", "https", null),
+                Arguments.of("a.test", null, "http", null),
+                Arguments.of(null, "a.test", "http", null),
+                Arguments.of("a.test", "b.test", "http", Http2Violation.AUTHORITY_HOST_MISMATCH),
+                Arguments.of("a.test:8080", "a.test", "http", Http2Violation.AUTHORITY_HOST_MISMATCH),
+                Arguments.of("a.test", "a.test:443", "http", Http2Violation.AUTHORITY_HOST_MISMATCH),
+                Arguments.of("[::1]", "[::2]", "http", Http2Violation.AUTHORITY_HOST_MISMATCH),
+                Arguments.of("a.test", "a.test\r\nx: y", "http", Http2Violation.AUTHORITY_HOST_MISMATCH));
+    }
+
+    @ParameterizedTest(name = ":authority {0}, Host {1}, {2} -> {3}")
+    @MethodSource("authorityAndHost")
+    void authorityAndHostMustNameTheSameHostAndPort(String authority, String host, String scheme, Http2Violation expected) {
+        HeaderMap m = new HeaderMap();
+        if (authority != null) {
+            m.put(new HttpString(":authority"), authority);
+        }
+        if (host != null) {
+            m.put(Headers.HOST, host);
+        }
+        assertEquals(expected, Http2RequestRules.authorityAndHost(m.get(new HttpString(":authority")), m.get(Headers.HOST), scheme));
+    }
+
+    @Test
+    void twoAuthoritiesOrTwoHostsDisagreeByThemselves() {
+        HeaderMap m = new HeaderMap();
+        m.add(new HttpString(":authority"), "a.test");
+        m.add(new HttpString(":authority"), "a.test");
+        assertEquals(Http2Violation.AUTHORITY_HOST_MISMATCH, Http2RequestRules.authorityAndHost(m.get(new HttpString(":authority")), null, "http"));
+        HeaderMap h = new HeaderMap();
+        h.add(Headers.HOST, "a.test");
+        h.add(Headers.HOST, "b.test");
+        assertEquals(Http2Violation.AUTHORITY_HOST_MISMATCH, Http2RequestRules.authorityAndHost(null, h.get(Headers.HOST), "http"));
+    }
+
     @Test
     void aRequestWithoutAuthorityIsRefused() {
         assertEquals(Http2Violation.MISSING_AUTHORITY, check(new HeaderMap()));
