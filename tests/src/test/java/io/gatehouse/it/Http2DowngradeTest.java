@@ -59,6 +59,9 @@ class Http2DowngradeTest {
         member = RawMember.start(this::answer);
         gatehouse = GatehouseHarness.start(tmp, listener() + """
 
+                [tunefactors]
+                client_body_timeout = 2
+
                 [routes:line]
                 / = @app
 
@@ -359,6 +362,18 @@ class Http2DowngradeTest {
             assertEquals("member saw 0", answer.bodyText());
         }
         awaitVerdict("complete POST /empty body=0");
+    }
+
+    @Test
+    void anAnnouncedEmptyBodyWhoseStreamNeverEndsIsGivenUpAfterClientBodyTimeout() throws Exception {
+        try (RawH2 h2 = connect()) {
+            int stream = h2.newStream();
+            h2.headers(stream, false, sentRequest("POST", "/never-ends", "content-length", "0"));
+            RawH2.Answer answer = h2.await(stream);
+            assertTrue(answer.reset >= 0, "the stream is reset after client_body_timeout: " + answer);
+            assertCleanGetServed(h2, "/after-never");
+        }
+        assertTrue(member.heads().stream().noneMatch(h -> h.contains("/never-ends")), member.heads().toString());
     }
 
     // ---- clean requests
