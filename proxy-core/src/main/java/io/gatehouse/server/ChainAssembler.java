@@ -9,6 +9,7 @@ import io.gatehouse.routing.HostRouter;
 import io.gatehouse.routing.RouteTable;
 import io.gatehouse.routing.RoutingHandler;
 import io.gatehouse.server.edge.EdgeRejectionHandler;
+import io.gatehouse.server.h2.Http2RequestCheck;
 import io.gatehouse.spi.RouteContext;
 import io.gatehouse.spi.StageFactory;
 import io.undertow.server.HttpHandler;
@@ -35,7 +36,8 @@ public final class ChainAssembler {
                 new RequestIdHandler(sequence,
                         new JsonErrorHandler(
                                 new EdgeRejectionHandler(
-                                        new RoutingHandler(hosts)))));
+                                        new Http2RequestCheck(
+                                                new RoutingHandler(hosts))))));
     }
 
     /**

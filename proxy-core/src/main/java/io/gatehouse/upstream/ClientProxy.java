@@ -66,6 +66,8 @@ final class ClientProxy extends ResponseDeadlines.Entry
     private static final int CLIENT_READING = 1;
     /** The whole answer is out; Undertow drains a body nobody reads (for {@code client_body_timeout}). */
     private static final int LINGERING = 2;
+    /** An HTTP/2 request announced an empty body and its stream has not ended yet ({@code client_body_timeout}). */
+    private static final int EMPTY_BODY = 3;
 
     private final UpstreamProxyHandler handler;
     private final HttpServerExchange exchange;
@@ -114,7 +116,60 @@ final class ClientProxy extends ResponseDeadlines.Entry
         exchange.putAttachment(UpstreamAttempts.KEY, this);
         member = new MemberExchange(handler.cluster(), handler.connector(), handler.timeouts(), exchange.getIoThread(),
                 this, this, this);
+        if (hasBody && !chunked && exchange.getRequestContentLength() == 0) {
+            awaitEmptyBodyEnd();
+            return;
+        }
         member.start();
+    }
+
+    /**
+     * Over HTTP/2, {@code content-length: 0} on a stream that has not ended: the member would take the
+     * head alone as the whole request, so it goes up only once the stream has ended without DATA, as a
+     * request without a body. DATA instead contradicts the length: the client's stream is reset and the
+     * member never hears of the request. (Over HTTP/1.1 such a request is complete at its head.)
+     */
+    private void awaitEmptyBodyEnd() {
+        StreamSourceChannel body = exchange.getRequestChannel();
+        if (body == null) {
+            failed(new Outcome(Outcome.Kind.REQUEST_BODY_FAILED, null, -1, 0, "the request body could not be read"));
+            return;
+        }
+        ByteBuffer one = ByteBuffer.allocate(1);
+        ChannelListener<StreamSourceChannel> reader = channel -> {
+            if (finished) {
+                channel.suspendReads();
+                return;
+            }
+            int n;
+            try {
+                n = channel.read(one.clear());
+            } catch (IOException e) {
+                n = 1;
+            }
+            if (n == 0) {
+                if (clock == NO_CLOCK) {
+                    startClock(EMPTY_BODY, handler.timeouts().clientBody());
+                }
+                channel.resumeReads();
+                return;
+            }
+            stopClock();
+            channel.suspendReads();
+            channel.getReadSetter().set(null);
+            if (n > 0) {
+                finish();
+                if (ERRORS.isInfoEnabled()) {
+                    ERRORS.info(line(null, "the client sent DATA after content-length: 0", "stream reset", -1));
+                }
+                ClientAbort.abort(exchange, null);
+                return;
+            }
+            hasBody = false;
+            member.start();
+        };
+        body.getReadSetter().set(reader);
+        reader.handleEvent(body);
     }
 
     // ---- the request, as the member exchange sends it
@@ -500,6 +555,9 @@ final class ClientProxy extends ResponseDeadlines.Entry
         }
         if (kind == CLIENT_READING) {
             abort("the client took none of the answer for " + handler.timeouts().send() + " ms (send_timeout)");
+        } else if (kind == EMPTY_BODY) {
+            abort("the client neither ended nor sent its announced empty body for " + handler.timeouts().clientBody()
+                    + " ms (client_body_timeout)");
         } else if (kind == LINGERING) {
             finish();
             if (ERRORS.isInfoEnabled()) {

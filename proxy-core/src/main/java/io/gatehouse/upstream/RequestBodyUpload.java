@@ -22,6 +22,13 @@ import org.xnio.channels.StreamSourceChannel;
  * known and within the limit, else grown up to the limit. A body that turns out larger drops its copy.
  * While every byte read is held (or none was read), the body can be sent again to another member
  * ({@link #restart}): the held bytes first, then the rest from the client as it comes.
+ *
+ * <p>A body of known length never reaches the member longer or shorter than that length: the client's
+ * body reading more, or ending before it, is a failed read (the exchange closes the member's
+ * connection), and the body's last byte goes up only once the client's body has been seen to end. Over
+ * HTTP/1.1 Undertow reads exactly the length and ends there, so this costs one read that says "the
+ * end"; over HTTP/2 the DATA frames are what says how long a body is, and a {@code content-length} they
+ * contradict is known only at the stream's end: the member never gets a complete request then.
  */
 final class RequestBodyUpload extends ResponseDeadlines.Entry {
     /** What the upload reports to its exchange. */
@@ -77,6 +84,10 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
     private boolean clientEnded;
     /** How many of the held bytes went to the member on this trip: after a {@link #restart}, the next to send again. */
     private int replayAt;
+    /** The body's last byte, kept back from the member until the client's body has ended. */
+    private byte lastByte;
+    /** {@link #lastByte} is still to go up on this trip. */
+    private boolean lastBytePending;
     /** The last chunk (or the end) is on its way to the member. */
     private boolean ended;
     private boolean sent;
@@ -129,6 +140,7 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
         sent = false;
         ended = false;
         replayAt = 0;
+        lastBytePending = false;
         start();
     }
 
@@ -206,10 +218,15 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
             }
             int n;
             if (held != null && replayAt < held.position()) {
-                // Sending the body again: what was held first.
-                n = Math.min(up.remaining(), held.position() - replayAt);
+                // Sending the body again: what was held first, but the last byte only after the client's end.
+                int end = held.position();
+                if (!clientEnded && end == knownLength) {
+                    end--;
+                    lastBytePending = true;
+                }
+                n = Math.min(up.remaining(), end - replayAt);
                 up.put(held.array(), replayAt, n);
-                replayAt += n;
+                replayAt = replayAt + n == end ? held.position() : replayAt + n;
             } else if (clientEnded) {
                 n = -1;
             } else {
@@ -230,14 +247,25 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
                     return;
                 }
                 if (n < 0) {
+                    if (knownLength >= 0 && consumed != knownLength) {
+                        owner.bodyReadFailed(); // shorter than its length: the member must not take it as whole
+                        return;
+                    }
                     clientEnded = true;
                 } else {
                     consumed += n;
+                    if (knownLength >= 0 && consumed > knownLength) {
+                        owner.bodyReadFailed(); // longer than its length: the rest would be a request of its own
+                        return;
+                    }
                     if (holdMax > 0) {
                         hold(start, n);
                         if (held != null) {
                             replayAt = held.position(); // these go out now
                         }
+                    }
+                    if (consumed == knownLength && !confirmEnd()) {
+                        return;
                     }
                 }
             }
@@ -246,6 +274,9 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
                 up.clear();
                 if (chunked) {
                     up.put(LAST_CHUNK);
+                } else if (lastBytePending) {
+                    up.put(lastByte);
+                    lastBytePending = false;
                 }
                 up.flip();
                 continue;
@@ -256,6 +287,38 @@ final class RequestBodyUpload extends ResponseDeadlines.Entry {
                 up.flip();
             }
         }
+    }
+
+    /**
+     * The client's body has all its bytes (they end at {@code up}'s position): reads on to see it end.
+     * If it has not ended yet, its last byte is kept back from the member until it does; a byte more is
+     * a failed read. False when the read failed (the owner was told) or ended the exchange.
+     */
+    private boolean confirmEnd() {
+        int more = 0;
+        if (!clientEnded && up.hasRemaining()) {
+            try {
+                more = client.read(up);
+            } catch (IOException e) {
+                owner.bodyReadFailed();
+                return false;
+            }
+            if (owner.isFinished()) {
+                return false;
+            }
+        }
+        if (more > 0) {
+            owner.bodyReadFailed(); // longer than its length
+            return false;
+        }
+        if (more < 0) {
+            clientEnded = true;
+        } else if (!clientEnded) {
+            up.position(up.position() - 1);
+            lastByte = up.get(up.position());
+            lastBytePending = true;
+        }
+        return true;
     }
 
     /**
