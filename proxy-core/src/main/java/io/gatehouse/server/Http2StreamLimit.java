@@ -1,5 +1,6 @@
 package io.gatehouse.server;
 
+import io.gatehouse.handler.ClientAbort;
 import io.gatehouse.handler.ErrorReply;
 import io.undertow.protocols.http2.Http2Channel;
 import io.undertow.server.ExchangeCompletionListener;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Holds an HTTP/2 client to the concurrent streams Gatehouse advertises in its SETTINGS
  * ({@code SETTINGS_MAX_CONCURRENT_STREAMS}): Undertow sends the limit but lets a client open more, so
  * the streams of one connection being served are counted here, and a stream over the limit is answered
- * {@code 503} at once, before routing, without reaching a member. Only the HTTP/2 listener's root is
+ * {@code 503} at once, before routing, without reaching a member (or, when its body is still to come,
+ * reset, since an answer would first wait for that body). Only the HTTP/2 listener's root is
  * wrapped: HTTP/1.1 pays nothing.
  */
 final class Http2StreamLimit implements HttpHandler {
@@ -58,7 +60,13 @@ final class Http2StreamLimit implements HttpHandler {
             nextListener.proceed();
         });
         if (counted.get() > maxStreams) {
-            ErrorReply.send(exchange, 503, "too many concurrent streams on this connection (at most " + maxStreams + ")");
+            if (exchange.isRequestComplete()) {
+                ErrorReply.send(exchange, 503, "too many concurrent streams on this connection (at most " + maxStreams + ")");
+            } else {
+                // An answer would wait for the body to be drained, which the client may never send:
+                // reset the stream (this one only) instead of holding it open.
+                ClientAbort.abort(exchange, null);
+            }
             return;
         }
         next.handleRequest(exchange);

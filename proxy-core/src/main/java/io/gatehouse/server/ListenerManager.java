@@ -95,12 +95,12 @@ public final class ListenerManager implements AutoCloseable {
         final AcceptingChannel<? extends StreamConnection> channel;
         final Shape shape;
         final HttpOpenListener http;
-        final Http2OpenListener http2;
+        final io.undertow.server.DelegateOpenListener http2;
         final UndertowXnioSsl ssl;
         volatile ConnectionGuard guard;
 
         Bound(AcceptingChannel<? extends StreamConnection> channel, Shape shape, HttpOpenListener http,
-              Http2OpenListener http2, UndertowXnioSsl ssl, ConnectionGuard guard) {
+              io.undertow.server.DelegateOpenListener http2, UndertowXnioSsl ssl, ConnectionGuard guard) {
             this.channel = channel;
             this.shape = shape;
             this.http = http;
@@ -239,9 +239,9 @@ public final class ListenerManager implements AutoCloseable {
                 ? redirectChain.apply(new HttpsRedirectHandler(bind.host(), shape.redirectTo()))
                 : new ListenerRootHandler(holder, bind, inFlight);
         http.setRootHandler(root);
-        Http2OpenListener http2 = null;
+        io.undertow.server.DelegateOpenListener http2 = null;
         if (shape.kind() == Kind.H2C || shape.http2()) {
-            http2 = new Http2OpenListener(bufferPool, http2Options(tune));
+            http2 = new io.gatehouse.server.h2.StrictHttp2OpenListener(bufferPool, http2Options(tune));
             http2.setRootHandler(new Http2StreamLimit(H2_MAX_CONCURRENT_STREAMS, root));
         }
         Bound[] self = new Bound[1];
@@ -268,7 +268,7 @@ public final class ListenerManager implements AutoCloseable {
                 scheme = "https";
             }
             case H2C -> {
-                Http2OpenListener prior = http2;
+                io.undertow.server.DelegateOpenListener prior = http2;
                 long idle = Math.min(Integer.MAX_VALUE, tune.keepAlive().toMillis());
                 ChannelListener<StreamConnection> onOpen = connection -> {
                     LazyReadSuspend.install(connection);

@@ -265,7 +265,7 @@ class ErrorLogTest {
         get("/dead", "it-marker");
         flushedUpTo("it-marker");
         assertTrue(errorLog().stream().anyMatch(l -> l.matches(STAMP + "INFO  ListenerManager: listening on http://127\\.0\\.0\\.1:"
-                + gatehouse.port)), errorLog().toString());
+                + gatehouse.port + " \\(http\\)")), errorLog().toString());
     }
 
     /** Rotated as the request log is: a log left from an earlier day is renamed, old ones deleted. */
