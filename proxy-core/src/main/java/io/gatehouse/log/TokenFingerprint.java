@@ -30,9 +30,7 @@ public final class TokenFingerprint {
         if (rawToken == null || rawToken.isEmpty()) {
             return null;
         }
-        MessageDigest md = SHA256.get();
-        md.reset();
-        byte[] digest = md.digest(rawToken.getBytes(StandardCharsets.UTF_8));
+        byte[] digest = sha256(rawToken);
         char[] out = new char[PREFIX.length() + HEX_DIGITS];
         PREFIX.getChars(0, PREFIX.length(), out, 0);
         for (int i = 0; i < HEX_DIGITS / 2; i++) {
@@ -40,5 +38,15 @@ public final class TokenFingerprint {
             out[PREFIX.length() + 2 * i + 1] = HEX[digest[i] & 0xF];
         }
         return new String(out);
+    }
+
+    /**
+     * The SHA-256 of {@code text}'s UTF-8 bytes: the one digest of a token Gatehouse makes, for this
+     * fingerprint and for the auth module's in-memory token keys.
+     */
+    public static byte[] sha256(String text) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md.digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }
