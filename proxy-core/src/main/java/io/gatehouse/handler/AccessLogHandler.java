@@ -96,8 +96,9 @@ public final class AccessLogHandler implements HttpHandler {
             UpstreamAttempts upstream = exchange.getAttachment(UpstreamAttempts.KEY);
             String query = exchange.getQueryString();
             String uri = exchange.getRequestURI();
+            ClientAddress peer = ClientAddress.peer(exchange);
             return new RequestLogRecord(received,
-                    ClientAddress.ipPort(exchange),
+                    peer.ipPort(),
                     serverName(exchange),
                     WireText.decode(exchange.getRequestMethod().toString()),
                     WireText.decode(query == null || query.isEmpty() ? uri : uri + "?" + query),
@@ -116,7 +117,7 @@ public final class AccessLogHandler implements HttpHandler {
                     upstream == null ? null : upstream.member(),
                     upstream == null ? 0 : upstream.attempts(),
                     exchange.getAttachment(CacheStatus.KEY),
-                    ClientAddress.ip(exchange));
+                    peer.clientIp(exchange));
         }
     }
 

@@ -53,14 +53,7 @@ public final class ClientAddress {
      * {@link #resolved} recorded for this exchange, else the socket peer's; null when unknown.
      */
     public static String ip(HttpServerExchange exchange) {
-        ClientAddress peer = of(exchange);
-        if (peer.anyResolved) {
-            String resolved = exchange.getAttachment(RESOLVED);
-            if (resolved != null) {
-                return resolved;
-            }
-        }
-        return peer.ip;
+        return of(exchange).clientIp(exchange);
     }
 
     /**
@@ -71,6 +64,30 @@ public final class ClientAddress {
         java.util.Objects.requireNonNull(ip, "ip");
         exchange.putAttachment(RESOLVED, ip);
         of(exchange).anyResolved = true;
+    }
+
+    /**
+     * The socket peer of {@code exchange}'s connection, for a caller that needs more than one of its
+     * forms (the request log): one lookup instead of one per form.
+     */
+    public static ClientAddress peer(HttpServerExchange exchange) {
+        return of(exchange);
+    }
+
+    /** This peer's {@code ip:port}, IPv6 in brackets; null when unknown. */
+    public String ipPort() {
+        return ipPort;
+    }
+
+    /** As {@link #ip(HttpServerExchange)}, for {@code exchange} on this peer's connection. */
+    public String clientIp(HttpServerExchange exchange) {
+        if (anyResolved) {
+            String resolved = exchange.getAttachment(RESOLVED);
+            if (resolved != null) {
+                return resolved;
+            }
+        }
+        return ip;
     }
 
     /** {@code ip:port} of the socket peer, IPv6 in brackets ({@code [::1]:5000}); null when unknown. */

@@ -161,7 +161,8 @@ public final class RuntimeBuilder {
                     }
                 }
             }
-            chains.put(listener.bind(), ChainAssembler.listenerChain(log, sequence, hosts.build()));
+            chains.put(listener.bind(), ChainAssembler.listenerChain(log, sequence, hosts.build(),
+                    listener.speaksHttp2()));
         }
         if (problems.hasErrors()) {
             return new Outcome(Optional.empty(), problems.sorted());

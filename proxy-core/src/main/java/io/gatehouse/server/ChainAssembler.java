@@ -28,16 +28,17 @@ public final class ChainAssembler {
     /**
      * A listener's chain: every request is logged (outermost, so refusals are logged too), gets its
      * ids, has its failures rendered as JSON, is refused if the edge found its framing ambiguous, and
-     * is routed by host and path.
+     * is routed by host and path; on a listener that speaks HTTP/2, a request that came over it is held
+     * to the HTTP/1.1 edge's strictness first ({@link Http2RequestCheck}; a listener without HTTP/2 does
+     * not have the step at all).
      */
     public static HttpHandler listenerChain(Consumer<RequestLogRecord> log, AtomicLong sequence,
-                                            HostRouter<RouteTable<HttpHandler>> hosts) {
+                                            HostRouter<RouteTable<HttpHandler>> hosts, boolean http2) {
+        HttpHandler routing = new RoutingHandler(hosts);
         return new AccessLogHandler(log,
                 new RequestIdHandler(sequence,
                         new JsonErrorHandler(
-                                new EdgeRejectionHandler(
-                                        new Http2RequestCheck(
-                                                new RoutingHandler(hosts))))));
+                                new EdgeRejectionHandler(http2 ? new Http2RequestCheck(routing) : routing))));
     }
 
     /**

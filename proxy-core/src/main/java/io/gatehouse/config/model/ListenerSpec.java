@@ -20,4 +20,13 @@ public record ListenerSpec(HostPort bind, List<SiteSpec> sites) {
     public SiteSpec primary() {
         return sites.get(0);
     }
+
+    /**
+     * True when HTTP/2 may arrive here: TLS with {@code http2 = yes} (ALPN), or {@code h2c = yes}; the
+     * first site decides, as for the listener's other connection-level settings.
+     */
+    public boolean speaksHttp2() {
+        SiteSpec first = primary();
+        return first.ssl().enabled() ? first.ssl().http2() : first.server().h2c();
+    }
 }
