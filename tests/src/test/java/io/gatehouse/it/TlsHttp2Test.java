@@ -228,15 +228,18 @@ class TlsHttp2Test {
     static H2Answer h2cGet(int port, String path) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(PREFACE);
-            out.write(frame(4, 0, 0, new byte[0]));
             ByteArrayOutputStream block = new ByteArrayOutputStream();
             block.write(0x82); // :method GET
             block.write(0x86); // :scheme http
             literal(block, 4, path); // :path
             literal(block, 1, "127.0.0.1:" + port); // :authority
-            out.write(frame(1, 0x5, 1, block.toByteArray())); // HEADERS, END_STREAM | END_HEADERS
+            // One write: a server that refuses the preface and closes must not race the frames after it.
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.write(PREFACE);
+            all.write(frame(4, 0, 0, new byte[0]));
+            all.write(frame(1, 0x5, 1, block.toByteArray())); // HEADERS, END_STREAM | END_HEADERS
+            OutputStream out = socket.getOutputStream();
+            out.write(all.toByteArray());
             out.flush();
 
             DataInputStream in = new DataInputStream(socket.getInputStream());
