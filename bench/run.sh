@@ -6,6 +6,7 @@
 #                [--gatehouse-cmd CMD] [--no-install] [--no-build] [--keep-tmp]
 #   bench/run.sh --cache      (cache hits against nginx's proxy_cache, and a Zipf key set: bench/cache.sh)
 #   bench/run.sh --tls        (HTTPS 1k against nginx with the same certificate; a JWT route: bench/tls.sh)
+#   bench/run.sh --reload     (1k with conf.d edited once a second against no reloads: bench/reload.sh)
 #
 # Every option has an environment twin (THREADS CONNS DURATION ROUNDS WARMUP GATEHOUSE_CMD ...);
 # flags win over the environment. GATEHOUSE_CMD is run by bash from the repo root with $CONF set
@@ -51,6 +52,7 @@ while (($#)); do
         --quick) MODE=quick; DURATION=3; ROUNDS=3; WARMUP=10; NGINX_WARMUP=2 ;;
         --cache) shift; exec "$BENCH_DIR/cache.sh" "$@" ;; # cache hits against nginx proxy_cache: bench/cache.sh
         --tls) shift; exec "$BENCH_DIR/tls.sh" "$@" ;;     # HTTPS against nginx, and a JWT route: bench/tls.sh
+        --reload) shift; exec "$BENCH_DIR/reload.sh" "$@" ;; # a reload every second under load: bench/reload.sh
         -t|--threads) THREADS=$2; shift ;;
         -c|--connections) CONNS=$2; shift ;;
         -d|--duration) DURATION=$2; shift ;;
