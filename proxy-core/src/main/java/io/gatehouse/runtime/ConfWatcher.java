@@ -40,6 +40,11 @@ public final class ConfWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private WatchService service;
+    // the watcher thread's, once started; set first by start() so that no change after it is missed
+    private WatchKey key;
+    private Object watched;
+    private boolean missingReported;
+    private long nextLook;
 
     /**
      * @param onChange runs on the watcher's thread once a burst of changes has settled; it should hand
@@ -66,45 +71,51 @@ public final class ConfWatcher implements AutoCloseable {
             LOG.warn("{}: changes cannot be watched ({}); reload with SIGHUP or gatehouse reload", dir, e.toString());
             return this;
         }
+        try {
+            look(nanoTime.getAsLong());
+        } catch (IOException | RuntimeException e) {
+            key = null; // the thread tries again
+        }
         thread.start();
         return this;
     }
 
+    /** Checks that the directory is there and is the one watched, and (re-)registers it when needed. */
+    private void look(long now) throws IOException {
+        nextLook = now + poll.toNanos();
+        Object identity = identity();
+        if (identity == null) {
+            if (key != null) {
+                key.cancel();
+                key = null;
+            }
+            if (!missingReported) {
+                LOG.warn("{}: the configuration directory is gone; serving on, and watching for it", dir);
+                missingReported = true;
+            }
+            watched = null;
+        } else if (key == null || !key.isValid() || !identity.equals(watched)) {
+            if (key != null) {
+                key.cancel();
+            }
+            boolean again = watched != null || missingReported;
+            key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            if (again) {
+                LOG.info("{}: the configuration directory is back", dir);
+                debounce.event(now);
+            }
+            watched = identity;
+            missingReported = false;
+        }
+    }
+
     private void run() {
-        WatchKey key = null;
-        Object watched = null;
-        boolean missingReported = false;
-        long nextLook = nanoTime.getAsLong();
         while (!closed) {
             try {
                 long now = nanoTime.getAsLong();
                 if (now - nextLook >= 0) {
-                    nextLook = now + poll.toNanos();
-                    Object identity = identity();
-                    if (identity == null) {
-                        if (key != null) {
-                            key.cancel();
-                            key = null;
-                        }
-                        if (!missingReported) {
-                            LOG.warn("{}: the configuration directory is gone; serving on, and watching for it", dir);
-                            missingReported = true;
-                        }
-                        watched = null;
-                    } else if (key == null || !key.isValid() || !identity.equals(watched)) {
-                        if (key != null) {
-                            key.cancel();
-                        }
-                        boolean again = watched != null || missingReported;
-                        key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
-                                StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
-                        if (again) {
-                            LOG.info("{}: the configuration directory is back", dir);
-                            debounce.event(now);
-                        }
-                        watched = identity;
-                        missingReported = false;
-                    }
+                    look(now);
                 }
                 long waitNanos = Math.max(0, Math.min(nextLook - now, debounce.dueIn(now)));
                 WatchKey signalled = service.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)),
@@ -132,6 +143,7 @@ public final class ConfWatcher implements AutoCloseable {
                 LOG.debug("{}: watching again after {}", dir, e.toString());
                 key = null;
                 watched = null;
+                debounce.event(nanoTime.getAsLong()); // whatever happened meanwhile counts as a change
                 nextLook = nanoTime.getAsLong() + poll.toNanos();
                 pause();
             }
