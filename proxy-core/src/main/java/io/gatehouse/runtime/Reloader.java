@@ -214,8 +214,8 @@ public final class Reloader implements ReloadControl, AutoCloseable {
     }
 
     private static void log(ReloadOutcome o, int files) {
-        o.warnings().forEach(w -> LOG.warn("{}", w));
         if (o.applied()) {
+            o.warnings().forEach(w -> LOG.warn("{}", w));
             o.restartNeeded().forEach(r -> LOG.warn("{}", r));
             LOG.info("reload applied (generation {}, trigger {}, {} file{})", o.generation(), o.trigger(), files,
                     files == 1 ? "" : "s");
@@ -223,6 +223,7 @@ public final class Reloader implements ReloadControl, AutoCloseable {
             LOG.error("reload refused ({} error{}): trigger {}, generation {} keeps serving", o.errors().size(),
                     o.errors().size() == 1 ? "" : "s", o.trigger(), o.generation());
             o.errors().forEach(e -> LOG.error("{}", e));
+            o.warnings().forEach(w -> LOG.warn("{}", w));
         }
     }
 
