@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,12 +138,16 @@ public final class Gatehouse {
         // Installed first, so that a SIGHUP while starting cannot end the process either. The reload runs
         // on its own thread; the signal thread only hands it on.
         AtomicReference<Assembly> serving = new AtomicReference<>();
+        AtomicBoolean hupWhileStarting = new AtomicBoolean();
         SignalStop.onReload(() -> {
-            Assembly a = serving.get();
-            if (a == null) {
-                LOG.warn("SIGHUP received while starting: the configuration being started is the one on disk");
-            } else {
-                a.reloads().reloadLater("SIGHUP");
+            synchronized (serving) {
+                Assembly a = serving.get();
+                if (a == null) {
+                    LOG.info("SIGHUP received while starting: reloading once started");
+                    hupWhileStarting.set(true);
+                } else {
+                    a.reloads().reloadLater("SIGHUP");
+                }
             }
         });
         PidFile pidFile = PidFile.of(conf, env, pid);
@@ -182,7 +187,12 @@ public final class Gatehouse {
         ReloadStatusFile status = new ReloadStatusFile(pidFile.statusFile());
         status.started(gatehouse.runtime().generation());
         gatehouse.reloads().subscribe(status);
-        serving.set(gatehouse);
+        synchronized (serving) {
+            serving.set(gatehouse);
+            if (hupWhileStarting.get()) {
+                gatehouse.reloads().reloadLater("SIGHUP");
+            }
+        }
         for (InetSocketAddress a : gatehouse.addresses()) {
             out.println("gatehouse " + version() + ": serving " + conf + " on http://" + hostPort(a));
         }

@@ -9,15 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,36 +32,31 @@ class ReloadCommandTest {
     @TempDir
     Path tmp;
 
-    private final List<Process> processes = new ArrayList<>();
+    private JarProcesses processes;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    @BeforeEach
+    void setUp() {
+        processes = new JarProcesses(tmp);
+    }
+
     @AfterEach
     void cleanUp() {
-        processes.forEach(Process::destroyForcibly);
+        processes.close();
     }
 
     /** Runs the jar in {@code tmp}, as {@code ./gatehouse ARGS} from the directory that holds conf.d. */
     private Process start(String... args) throws IOException {
-        assertTrue(Files.isRegularFile(CommandLineTest.JAR), "the reactor builds the jar before the tests");
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx128m", "-jar", CommandLineTest.JAR.toString()));
-        command.addAll(List.of(args));
-        int n = processes.size();
-        Process p = new ProcessBuilder(command).directory(tmp.toFile())
-                .redirectOutput(tmp.resolve("out-" + n + ".txt").toFile())
-                .redirectError(tmp.resolve("err-" + n + ".txt").toFile())
-                .start();
-        processes.add(p);
-        return p;
+        return processes.jar(tmp, args);
     }
 
     private String out(int i) throws IOException {
-        return Files.readString(tmp.resolve("out-" + i + ".txt"), StandardCharsets.UTF_8);
+        return processes.out(i);
     }
 
     private String err(int i) throws IOException {
-        return Files.readString(tmp.resolve("err-" + i + ".txt"), StandardCharsets.UTF_8);
+        return processes.err(i);
     }
 
     private static int exit(Process p) throws InterruptedException {
