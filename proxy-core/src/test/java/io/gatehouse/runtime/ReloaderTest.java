@@ -75,7 +75,7 @@ class ReloaderTest {
             return List.of();
         }, generation::get, Clock.systemUTC());
         reloader.subscribe(outcomes::add);
-        watcher = new ConfWatcher(dir, Duration.ofMillis(150), Duration.ofMillis(200), () -> {
+        watcher = new ConfWatcher(dir, ConfWatcher.QUIET, Duration.ofMillis(200), () -> {
             reloader.changed();
             signals.incrementAndGet();
         }, System::nanoTime).start();

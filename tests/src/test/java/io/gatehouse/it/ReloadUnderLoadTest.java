@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * over the original. Every valid edit takes effect; a broken file is refused whole and reported with its
  * {@code file:line} in the outcome and the error log while the previous configuration keeps serving; a
  * listener is added (it answers) and removed (it refuses connections); a member taken down by active
- * checks stays down across reloads, and a cached answer is still a HIT. Not one request fails.
+ * checks stays down across reloads, and a cached answer is still a HIT; {@code processes} changed is
+ * listed as waiting for a restart. Not one request fails.
  */
 @Timeout(120)
 class ReloadUnderLoadTest {
@@ -55,6 +56,8 @@ class ReloadUnderLoadTest {
     private static final int BROKEN_AT = 20;
     private static final int LISTENER_ADDED_AT = 30;
     private static final int LISTENER_REMOVED_AT = 36;
+    /** From this edit on, {@code processes = 2}: applied with the rest, but only at the next restart. */
+    private static final int PROCESSES_FROM = 45;
 
     @TempDir
     Path tmp;
@@ -90,6 +93,7 @@ class ReloadUnderLoadTest {
         return """
                 [server]
                 port = %s
+                processes = %d
 
                 [routes:line]
                 /hc = return 200 v%d
@@ -108,7 +112,7 @@ class ReloadUnderLoadTest {
 
                 [log]
                 dir = %s
-                """.formatted(port, version, up, deadPort, origin, tmp.resolve("logs"));
+                """.formatted(port, version >= PROCESSES_FROM ? 2 : 1, version, up, deadPort, origin, tmp.resolve("logs"));
     }
 
     @Test
@@ -144,6 +148,7 @@ class ReloadUnderLoadTest {
                             "the refusal in the error log: " + log.problems());
                     assertTrue(log.problems().stream().anyMatch(m -> m.startsWith(where)),
                             "each problem in the error log: " + log.problems());
+                    assertEquals(refused, gatehouse.assembly().reloads().status().lastReload().orElseThrow());
                     Files.delete(conf.resolve("broken.conf"));
                     // the fix is the edit below: the directory is whole again
                 }
@@ -156,8 +161,11 @@ class ReloadUnderLoadTest {
                     Files.delete(conf.resolve("extra.conf"));
                 }
                 write(conf, "site.conf", site(Integer.toString(port), dead, up, origin, i), i);
-                awaitApplied(outcomes, port, i);
+                ReloadOutcome done = awaitApplied(outcomes, port, i);
                 applied++;
+                assertEquals(i >= PROCESSES_FROM
+                        ? List.of("[server] processes changed from 1 to 2: takes effect at the next restart")
+                        : List.of(), done.restartNeeded(), "edit " + i);
                 // right after the reload: the unchanged members keep their health, the cache its entry
                 PoolSnapshot pool = gatehouse.assembly().pool().snapshot();
                 assertEquals(MemberStatus.DOWN, state(pool, "127.0.0.1:" + dead), "no reset to checking at edit " + i);
@@ -184,6 +192,7 @@ class ReloadUnderLoadTest {
             assertTrue(load.ok.get() >= 100, "the load ran throughout: " + load.ok.get() + " requests");
         }
         assertEquals(1, originRequests.get(), "the cached answer was fetched once, before the first reload");
+        assertEquals(1, gatehouse.assembly().ioThreads(), "processes waits for a restart");
         gatehouse.assembly().reloads().unsubscribe(listener);
         assertEquals(1 + EDITS, gatehouse.assembly().reloads().status().generation(),
                 "one generation per applied reload; the refused one built none");
@@ -209,13 +218,13 @@ class ReloadUnderLoadTest {
     }
 
     /** Waits for the watcher's reload of edit {@code version}: applied, and its body served. */
-    private void awaitApplied(BlockingQueue<ReloadOutcome> outcomes, int port, int version) throws Exception {
+    private ReloadOutcome awaitApplied(BlockingQueue<ReloadOutcome> outcomes, int port, int version) throws Exception {
         while (true) {
             ReloadOutcome o = next(outcomes);
             assertTrue(o.applied(), "edit " + version + ": " + o);
             assertEquals("watch", o.trigger());
             if (get(port, "/hc").body().equals("v" + version)) {
-                return;
+                return o;
             }
         }
     }
