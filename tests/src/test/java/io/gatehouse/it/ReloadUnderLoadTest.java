@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is edited 50 times through the directory watcher, by plain writes and by temporary files renamed
  * over the original. Every valid edit takes effect; a broken file is refused whole and reported with its
  * {@code file:line} in the outcome and the error log while the previous configuration keeps serving; a
- * listener is added (it answers) and removed (it refuses connections); a member taken down by active
+ * listener is added (it answers) and removed (it refuses connections); a listener on a port in use
+ * refuses the whole reload; a member taken down by active
  * checks stays down across reloads, and a cached answer is still a HIT; {@code processes} changed is
  * listed as waiting for a restart. Not one request fails.
  */
@@ -56,6 +57,8 @@ class ReloadUnderLoadTest {
     private static final int BROKEN_AT = 20;
     private static final int LISTENER_ADDED_AT = 30;
     private static final int LISTENER_REMOVED_AT = 36;
+    /** A listener on a port something else holds: the whole reload is refused. */
+    private static final int PORT_TAKEN_AT = 40;
     /** From this edit on, {@code processes = 2}: applied with the rest, but only at the next restart. */
     private static final int PROCESSES_FROM = 45;
 
@@ -152,6 +155,20 @@ class ReloadUnderLoadTest {
                     Files.delete(conf.resolve("broken.conf"));
                     // the fix is the edit below: the directory is whole again
                 }
+                if (i == PORT_TAKEN_AT) {
+                    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                            java.net.InetAddress.getLoopbackAddress())) {
+                        write(conf, "taken.conf", "[server]\nport = " + taken.getLocalPort()
+                                + "\n\n[routes:line]\n/x = return 200 never\n", i);
+                        ReloadOutcome refused = next(outcomes);
+                        assertFalse(refused.applied(), refused.toString());
+                        assertEquals(List.of(conf.resolve("taken.conf") + ":2: [server] cannot listen on 127.0.0.1:"
+                                + taken.getLocalPort() + ": address already in use (the whole reload is refused; the"
+                                + " previous configuration, with its listeners, keeps serving)"), refused.errors());
+                        assertEquals("v" + (i - 1), get(port, "/hc").body(), "the previous configuration serves");
+                    }
+                    Files.delete(conf.resolve("taken.conf"));
+                }
                 int extra = 0;
                 if (i == LISTENER_ADDED_AT) {
                     extra = GatehouseHarness.freePort();
@@ -194,8 +211,8 @@ class ReloadUnderLoadTest {
         assertEquals(1, originRequests.get(), "the cached answer was fetched once, before the first reload");
         assertEquals(1, gatehouse.assembly().ioThreads(), "processes waits for a restart");
         gatehouse.assembly().reloads().unsubscribe(listener);
-        assertEquals(1 + EDITS, gatehouse.assembly().reloads().status().generation(),
-                "one generation per applied reload; the refused one built none");
+        assertEquals(1 + EDITS + 1, gatehouse.assembly().reloads().status().generation(),
+                "one generation per applied reload, and one built for the reload a taken port refused");
     }
 
     private final AtomicInteger listenerPort = new AtomicInteger();
