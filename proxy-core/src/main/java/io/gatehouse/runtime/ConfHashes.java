@@ -4,6 +4,7 @@ import io.gatehouse.config.source.ConfDirectory;
 import io.gatehouse.config.source.ConfDirectory.ConfFile;
 import io.gatehouse.view.ConfigStatus.ConfigFile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,9 +30,15 @@ public final class ConfHashes {
     public static List<ConfigFile> of(Path dir) {
         List<ConfigFile> out = new ArrayList<>();
         for (ConfFile file : ConfDirectory.list(dir, (pos, message) -> { })) {
-            try {
-                byte[] bytes = Files.readAllBytes(file.path());
-                out.add(new ConfigFile(file.path().getFileName().toString(), sha256(bytes), bytes.length));
+            try (InputStream in = Files.newInputStream(file.path())) {
+                MessageDigest digest = sha256();
+                byte[] buffer = new byte[8192];
+                long size = 0;
+                for (int n; (n = in.read(buffer)) > 0; size += n) {
+                    digest.update(buffer, 0, n);
+                }
+                out.add(new ConfigFile(file.path().getFileName().toString(), HexFormat.of().formatHex(digest.digest()),
+                        size));
             } catch (IOException | RuntimeException e) {
                 // gone or unreadable meanwhile: the loader says so
             }
@@ -40,8 +47,12 @@ public final class ConfHashes {
     }
 
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
