@@ -183,6 +183,8 @@ public final class Reloader implements ReloadControl, AutoCloseable {
             } else if (errors.isEmpty()) {
                 errors.add(dir + ": the configuration did not load");
             }
+        } catch (IllegalStateException e) {
+            errors.add(dir + ": not reloaded: " + e.getMessage()); // stopping meanwhile
         } catch (RuntimeException e) {
             errors.add(dir + ": internal error while reloading (a Gatehouse bug, please report it): " + e);
         }
