@@ -15,6 +15,8 @@ import io.gatehouse.config.source.IoErrors;
 import io.gatehouse.log.RequestLogRecord;
 import io.gatehouse.log.RequestLogRing;
 import io.gatehouse.log.RequestLogSink;
+import io.gatehouse.runtime.ConfHashes;
+import io.gatehouse.runtime.Reloader;
 import io.gatehouse.runtime.Runtime;
 import io.gatehouse.runtime.RuntimeBuilder;
 import io.gatehouse.runtime.RuntimeHolder;
@@ -89,6 +91,8 @@ public final class Assembly implements AutoCloseable {
     private final ScheduledExecutorService certificates;
     /** The error log, or null when SLF4J's backend is not logback. */
     private final ErrorLog errorLog;
+    /** Hot reload of {@code confDir}: the watcher, SIGHUP, {@code gatehouse reload}, the console. */
+    private Reloader reloader;
     private boolean stopped;
 
     private Assembly(Path confDir, GatehouseConfig config, ErrorLog errorLog) throws IOException {
@@ -154,6 +158,7 @@ public final class Assembly implements AutoCloseable {
      * any error stops the start with every problem listed.
      */
     public static Assembly start(Path confDir, Map<String, String> env, PrintStream err) throws StartFailure {
+        List<io.gatehouse.view.ConfigStatus.ConfigFile> files = ConfHashes.of(confDir); // before the load: see Reloader
         LoadOutcome loaded = ConfLoader.load(confDir, env, Modules.configChecks());
         List<String> errors = new ArrayList<>();
         for (Problem p : loaded.problems()) {
@@ -192,6 +197,9 @@ public final class Assembly implements AutoCloseable {
                 throw new StartFailure(problems);
             }
             assembly.install(built.runtime().get());
+            assembly.reloader = new Reloader(confDir, config, files, () -> ConfLoader.load(confDir, env,
+                    Modules.configChecks()), assembly::apply, () -> assembly.holder.current().generation(),
+                    Clock.systemUTC()).watch();
             return assembly;
         } catch (ListenFailure e) {
             assembly.close();
@@ -242,6 +250,14 @@ public final class Assembly implements AutoCloseable {
             install(built.runtime().get());
         }
         return built.problems();
+    }
+
+    /**
+     * Hot reload: {@code reload(trigger)} reads {@code confDir} again and puts it in service if valid,
+     * {@code status()} says where the configuration stands; {@link Reloader#subscribe} to hear of each attempt.
+     */
+    public Reloader reloads() {
+        return reloader;
     }
 
     public Path confDir() {
@@ -305,6 +321,9 @@ public final class Assembly implements AutoCloseable {
             return true;
         }
         stopped = true;
+        if (reloader != null) {
+            reloader.close();
+        }
         listeners.stopAccepting();
         inFlight.startDraining();
         boolean drained;

@@ -14,15 +14,19 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code gatehouse run|check|demo [--conf DIR]} and {@code gatehouse cert HOST...}.
- * {@code run} serves until SIGTERM or SIGINT, then drains in-flight requests and exits 0; SIGHUP is
- * logged and changes nothing (there is no hot reload in this version). {@code cert} writes a
+ * The command line: {@code gatehouse run|check|demo|reload [--conf DIR]} and {@code gatehouse cert HOST...}.
+ * {@code run} serves until SIGTERM or SIGINT, then drains in-flight requests and exits 0; SIGHUP
+ * reloads the configuration directory (as a change in it does), and {@code reload} sends SIGHUP to the
+ * Gatehouse its pid file names and waits for the outcome ({@link ReloadCommand}). {@code cert} writes a
  * self-signed certificate ({@link CertCommand}).
  */
 public final class Gatehouse {
@@ -68,14 +72,20 @@ public final class Gatehouse {
         }
         Path conf = Path.of("conf.d");
         Duration drain = DEFAULT_DRAIN;
+        Optional<Path> pid = Optional.empty();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
             int eq = arg.indexOf('=');
             String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
             String value;
-            if (name.equals("--conf") || name.equals("--drain")) {
+            if (name.equals("--conf") || name.equals("--drain") || name.equals("--pid")) {
                 if (command.equals("version")) {
                     err.println("gatehouse: version takes no options");
+                    return 2;
+                }
+                if (!COMMANDS.get(command)[0].contains(name)) {
+                    err.println("gatehouse: " + command + " takes no " + name);
+                    commandUsage(command, err);
                     return 2;
                 }
                 if (eq > 0) {
@@ -94,6 +104,12 @@ public final class Gatehouse {
                     return 2;
                 }
                 conf = Path.of(value);
+            } else if (name.equals("--pid")) {
+                if (value == null || value.isEmpty()) {
+                    err.println("gatehouse: --pid needs a file");
+                    return 2;
+                }
+                pid = Optional.of(Path.of(value));
             } else {
                 if (value == null || !value.matches("\\d{1,5}")) {
                     err.println("gatehouse: --drain needs a number of seconds");
@@ -106,20 +122,42 @@ public final class Gatehouse {
             case "check":
                 return CheckCommand.run(conf, env, Modules.configChecks(), out, err);
             case "run":
-                return serve(conf, env, out, err, drain, false);
+                return serve(conf, env, pid, out, err, drain, false);
             case "demo":
-                return serve(conf, env, out, err, drain, true);
+                return serve(conf, env, pid, out, err, drain, true);
+            case "reload":
+                return ReloadCommand.run(conf, env, pid, out, err, ReloadCommand.WAIT);
             default:
                 out.println("gatehouse " + version());
                 return 0;
         }
     }
 
-    private static int serve(Path conf, Map<String, String> env, PrintStream out, PrintStream err, Duration drain,
-                             boolean demo) {
-        // Installed first, so that a SIGHUP while starting cannot end the process either.
-        SignalStop.onReload(() -> LOG.warn("SIGHUP received: reload is not available in this version;"
-                + " configuration unchanged"));
+    private static int serve(Path conf, Map<String, String> env, Optional<Path> pid, PrintStream out,
+                             PrintStream err, Duration drain, boolean demo) {
+        // Installed first, so that a SIGHUP while starting cannot end the process either. The reload runs
+        // on its own thread; the signal thread only hands it on.
+        AtomicReference<Assembly> serving = new AtomicReference<>();
+        AtomicBoolean hupWhileStarting = new AtomicBoolean();
+        SignalStop.onReload(() -> {
+            synchronized (serving) {
+                Assembly a = serving.get();
+                if (a == null) {
+                    LOG.info("SIGHUP received while starting: reloading once started");
+                    hupWhileStarting.set(true);
+                } else {
+                    a.reloads().reloadLater("SIGHUP");
+                }
+            }
+        });
+        PidFile pidFile = PidFile.of(conf, env, pid);
+        Optional<ProcessHandle> other = pidFile.running();
+        if (other.isPresent()) {
+            err.println("gatehouse: not started: " + pidFile.path() + " names process " + other.get().pid()
+                    + ", a Gatehouse that is running; stop it first, or give another --pid FILE (remove the file"
+                    + " if that process is not Gatehouse)");
+            return 1;
+        }
         DemoUpstreams demoUpstreams = null;
         if (demo) {
             LoadOutcome loaded = ConfLoader.load(conf, env, Modules.configChecks());
@@ -140,6 +178,21 @@ public final class Gatehouse {
             }
             return 1;
         }
+        try {
+            pidFile.write();
+        } catch (IOException e) {
+            err.println("gatehouse: cannot write the pid file " + pidFile.path() + ": " + PidFile.describe(e)
+                    + " (gatehouse reload will not find this process)");
+        }
+        ReloadStatusFile status = new ReloadStatusFile(pidFile.statusFile());
+        status.started(gatehouse.runtime().generation());
+        gatehouse.reloads().subscribe(status);
+        synchronized (serving) {
+            serving.set(gatehouse);
+            if (hupWhileStarting.get()) {
+                gatehouse.reloads().reloadLater("SIGHUP");
+            }
+        }
         for (InetSocketAddress a : gatehouse.addresses()) {
             out.println("gatehouse " + version() + ": serving " + conf + " on http://" + hostPort(a));
         }
@@ -154,6 +207,7 @@ public final class Gatehouse {
         out.println("gatehouse: stopping, draining in-flight requests (up to " + drain.toSeconds() + " s)");
         out.flush();
         boolean clean = gatehouse.stop(drain);
+        pidFile.remove();
         if (demoUpstreams != null) {
             demoUpstreams.close();
         }
@@ -184,14 +238,19 @@ public final class Gatehouse {
 
     private static Map<String, String[]> commands() {
         Map<String, String[]> c = new LinkedHashMap<>();
-        c.put("run", new String[] {"[--conf DIR] [--drain SECONDS]",
+        c.put("run", new String[] {"[--conf DIR] [--drain SECONDS] [--pid FILE]",
             "serve the configuration in DIR (default ./conf.d) until SIGTERM or SIGINT, then drain",
-            "in-flight requests for up to SECONDS (default 30) and exit 0; SIGHUP is logged and changes nothing"});
+            "in-flight requests for up to SECONDS (default 30) and exit 0; a change in DIR, SIGHUP and",
+            "gatehouse reload load DIR again and put it in service if it is valid as a whole"});
         c.put("check", new String[] {"[--conf DIR]",
             "check DIR (default ./conf.d) and print every problem as file:line: message;",
             "exit 0 when it is valid, 1 otherwise (as nginx -t)"});
-        c.put("demo", new String[] {"[--conf DIR] [--drain SECONDS]",
+        c.put("demo", new String[] {"[--conf DIR] [--drain SECONDS] [--pid FILE]",
             "like run, with in-process demo members on the loopback addresses of DIR's clusters"});
+        c.put("reload", new String[] {"[--conf DIR] [--pid FILE]",
+            "make the Gatehouse serving DIR load it again (as nginx -s reload): send it SIGHUP through its pid",
+            "file and wait up to 30 s for the outcome; exit 0 when applied, 1 when refused (every problem",
+            "printed as file:line: message; the running configuration keeps serving) or when none runs"});
         c.put("cert", new String[] {"HOST... [--out DIR] [--rsa] [--force]",
             "write a self-signed certificate for HOST... (host names, *.wildcards, IP addresses) and its key",
             "into DIR as HOST.crt and HOST.key (the key readable by its owner only), and print the [ssl]",
@@ -217,15 +276,20 @@ public final class Gatehouse {
             if (c[0].contains("--drain")) {
                 out.println("  --drain SECONDS   the longest a stop waits for requests in flight (default 30)");
             }
+            if (c[0].contains("--pid")) {
+                out.println("  --pid FILE        the pid file (default gatehouse.pid in the [log] dir of DIR;");
+                out.println("                    gatehouse.reload next to it holds the last reload's outcome)");
+            }
         }
         out.println("  --help, -h        this help");
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: gatehouse <command> [--conf DIR] [--drain SECONDS]");
-        out.println("  run      serve the configuration in DIR (default ./conf.d) until SIGTERM");
+        out.println("usage: gatehouse <command> [--conf DIR] [--drain SECONDS] [--pid FILE]");
+        out.println("  run      serve the configuration in DIR (default ./conf.d) until SIGTERM; reload on change");
         out.println("  check    check DIR and print every problem as file:line: message (exit 0 when valid)");
         out.println("  demo     like run, with in-process demo members for the loopback members of DIR's clusters");
+        out.println("  reload   make the running Gatehouse load DIR again; exit 1 with the problems if refused");
         out.println("  cert     write a self-signed certificate and key: gatehouse cert HOST... [--out DIR]");
         out.println("  version  print the version (also --version, -v)");
         out.println("gatehouse <command> --help describes a command; options may be written --conf=DIR.");

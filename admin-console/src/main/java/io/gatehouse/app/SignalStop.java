@@ -18,7 +18,7 @@ final class SignalStop {
         }
     }
 
-    /** SIGHUP runs {@code reload} (on the JVM's signal thread) instead of ending the process. */
+    /** SIGHUP runs {@code reload} on the JVM's signal thread instead of ending the process: it must hand the work on, never wait. */
     static void onReload(Runnable reload) {
         handle("HUP", reload);
     }

@@ -12,7 +12,6 @@ import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,31 +35,24 @@ class CommandLineTest {
     @TempDir
     Path tmp;
 
-    final List<Process> processes = new ArrayList<>();
+    JarProcesses processes;
     final List<Undertow> members = new ArrayList<>();
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    @org.junit.jupiter.api.BeforeEach
+    void setUp() {
+        processes = new JarProcesses(tmp);
+    }
+
     @AfterEach
     void cleanUp() {
-        processes.forEach(Process::destroyForcibly);
+        processes.close();
         members.forEach(Undertow::stop);
     }
 
     private Process start(String... args) throws IOException {
-        assertTrue(Files.isRegularFile(JAR), "the reactor builds " + JAR + " before the tests");
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx128m");
-        command.add("-jar");
-        command.add(JAR.toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(tmp.toFile())
-                .redirectOutput(tmp.resolve("out-" + processes.size() + ".txt").toFile())
-                .redirectError(tmp.resolve("err-" + processes.size() + ".txt").toFile())
-                .start();
-        processes.add(p);
-        return p;
+        return processes.jar(tmp, args);
     }
 
     /** Runs the {@code ./gatehouse} launcher from the repository root, as the README has a new user do. */
@@ -68,21 +60,15 @@ class CommandLineTest {
         assertTrue(Files.isRegularFile(JAR), "the reactor builds " + JAR + " before the tests (so the launcher does not)");
         List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("gatehouse").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
-                .redirectOutput(tmp.resolve("out-" + processes.size() + ".txt").toFile())
-                .redirectError(tmp.resolve("err-" + processes.size() + ".txt").toFile());
-        builder.environment().put("GATEHOUSE_JAVA_OPTS", "-Xmx128m");
-        Process p = builder.start();
-        processes.add(p);
-        return p;
+        return processes.start(ROOT, command, java.util.Map.of("GATEHOUSE_JAVA_OPTS", "-Xmx128m"));
     }
 
     private String out(int i) throws IOException {
-        return Files.readString(tmp.resolve("out-" + i + ".txt"), StandardCharsets.UTF_8);
+        return processes.out(i);
     }
 
     private String err(int i) throws IOException {
-        return Files.readString(tmp.resolve("err-" + i + ".txt"), StandardCharsets.UTF_8);
+        return processes.err(i);
     }
 
     private Path conf(String name, String... files) throws IOException {
@@ -170,11 +156,11 @@ class CommandLineTest {
     }
 
     /**
-     * {@code kill -HUP} (what {@code systemctl reload} sends) must not end Gatehouse: until hot reload
-     * exists it is logged and ignored, and requests keep being served.
+     * {@code kill -HUP} (what {@code systemctl reload} sends) must not end Gatehouse: it reloads the
+     * configuration (see {@code ReloadCommandTest}), and requests keep being served.
      */
     @Test
-    void sighupIsLoggedAndGatehouseKeepsServing() throws Exception {
+    void sighupReloadsAndGatehouseKeepsServing() throws Exception {
         int port = GatehouseHarness.freePort();
         Path dir = conf("hup", "site.conf", """
                 [server]
@@ -189,7 +175,7 @@ class CommandLineTest {
         Process gatehouse = start("run", "--conf", dir.toString());
         awaitAnswer(port);
         signal(gatehouse, "HUP");
-        String line = "reload is not available in this version; configuration unchanged";
+        String line = "reload applied (generation 2, trigger SIGHUP, 1 file)";
         awaitText(gatehouse, () -> err(0), line);
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + "/hc")).build(), HttpResponse.BodyHandlers.ofString());
