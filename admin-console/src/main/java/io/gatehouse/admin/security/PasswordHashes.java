@@ -47,7 +47,7 @@ public final class PasswordHashes {
         if (hash.startsWith("$2")) {
             try {
                 return OpenBSDBCrypt.checkPassword(hash, password);
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) { // a damaged hash: Bouncy Castle says why in its own exceptions
                 return false;
             }
         }
