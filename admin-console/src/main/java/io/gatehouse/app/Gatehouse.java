@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code gatehouse run|check|demo [--conf DIR]} and {@code gatehouse cert HOST...}.
+ * The command line: {@code gatehouse run|check|demo [--conf DIR]}, {@code gatehouse cert HOST...} and
+ * {@code gatehouse passwd [USER]} ({@link PasswdCommand}).
  * {@code run} serves until SIGTERM or SIGINT, then drains in-flight requests and exits 0; SIGHUP is
  * logged and changes nothing (there is no hot reload in this version). {@code cert} writes a
  * self-signed certificate ({@link CertCommand}).
