@@ -15,7 +15,8 @@ public final class Audit {
     }
 
     /**
-     * Writes {@code audit: user=WHO from=ADDRESS action=ACTION result=RESULT}.
+     * Writes {@code user=WHO from=ADDRESS action=ACTION result=RESULT}, which the error log shows after
+     * the logger's name as {@code audit: user=...}.
      *
      * @param who     the user name ({@code token} for the admin token), or {@code -} when not known
      * @param from    the caller's address ({@code ip} or {@code ip:port}), or {@code jmx}
@@ -23,7 +24,7 @@ public final class Audit {
      * @param result  how it ended, e.g. {@code applied}, {@code refused (2 errors)}, {@code ok}
      */
     public static void record(String who, String from, String action, String result) {
-        LOG.info("audit: user={} from={} action={} result={}", clean(who), clean(from), clean(action), clean(result));
+        LOG.info("user={} from={} action={} result={}", clean(who), clean(from), clean(action), clean(result));
     }
 
     /** Control characters and line breaks never reach the log as they were sent. */

@@ -94,6 +94,8 @@ public final class Assembly implements AutoCloseable {
     /** Hot reload of {@code confDir}: the watcher, SIGHUP, {@code gatehouse reload}, the console. */
     private Reloader reloader;
     private boolean stopped;
+    /** The admin console and API ({@code [admin]}), or null when the configuration has no {@code [admin]}. */
+    private io.gatehouse.admin.api.AdminServer admin;
 
     private Assembly(Path confDir, GatehouseConfig config, ErrorLog errorLog) throws IOException {
         this.confDir = confDir;
@@ -200,6 +202,7 @@ public final class Assembly implements AutoCloseable {
             assembly.reloader = new Reloader(confDir, config, files, () -> ConfLoader.load(confDir, env,
                     Modules.configChecks()), assembly::apply, () -> assembly.holder.current().generation(),
                     Clock.systemUTC()).watch();
+            assembly.startAdmin(config);
             return assembly;
         } catch (ListenFailure e) {
             assembly.close();
@@ -258,6 +261,42 @@ public final class Assembly implements AutoCloseable {
      */
     public Reloader reloads() {
         return reloader;
+    }
+
+    /**
+     * Starts the admin listener of {@code config}'s {@code [admin]}, if any. INTEGRATOR: the statistics
+     * below are interim (replace with the metrics' StatsSource).
+     */
+    private void startAdmin(GatehouseConfig config) throws StartFailure {
+        if (config.admin().isEmpty()) {
+            return;
+        }
+        io.gatehouse.admin.StatsSource stats = new io.gatehouse.admin.StatsSource() {
+            @Override
+            public String statsJson() {
+                return "{}"; // interim, until the metrics module is wired in
+            }
+
+            @Override
+            public List<TrafficPoint> series() {
+                return List.of();
+            }
+        };
+        io.gatehouse.config.model.AdminSpec spec = config.admin().get();
+        io.gatehouse.admin.api.AdminContext context = new io.gatehouse.admin.api.AdminContext(pool, holder::current,
+                this::address, logRing, this::cache, reloader, stats,
+                new io.gatehouse.admin.security.SpecCredentials(spec));
+        try {
+            admin = io.gatehouse.admin.api.AdminServer.start(spec, context);
+        } catch (RuntimeException e) {
+            throw new StartFailure(List.of(spec.pos() + ": [admin] cannot serve the admin console on " + spec.bind()
+                    + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+        }
+    }
+
+    /** The admin listener, when {@code [admin]} is configured. */
+    public java.util.Optional<io.gatehouse.admin.api.AdminServer> admin() {
+        return java.util.Optional.ofNullable(admin);
     }
 
     public Path confDir() {
@@ -321,6 +360,9 @@ public final class Assembly implements AutoCloseable {
             return true;
         }
         stopped = true;
+        if (admin != null) {
+            admin.stop();
+        }
         if (reloader != null) {
             reloader.close();
         }

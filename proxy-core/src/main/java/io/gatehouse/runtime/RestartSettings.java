@@ -1,5 +1,6 @@
 package io.gatehouse.runtime;
 
+import io.gatehouse.config.model.AdminSpec;
 import io.gatehouse.config.model.GatehouseConfig;
 import io.gatehouse.config.model.LogSpec;
 import java.util.ArrayList;
@@ -9,7 +10,8 @@ import java.util.Objects;
 /**
  * The settings a running Gatehouse fixed when it started and a reload cannot change: the event loops
  * ({@code [server] processes}), the worker pool ({@code [server] threads}) and the {@code [log]}
- * section (its directory, ring size, retention and error log). A reload that changes them still applies
+ * section (its directory, ring size, retention and error log), and the {@code [admin]} section (the admin
+ * listener, its credentials and remote JMX). A reload that changes them still applies
  * everything else, and says, for each, that it takes effect at the next restart.
  */
 public final class RestartSettings {
@@ -31,7 +33,18 @@ public final class RestartSettings {
         compare(out, "[log] retain_days", a.retainDays(), b.retainDays());
         compare(out, "[log] error_level", a.errorLevel().keyword(), b.errorLevel().keyword());
         compare(out, "[log] error_stderr", a.errorStderr() ? "yes" : "no", b.errorStderr() ? "yes" : "no");
+        if (!Objects.equals(started.admin().map(RestartSettings::adminSettings),
+                next.admin().map(RestartSettings::adminSettings))) {
+            // no values: the section holds secrets
+            out.add("[admin] changed: takes effect at the next restart");
+        }
         return List.copyOf(out);
+    }
+
+    /** What {@code [admin]} says, without where it says it. */
+    private static List<Object> adminSettings(AdminSpec a) {
+        return java.util.Arrays.asList(a.bind(), a.user(), a.passwordHash(), a.token(), a.sessionTimeout(),
+                a.certfile(), a.keyfile(), a.passphrase(), a.jmxPort());
     }
 
     private static void compare(List<String> out, String name, Object running, Object next) {

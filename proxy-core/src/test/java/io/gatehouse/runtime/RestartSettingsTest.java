@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RestartSettingsTest {
     private static final String SITE = "[server]\nport = 8080\n%s\n\n[routes:line]\n/hc = return 200 OK\n\n%s\n";
 
+    private static final String ADMIN = "[admin]\nport = %d\ntoken = a-token-of-twenty-chars\n";
+
     @TempDir
     Path tmp;
 
@@ -36,7 +38,13 @@ class RestartSettingsTest {
                                 "[log] error_level changed from info to warn: takes effect at the next restart",
                                 "[log] error_stderr changed from yes to no: takes effect at the next restart")),
                 Arguments.of("processes = 4\nthreads = 8", "[log]\ndir = logs", "threads = 8\nprocesses = 4",
-                        "[log]\ndir = logs\n", List.of()));
+                        "[log]\ndir = logs\n", List.of()),
+                // [admin]: the same settings on other lines are no change; any other change is named, never shown
+                Arguments.of("", ADMIN.formatted(9090), "", "; moved\n\n" + ADMIN.formatted(9090), List.of()),
+                Arguments.of("", ADMIN.formatted(9090), "", ADMIN.formatted(9091),
+                        List.of("[admin] changed: takes effect at the next restart")),
+                Arguments.of("", "", "", ADMIN.formatted(9091),
+                        List.of("[admin] changed: takes effect at the next restart")));
     }
 
     @ParameterizedTest
