@@ -111,16 +111,6 @@ final class KeyValues {
         problems.error(posOf(key), label + " " + message);
     }
 
-    /**
-     * Warns that {@code key} is set but its feature is not in this version ({@code what} says which),
-     * once its value was checked: a key set to a bad value has its error and no warning on top.
-     */
-    public void notInThisVersion(String key, String what) {
-        if (entries.containsKey(key) && !refused.contains(key)) {
-            warning(key, key + ": " + what + " is not in this version; the value is checked and kept, nothing uses it");
-        }
-    }
-
     public void warning(String key, String message) {
         problems.warning(posOf(key), label + " " + message);
     }

@@ -35,7 +35,6 @@ final class LogSectionBinder {
                 kv.integer("ring_size", 1, 1_000_000, d.ringSize()),
                 kv.integer("retain_days", 0, Integer.MAX_VALUE, d.retainDays()),
                 level, kv.bool("error_stderr", d.errorStderr()));
-        kv.notInThisVersion("ring_size", "the admin console that shows the latest requests");
         return spec;
     }
 }

@@ -226,9 +226,7 @@ class ConfLoaderErrorsTest {
                         "@D/b.conf:3: [proxypass] is global and already defined at @D/a.conf:1; define it once across"
                                 + " all files"),
                 of("[log] twice in one file", "[log]\ndir = logs\n" + ROUTES + "[log]\nring_size = 10\n",
-                        "@D/a.conf:5: [log] is global and already defined at @D/a.conf:1; define it once across all files",
-                        "@D/a.conf:6: warning: [log] ring_size: the admin console that shows the latest requests is not"
-                                + " in this version; the value is checked and kept, nothing uses it"),
+                        "@D/a.conf:5: [log] is global and already defined at @D/a.conf:1; define it once across all files"),
                 of("bad [log] values", "[log]\nring_size = 0\nretain_days = -1\ndir =\n" + ROUTES,
                         "@D/a.conf:2: [log] ring_size must be 1..1000000, got 0",
                         "@D/a.conf:3: [log] retain_days must be a whole number >= 0, got -1",
@@ -302,9 +300,7 @@ class ConfLoaderErrorsTest {
                                 + " got \"200ms\""),
                 of("response cache budgets: nothing to say", "[proxypass]\ncache_memory = 64\ncache_disk = 0\n" + ROUTES),
                 of("a result cache size: nothing to say", "[tunefactors]\nnum_result_cache_max = 500\n" + ROUTES),
-                of("a console ring size", "[log]\nring_size = 5000\n" + ROUTES,
-                        "@D/a.conf:2: warning: [log] ring_size: the admin console that shows the latest requests is"
-                                + " not in this version; the value is checked and kept, nothing uses it"),
+                of("a console ring size: nothing to say", "[log]\nring_size = 5000\n" + ROUTES),
                 of("an unused cluster", "[@spare]\nmembers = 10.0.0.1:80\n" + ROUTES,
                         "@D/a.conf:1: warning: cluster @spare is not used by any route"),
                 of("a route to an unknown cluster", "[@api]\nmembers = 10.0.0.1:80\n[routes:line]\n/ = @api\n/x = @nope\n",

@@ -133,13 +133,10 @@ class ConfLoaderTest {
 
         LoadOutcome outcome = f.load(Map.of("TLS_PASS", "s3cret", "JWT_KEY", "k3y"));
 
-        // Only the key of a feature not in this version (ring_size) and a secret_key no token check uses
-        // (authenticate = no) are warned about; the cache keys take effect.
+        // Only a secret_key no token check uses (authenticate = no) is warned about; the cache keys take effect.
         assertEquals(List.of(
                 a + ":26: warning: [api-gateway] secret_key has no effect without enable_gateway = yes and"
-                        + " authenticate = yes",
-                a + ":34: warning: [log] ring_size: the admin console that shows the latest requests is not in this"
-                        + " version; the value is checked and kept, nothing uses it"),
+                        + " authenticate = yes"),
                 outcome.problems().stream().map(Object::toString).toList());
         GatehouseConfig config = outcome.config().orElseThrow();
         assertEquals(f.dir(), config.confDir());
