@@ -1,5 +1,9 @@
 package io.gatehouse.app;
 
+import io.gatehouse.admin.Credentials;
+import io.gatehouse.admin.jmx.GatehouseJmx;
+import io.gatehouse.admin.jmx.RemoteJmx;
+import io.gatehouse.admin.metrics.GatehouseMetrics;
 import io.gatehouse.auth.chain.AuthStages;
 import io.gatehouse.auth.tls.PemClientKeys;
 import io.gatehouse.cache.handler.CacheStageFactory;
@@ -26,6 +30,7 @@ import io.gatehouse.server.InFlight;
 import io.gatehouse.server.ListenFailure;
 import io.gatehouse.server.ListenerManager;
 import io.gatehouse.server.edge.EdgeLimits;
+import io.gatehouse.server.edge.EdgeRefusals;
 import io.gatehouse.server.edge.StrictFramingConduit;
 import io.gatehouse.upstream.UpstreamConnector;
 import io.gatehouse.upstream.UpstreamRegistry;
@@ -34,6 +39,7 @@ import io.gatehouse.view.PoolView;
 import io.undertow.connector.ByteBufferPool;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,6 +95,18 @@ public final class Assembly implements AutoCloseable {
     private final ScheduledExecutorService certificates;
     /** The error log, or null when SLF4J's backend is not logback. */
     private final ErrorLog errorLog;
+    /** Requests by listener, cluster and member, and the rest (docs/metrics.md); sampled on {@code gatehouse-metrics}. */
+    private final GatehouseMetrics metrics = new GatehouseMetrics();
+    private final EdgeRefusals edgeRefusals = new EdgeRefusals();
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread t = new Thread(task, "gatehouse-metrics");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The metrics and the Gatehouse and member MBeans in the platform MBean server. */
+    private final GatehouseJmx jmx;
+    /** Remote JMX, once {@link #startRemoteJmx} started it. */
+    private RemoteJmx remoteJmx;
     private boolean stopped;
 
     private Assembly(Path confDir, GatehouseConfig config, ErrorLog errorLog) throws IOException {
@@ -117,7 +135,8 @@ public final class Assembly implements AutoCloseable {
         List<io.gatehouse.spi.StageFactory> stages = new ArrayList<>(authStages.factories());
         stages.add(cacheStage);
         AtomicLong sequence = new AtomicLong();
-        this.builder = new RuntimeBuilder(registry, connector, sequence, log, stages);
+        this.builder = new RuntimeBuilder(registry, connector, sequence, bind -> log.andThen(metrics.listener(bind)),
+                edgeRefusals, stages);
         this.certificates = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "gatehouse-certificates");
             t.setDaemon(true);
@@ -126,13 +145,21 @@ public final class Assembly implements AutoCloseable {
         ListenerTls tls = new ListenerTls(Clock.systemUTC());
         tls.watch(certificates, ListenerTls.CHECK_INTERVAL);
         this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming, tls,
-                redirect -> ChainAssembler.redirectChain(log, sequence, redirect));
+                redirect -> ChainAssembler.redirectChain(log.andThen(metrics::record), sequence, redirect, edgeRefusals));
         this.resolver = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "gatehouse-resolver");
             t.setDaemon(true);
             return t;
         });
         resolver.scheduleWithFixedDelay(this::refreshAddresses, 1, 1, TimeUnit.SECONDS);
+        metrics.edgeRefusals(edgeRefusals);
+        metrics.inFlight(inFlight::count);
+        metrics.cache(cacheStage::cache);
+        metrics.pool(pool::snapshot);
+        metrics.start(sampler);
+        this.jmx = new GatehouseJmx(ManagementFactory.getPlatformMBeanServer(), metrics, pool, holder::current,
+                Gatehouse.version());
+        jmx.start(sampler);
     }
 
     private void refreshAddresses() {
@@ -224,6 +251,7 @@ public final class Assembly implements AutoCloseable {
         }
         registry.retainOnly(next.upstreams());
         checks.reconcile(next.clusters());
+        jmx.syncMembers();
     }
 
     /**
@@ -292,6 +320,30 @@ public final class Assembly implements AutoCloseable {
         return cacheStage.cache();
     }
 
+    /** The metrics: {@code /stats.json}, the console's series, and {@link GatehouseMetrics#reloaded} for the reloader. */
+    public GatehouseMetrics metrics() {
+        return metrics;
+    }
+
+    /** Gatehouse in the platform MBean server; give it the reloader ({@link GatehouseJmx#reloadControl}). */
+    public GatehouseJmx jmx() {
+        return jmx;
+    }
+
+    /**
+     * Starts remote JMX ({@code [admin] jmx_port}) on {@code bind}:{@code port} for the platform MBean
+     * server, with the admin {@code credentials}, over TLS with {@code ssl} when not null; it stops with
+     * Gatehouse.
+     */
+    public synchronized RemoteJmx startRemoteJmx(java.net.InetAddress bind, int port, Credentials credentials,
+                                                 javax.net.ssl.SSLContext ssl) throws IOException {
+        if (remoteJmx != null) {
+            throw new IllegalStateException("remote JMX is already on " + remoteJmx.serviceUrl());
+        }
+        remoteJmx = RemoteJmx.start(ManagementFactory.getPlatformMBeanServer(), bind, port, credentials, ssl);
+        return remoteJmx;
+    }
+
     public InetSocketAddress address(HostPort bind) {
         return listeners.boundAddress(bind);
     }
@@ -318,6 +370,12 @@ public final class Assembly implements AutoCloseable {
             LOG.warn("{} requests still in flight after {} s; closing them", inFlight.count(), drain.toSeconds());
         }
         listeners.close();
+        if (remoteJmx != null) {
+            remoteJmx.close();
+        }
+        jmx.close();
+        metrics.close();
+        sampler.shutdownNow();
         checks.close();
         resolver.shutdownNow();
         certificates.shutdownNow();

@@ -1,0 +1,136 @@
+package io.gatehouse.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gatehouse.admin.Credentials;
+import io.gatehouse.admin.jmx.GatehouseJmx;
+import io.gatehouse.admin.jmx.RemoteJmx;
+import io.gatehouse.admin.metrics.MetricNames;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Metrics and JMX end to end: a real Gatehouse in process with two members on loopback and remote
+ * JMX on its own port. A {@code JMXConnector} with the admin credentials reads request counters that
+ * moved with the requests sent (per listener, cluster and member, and by status class), an edge
+ * refusal counted under its reason, and a member's state that turns {@code down} once the member is
+ * stopped; a client without credentials or with wrong ones is refused.
+ */
+@Timeout(60)
+class MetricsJmxTest {
+    private static final Credentials CREDENTIALS = (user, secret) ->
+            user.equals("ops") && secret.equals("night-shift") ? Optional.of("ops") : Optional.empty();
+
+    @TempDir
+    Path tmp;
+
+    private GatehouseHarness gatehouse;
+    private final List<RestartableMember> members = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws IOException {
+        if (gatehouse != null) {
+            gatehouse.close();
+        }
+        for (RestartableMember m : members) {
+            m.close();
+        }
+    }
+
+    private int get(String path) throws IOException {
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            String r = http.send("GET " + path + " HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n").readAll();
+            return Integer.parseInt(r.substring(9, 12));
+        }
+    }
+
+    private static Object attribute(MBeanServerConnection mbeans, ObjectName name, String attribute) throws Exception {
+        return mbeans.getAttribute(name, attribute);
+    }
+
+    @Test
+    void aRemoteJmxClientReadsTheCountersThatMovedAndAMemberGoingDown() throws Exception {
+        RestartableMember a = RestartableMember.start("a");
+        RestartableMember b = RestartableMember.start("b");
+        members.add(a);
+        members.add(b);
+        gatehouse = GatehouseHarness.start(tmp, """
+                [server]
+                port = ${PORT}
+
+                [routes:line]
+                / = @app
+
+                [@app]
+                members = %s, %s
+                """.formatted(a.address(), b.address()));
+        RemoteJmx remote = gatehouse.assembly().startRemoteJmx(InetAddress.getLoopbackAddress(),
+                GatehouseHarness.freePort(), CREDENTIALS, null);
+
+        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(remote.serviceUrl(), Map.of()));
+        assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(remote.serviceUrl(),
+                Map.of(JMXConnector.CREDENTIALS, new String[] {"ops", "day-shift"})));
+
+        for (int i = 0; i < 6; i++) {
+            assertEquals(200, get("/item/" + i));
+        }
+        try (RawHttp http = new RawHttp(gatehouse.address())) {
+            String r = http.send("GET / HTTP/1.1\nHost: app.test\r\n\r\n").readAll();
+            assertTrue(r.startsWith("HTTP/1.1 400"), r);
+        }
+
+        try (JMXConnector c = JMXConnectorFactory.connect(remote.serviceUrl(),
+                Map.of(JMXConnector.CREDENTIALS, new String[] {"ops", "night-shift"}))) {
+            MBeanServerConnection mbeans = c.getMBeanServerConnection();
+            ObjectName listener = MetricNames.of("type", "Listener", "name", "127.0.0.1:" + gatehouse.port, "metric", "requests");
+            assertEquals("io.gatehouse:type=Listener,name=\"127.0.0.1:" + gatehouse.port + "\",metric=requests",
+                    listener.toString());
+            assertEquals(7L, attribute(mbeans, listener, "Count"), "six proxied, one refused at the edge");
+            assertEquals(6L, attribute(mbeans, MetricNames.of("type", "Cluster", "name", "app", "metric", "requests"), "Count"));
+            long perMember = (Long) attribute(mbeans, MetricNames.of("type", "Member", "cluster", "app", "member", a.address(),
+                    "metric", "requests"), "Count")
+                    + (Long) attribute(mbeans, MetricNames.of("type", "Member", "cluster", "app", "member", b.address(),
+                    "metric", "requests"), "Count");
+            assertEquals(6L, perMember);
+            assertEquals(6L, attribute(mbeans, MetricNames.of("type", "Traffic", "name", "responses.2xx"), "Count"));
+            assertEquals(1L, attribute(mbeans, MetricNames.of("type", "Traffic", "name", "responses.4xx"), "Count"));
+            assertEquals(1L, attribute(mbeans, MetricNames.of("type", "EdgeRefusals", "reason", "bare_lf"), "Value"));
+            assertEquals(1L, attribute(mbeans, GatehouseJmx.GATEHOUSE, "Generation"));
+
+            ObjectName memberB = GatehouseJmx.memberName("app", b.address());
+            assertEquals("up", attribute(mbeans, memberB, "State"));
+            assertEquals(1, attribute(mbeans, memberB, "Weight"));
+            assertEquals(3L, attribute(mbeans, memberB, "Requests"), "round robin over two members");
+
+            b.kill();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String state = "up";
+            while (!state.equals("down") && System.nanoTime() < deadline) {
+                assertEquals(200, get("/after"), "the other member answers");
+                state = (String) attribute(mbeans, memberB, "State");
+            }
+            assertEquals("down", state);
+            assertTrue(((String) attribute(mbeans, memberB, "Why")).contains("fail"),
+                    (String) attribute(mbeans, memberB, "Why"));
+            assertEquals(1L, attribute(mbeans, memberB, "Failures"));
+        }
+        String stats = gatehouse.assembly().metrics().statsJson();
+        assertTrue(stats.contains("\"cluster.app.requests\":{\"count\":"), stats);
+    }
+}
