@@ -154,6 +154,7 @@ public final class Assembly implements AutoCloseable {
         resolver.scheduleWithFixedDelay(this::refreshAddresses, 1, 1, TimeUnit.SECONDS);
         metrics.edgeRefusals(edgeRefusals);
         metrics.inFlight(inFlight::count);
+        metrics.openConnections(listeners.openConnections()::count);
         metrics.cache(cacheStage::cache);
         metrics.pool(pool::snapshot);
         metrics.start(sampler);

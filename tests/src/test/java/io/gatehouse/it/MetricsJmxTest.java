@@ -133,4 +133,46 @@ class MetricsJmxTest {
         String stats = gatehouse.assembly().metrics().statsJson();
         assertTrue(stats.contains("\"cluster.app.requests\":{\"count\":"), stats);
     }
+
+    private long activeConnections() {
+        return ((Number) gatehouse.assembly().metrics().registry().getGauges().get("connections.active").getValue())
+                .longValue();
+    }
+
+    private void awaitActiveConnections(long expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (activeConnections() != expected && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // polling, bounded by the deadline
+        }
+        assertEquals(expected, activeConnections());
+    }
+
+    @Test
+    void activeConnectionsCountHttp1AndHttp2ConnectionsWhileTheyAreOpen() throws Exception {
+        RestartableMember a = RestartableMember.start("a");
+        members.add(a);
+        gatehouse = GatehouseHarness.start(tmp, """
+                [server]
+                port = ${PORT}
+                h2c = yes
+
+                [routes:line]
+                / = @app
+
+                [@app]
+                members = %s
+                """.formatted(a.address()));
+        assertEquals(0, activeConnections());
+        try (RawHttp http1 = new RawHttp(gatehouse.address())) {
+            http1.send("GET /one HTTP/1.1\r\nHost: app.test\r\n\r\n").readUntil("a");
+            awaitActiveConnections(1);
+            try (RawHttp h2 = new RawHttp(gatehouse.address())) {
+                h2.send(RawH2.PREFACE);
+                h2.send(new byte[] {0, 0, 0, RawH2.SETTINGS, 0, 0, 0, 0, 0});
+                awaitActiveConnections(2);
+            }
+            awaitActiveConnections(1);
+        }
+        awaitActiveConnections(0);
+    }
 }

@@ -198,6 +198,12 @@ public final class GatehouseMetrics implements StatsSource {
                 (Gauge<Integer>) count::getAsInt);
     }
 
+    /** Publishes {@code connections.active}: client connections open now, over every listener. */
+    public void openConnections(LongSupplier count) {
+        register("connections.active", MetricNames.of("type", "Traffic", "name", "connections.active"),
+                (Gauge<Long>) count::getAsLong);
+    }
+
     /**
      * Where the response cache is, once a configuration opens one: the sampler then publishes its hits
      * and misses per tier ({@code cache.memory.hits}...), read from {@link ResponseCache#stats()} at each sample.
