@@ -175,4 +175,25 @@ class MetricsJmxTest {
         }
         awaitActiveConnections(0);
     }
+
+    @Test
+    void cacheHitsAndMissesPerTierAppearOnceACacheExists() throws Exception {
+        try (FlowOrigin origin = FlowOrigin.start()) {
+            gatehouse = GatehouseHarness.start(tmp, FlowClient.site("${PORT}", origin.port(), "cache_memory = 16"));
+            FlowClient client = new FlowClient(gatehouse.port);
+            com.codahale.metrics.MetricRegistry registry = gatehouse.assembly().metrics().registry();
+            origin.serve("/cached", 1000, FlowOrigin.FRESH);
+            assertEquals("MISS", FlowClient.xCache(client.get("/cached")));
+            assertEquals("HIT", FlowClient.xCache(client.get("/cached")));
+            assertEquals("HIT", FlowClient.xCache(client.get("/cached")));
+            // the sampler reads the cache's statistics every 5 s (and makes the gauges, the ratio last)
+            FlowClient.await(15, () -> registry.getGauges().containsKey("cache.hit_ratio")
+                    && Long.valueOf(2).equals(registry.getGauges().get("cache.memory.hits").getValue()),
+                    "cache.memory.hits shows the two hits");
+            assertEquals(1L, registry.getGauges().get("cache.memory.misses").getValue());
+            assertEquals(0L, registry.getGauges().get("cache.disk.hits").getValue());
+            assertEquals(java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(
+                    MetricNames.of("type", "Cache", "tier", "memory", "metric", "hits"), "Value"), 2L);
+        }
+    }
 }
