@@ -196,4 +196,41 @@ class MetricsJmxTest {
                     MetricNames.of("type", "Cache", "tier", "memory", "metric", "hits"), "Value"), 2L);
         }
     }
+
+    @Test
+    void aMemberMBeanComesAndGoesWithTheGenerationInService() throws Exception {
+        RestartableMember a = RestartableMember.start("a");
+        RestartableMember b = RestartableMember.start("b");
+        members.add(a);
+        members.add(b);
+        String site = """
+                [server]
+                port = ${PORT}
+
+                [routes:line]
+                / = @app
+
+                [@app]
+                members = %s
+                """;
+        gatehouse = GatehouseHarness.start(tmp, site.formatted(a.address() + ", " + b.address()));
+        javax.management.MBeanServer platform = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertTrue(platform.isRegistered(GatehouseJmx.memberName("app", a.address())));
+        assertTrue(platform.isRegistered(GatehouseJmx.memberName("app", b.address())));
+
+        java.nio.file.Files.writeString(gatehouse.confDir.resolve("site.conf"),
+                site.formatted(a.address()).replace("${PORT}", Integer.toString(gatehouse.port))
+                        + "\n[log]\ndir = " + gatehouse.logDir + "\n");
+        io.gatehouse.config.bind.LoadOutcome loaded = io.gatehouse.config.bind.ConfLoader.load(gatehouse.confDir, Map.of());
+        List<io.gatehouse.config.bind.Problem> problems = gatehouse.assembly().apply(loaded.config().orElseThrow());
+        assertTrue(problems.stream().noneMatch(io.gatehouse.config.bind.Problem::isError), problems.toString());
+
+        assertTrue(platform.isRegistered(GatehouseJmx.memberName("app", a.address())), "kept");
+        assertTrue(!platform.isRegistered(GatehouseJmx.memberName("app", b.address())), "gone with the member");
+        assertEquals(2L, platform.getAttribute(GatehouseJmx.GATEHOUSE, "Generation"));
+        gatehouse.close();
+        gatehouse = null;
+        assertTrue(!platform.isRegistered(GatehouseJmx.memberName("app", a.address())), "unpublished at stop");
+        assertTrue(!platform.isRegistered(GatehouseJmx.GATEHOUSE), "unpublished at stop");
+    }
 }
