@@ -252,6 +252,7 @@ public final class Assembly implements AutoCloseable {
         }
         registry.retainOnly(next.upstreams());
         checks.reconcile(next.clusters());
+        metrics.prepare(pool.snapshot());
         jmx.syncMembers();
     }
 

@@ -245,17 +245,7 @@ public final class GatehouseMetrics implements StatsSource {
     void sample() {
         Supplier<PoolSnapshot> p = pool;
         if (p != null) {
-            for (ClusterView c : p.get().clusters()) {
-                ClusterTimers timers = clusters.get(c.name());
-                if (timers == null) {
-                    timers = cluster(c.name());
-                }
-                for (MemberView m : c.members()) {
-                    if (!timers.members.containsKey(m.address())) {
-                        member(c.name(), timers, m.address());
-                    }
-                }
-            }
+            prepare(p.get());
         }
         Optional<ResponseCache> responseCache = cache.get();
         if (responseCache.isPresent()) {
@@ -283,6 +273,24 @@ public final class GatehouseMetrics implements StatsSource {
             points.removeFirst();
         }
         series = List.copyOf(points);
+    }
+
+    /**
+     * Makes the timers of every cluster and member {@code pool} lists that have none yet, so that the
+     * IO threads find them; call it when a generation is put in service (the sampler does it too).
+     */
+    public void prepare(PoolSnapshot pool) {
+        for (ClusterView c : pool.clusters()) {
+            ClusterTimers timers = clusters.get(c.name());
+            if (timers == null) {
+                timers = cluster(c.name());
+            }
+            for (MemberView m : c.members()) {
+                if (!timers.members.containsKey(m.address())) {
+                    member(c.name(), timers, m.address());
+                }
+            }
+        }
     }
 
     private void cacheGauges() {

@@ -145,4 +145,14 @@ class GatehouseMetricsTest {
         // the measuring itself may take a few hundred bytes; one object per recording would be 160,000 or more
         assertTrue(allocated < 10_000, allocated + " bytes allocated by 10,000 recordings");
     }
+
+    @Test
+    void thePoolsClustersAndMembersGetTheirTimersBeforeAnyRequest() {
+        metrics.prepare(new io.gatehouse.view.PoolSnapshot(Instant.EPOCH, 1, List.of(new io.gatehouse.view.ClusterView(
+                "app", "round_robin", List.of(new io.gatehouse.view.MemberView("127.0.0.1:8081",
+                        io.gatehouse.upstream.health.MemberStatus.UP, "", Instant.EPOCH, java.util.Optional.empty(), 1, 1.0,
+                        0, 0, 0, java.util.Optional.empty(), java.util.Optional.empty()))))));
+        assertEquals(0, timer("cluster.app.requests").getCount());
+        assertEquals(0, timer("member.app.127.0.0.1:8081.requests").getCount());
+    }
 }
