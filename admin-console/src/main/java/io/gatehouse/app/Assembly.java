@@ -339,8 +339,8 @@ public final class Assembly implements AutoCloseable {
      */
     public synchronized RemoteJmx startRemoteJmx(java.net.InetAddress bind, int port, Credentials credentials,
                                                  javax.net.ssl.SSLContext ssl) throws IOException {
-        if (remoteJmx != null) {
-            throw new IllegalStateException("remote JMX is already on " + remoteJmx.serviceUrl());
+        if (stopped || remoteJmx != null) {
+            throw new IllegalStateException(stopped ? "Gatehouse is stopped" : "remote JMX is already on " + remoteJmx.serviceUrl());
         }
         remoteJmx = RemoteJmx.start(ManagementFactory.getPlatformMBeanServer(), bind, port, credentials, ssl);
         return remoteJmx;
