@@ -127,11 +127,24 @@ class RemoteJmxTest {
     }
 
     @Test
-    void aClientWithoutCredentialsOrWithWrongOnesIsRefused() throws Exception {
-        remote = RemoteJmx.start(server, LOOPBACK, freePort(), CREDENTIALS, null);
-        assertThrows(SecurityException.class, () -> connect(null, Map.of()));
-        assertThrows(SecurityException.class, () -> connect(new String[] {"admin", "wrong"}, Map.of()));
-        assertThrows(SecurityException.class, () -> connect(new String[] {"admin"}, Map.of()));
+    void aClientWithoutCredentialsOrWithWrongOnesIsRefusedAndTheRefusalLogged() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RemoteJmx.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            remote = RemoteJmx.start(server, LOOPBACK, freePort(), CREDENTIALS, null);
+            assertThrows(SecurityException.class, () -> connect(null, Map.of()));
+            assertThrows(SecurityException.class, () -> connect(new String[] {"admin", "wrong"}, Map.of()));
+            assertThrows(SecurityException.class, () -> connect(new String[] {"admin"}, Map.of()));
+        } finally {
+            logger.detachAppender(lines);
+        }
+        List<String> refusals = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith("remote JMX: connection from 127.0.0.1 refused")).toList();
+        assertEquals(3, refusals.size(), lines.list.toString());
+        assertTrue(refusals.get(1).endsWith("wrong password or token for user admin"), refusals.get(1));
     }
 
     @Test
