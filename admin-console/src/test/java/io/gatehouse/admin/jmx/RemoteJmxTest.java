@@ -114,6 +114,11 @@ class RemoteJmxTest {
     @Test
     void reloadOverJmxRunsAsTheAuthenticatedUserAndSaysWhyItWasRefused() throws Exception {
         remote = RemoteJmx.start(server, LOOPBACK, freePort(), CREDENTIALS, null);
+        ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.gatehouse.admin.audit");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        audit.addAppender(lines);
         try (JMXConnector c = connect(new String[] {"admin", "hunter2"}, Map.of())) {
             Object result = c.getMBeanServerConnection().invoke(GatehouseJmx.GATEHOUSE, "reload", null, null);
             assertEquals(List.of("jmx:admin"), triggers);
@@ -123,7 +128,12 @@ class RemoteJmxTest {
         try (JMXConnector c = connect(new String[] {"anyone", "s3cret-token"}, Map.of())) {
             c.getMBeanServerConnection().invoke(GatehouseJmx.GATEHOUSE, "reload", null, null);
             assertEquals("jmx:token", triggers.get(1));
+        } finally {
+            audit.detachAppender(lines);
         }
+        assertEquals(List.of("audit: user=admin from=jmx action=reload result=refused (1 errors)",
+                        "audit: user=token from=jmx action=reload result=refused (1 errors)"),
+                lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
     }
 
     @Test
