@@ -362,7 +362,7 @@ public final class GatehouseMetrics implements StatsSource {
         }
         out.append("},\"gauges\":{");
         sep = "";
-        for (Map.Entry<String, Gauge> e : registry.getGauges().entrySet()) {
+        for (Map.Entry<String, Gauge<?>> e : gauges()) {
             out.append(sep);
             Json.string(out, e.getKey()).append(':');
             Object v = e.getValue().getValue();
@@ -404,6 +404,13 @@ public final class GatehouseMetrics implements StatsSource {
             sep = ",";
         }
         return out.append("}}").toString();
+    }
+
+    /** The registry's gauges, typed (Dropwizard hands them out raw). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private java.util.Set<Map.Entry<String, Gauge<?>>> gauges() {
+        java.util.SortedMap gauges = registry.getGauges();
+        return (java.util.Set<Map.Entry<String, Gauge<?>>>) gauges.entrySet();
     }
 
     private static void rates(StringBuilder out, com.codahale.metrics.Metered m) {
