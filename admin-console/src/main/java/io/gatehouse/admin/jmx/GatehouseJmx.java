@@ -7,6 +7,7 @@ import io.gatehouse.runtime.ReloadControl;
 import io.gatehouse.runtime.Runtime;
 import io.gatehouse.view.ClusterView;
 import io.gatehouse.view.MemberView;
+import io.gatehouse.view.PoolSnapshot;
 import io.gatehouse.view.PoolView;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,6 +42,9 @@ public final class GatehouseJmx implements AutoCloseable {
     private final GatehouseBean gatehouse;
     private volatile ReloadControl reloads;
     private final Map<ObjectName, MemberBean> members = new HashMap<>();
+    /** The pool as the member MBeans read it: one snapshot serves a client reading every attribute of every member. */
+    private volatile PoolSnapshot recent;
+    private volatile long recentAt;
     private ScheduledFuture<?> syncing;
     private boolean registered;
 
@@ -101,7 +105,7 @@ public final class GatehouseJmx implements AutoCloseable {
                 ObjectName name = memberName(c.name(), m.address());
                 wanted.add(name);
                 if (!members.containsKey(name)) {
-                    MemberBean bean = new MemberBean(pool, c.name(), m.address());
+                    MemberBean bean = new MemberBean(this::recentPool, c.name(), m.address());
                     try {
                         server.registerMBean(new StandardMBean(bean, MemberMBean.class), name);
                         members.put(name, bean);
@@ -119,6 +123,20 @@ public final class GatehouseJmx implements AutoCloseable {
             return true;
         });
     }
+
+    /** A pool snapshot at most {@link #RECENT_NANOS} old. */
+    private PoolSnapshot recentPool() {
+        long now = System.nanoTime();
+        PoolSnapshot snapshot = recent;
+        if (snapshot == null || now - recentAt > RECENT_NANOS) {
+            snapshot = pool.snapshot();
+            recent = snapshot;
+            recentAt = now;
+        }
+        return snapshot;
+    }
+
+    private static final long RECENT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private void unregister(ObjectName name) {
         try {

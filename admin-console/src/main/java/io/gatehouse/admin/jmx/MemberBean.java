@@ -3,23 +3,23 @@ package io.gatehouse.admin.jmx;
 import io.gatehouse.upstream.health.MemberStatus;
 import io.gatehouse.view.MemberView;
 import io.gatehouse.view.PoolSnapshot;
-import io.gatehouse.view.PoolView;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** A member's MBean: each attribute is read from a fresh pool view snapshot. */
+/** A member's MBean: each attribute is read from a recent pool view snapshot (at most half a second old). */
 final class MemberBean implements MemberMBean {
-    private final PoolView pool;
+    private final Supplier<PoolSnapshot> pool;
     private final String cluster;
     private final String member;
 
-    MemberBean(PoolView pool, String cluster, String member) {
+    MemberBean(Supplier<PoolSnapshot> pool, String cluster, String member) {
         this.pool = pool;
         this.cluster = cluster;
         this.member = member;
     }
 
     private Optional<MemberView> view() {
-        PoolSnapshot snapshot = pool.snapshot();
+        PoolSnapshot snapshot = pool.get();
         return snapshot.cluster(cluster).flatMap(c -> c.member(member));
     }
 
