@@ -1,5 +1,9 @@
 package io.gatehouse.app;
 
+import io.gatehouse.admin.Credentials;
+import io.gatehouse.admin.jmx.GatehouseJmx;
+import io.gatehouse.admin.jmx.RemoteJmx;
+import io.gatehouse.admin.metrics.GatehouseMetrics;
 import io.gatehouse.auth.chain.AuthStages;
 import io.gatehouse.auth.tls.PemClientKeys;
 import io.gatehouse.cache.handler.CacheStageFactory;
@@ -28,6 +32,7 @@ import io.gatehouse.server.InFlight;
 import io.gatehouse.server.ListenFailure;
 import io.gatehouse.server.ListenerManager;
 import io.gatehouse.server.edge.EdgeLimits;
+import io.gatehouse.server.edge.EdgeRefusals;
 import io.gatehouse.server.edge.StrictFramingConduit;
 import io.gatehouse.upstream.UpstreamConnector;
 import io.gatehouse.upstream.UpstreamRegistry;
@@ -36,6 +41,7 @@ import io.gatehouse.view.PoolView;
 import io.undertow.connector.ByteBufferPool;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,6 +99,18 @@ public final class Assembly implements AutoCloseable {
     private final ErrorLog errorLog;
     /** Hot reload of {@code confDir}: the watcher, SIGHUP, {@code gatehouse reload}, the console. */
     private Reloader reloader;
+    /** Requests by listener, cluster and member, and the rest (docs/metrics.md); sampled on {@code gatehouse-metrics}. */
+    private final GatehouseMetrics metrics = new GatehouseMetrics();
+    private final EdgeRefusals edgeRefusals = new EdgeRefusals();
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread t = new Thread(task, "gatehouse-metrics");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The metrics and the Gatehouse and member MBeans in the platform MBean server. */
+    private final GatehouseJmx jmx;
+    /** Remote JMX, once {@link #startRemoteJmx} started it. */
+    private RemoteJmx remoteJmx;
     private boolean stopped;
     /** The admin console and API ({@code [admin]}), or null when the configuration has no {@code [admin]}. */
     private io.gatehouse.admin.api.AdminServer admin;
@@ -123,7 +141,8 @@ public final class Assembly implements AutoCloseable {
         List<io.gatehouse.spi.StageFactory> stages = new ArrayList<>(authStages.factories());
         stages.add(cacheStage);
         AtomicLong sequence = new AtomicLong();
-        this.builder = new RuntimeBuilder(registry, connector, sequence, log, stages);
+        this.builder = new RuntimeBuilder(registry, connector, sequence, bind -> log.andThen(metrics.listener(bind)),
+                edgeRefusals, stages);
         this.certificates = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "gatehouse-certificates");
             t.setDaemon(true);
@@ -132,13 +151,22 @@ public final class Assembly implements AutoCloseable {
         ListenerTls tls = new ListenerTls(Clock.systemUTC());
         tls.watch(certificates, ListenerTls.CHECK_INTERVAL);
         this.listeners = new ListenerManager(worker, buffers, holder, inFlight, Assembly::strictFraming, tls,
-                redirect -> ChainAssembler.redirectChain(log, sequence, redirect));
+                redirect -> ChainAssembler.redirectChain(log.andThen(metrics::record), sequence, redirect, edgeRefusals));
         this.resolver = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "gatehouse-resolver");
             t.setDaemon(true);
             return t;
         });
         resolver.scheduleWithFixedDelay(this::refreshAddresses, 1, 1, TimeUnit.SECONDS);
+        metrics.edgeRefusals(edgeRefusals);
+        metrics.inFlight(inFlight::count);
+        metrics.openConnections(listeners.openConnections()::count);
+        metrics.cache(cacheStage::cache);
+        metrics.pool(pool::snapshot);
+        metrics.start(sampler);
+        this.jmx = new GatehouseJmx(ManagementFactory.getPlatformMBeanServer(), metrics, pool, holder::current,
+                Gatehouse.version());
+        jmx.start(sampler);
     }
 
     private void refreshAddresses() {
@@ -202,6 +230,8 @@ public final class Assembly implements AutoCloseable {
             assembly.reloader = new Reloader(confDir, config, files, () -> ConfLoader.load(confDir, env,
                     Modules.configChecks()), assembly::apply, () -> assembly.holder.current().generation(),
                     Clock.systemUTC()).watch();
+            assembly.reloader.subscribe(assembly.metrics::reloaded);
+            assembly.jmx.reloadControl(assembly.reloader);
             assembly.startAdmin(config);
             return assembly;
         } catch (ListenFailure e) {
@@ -235,6 +265,8 @@ public final class Assembly implements AutoCloseable {
         }
         registry.retainOnly(next.upstreams());
         checks.reconcile(next.clusters());
+        metrics.prepare(pool.snapshot());
+        jmx.syncMembers();
     }
 
     /**
@@ -264,33 +296,31 @@ public final class Assembly implements AutoCloseable {
     }
 
     /**
-     * Starts the admin listener of {@code config}'s {@code [admin]}, if any. INTEGRATOR: the statistics
-     * below are interim (replace with the metrics' StatsSource).
+     * Starts the admin listener of {@code config}'s {@code [admin]}, if any, and remote JMX on its
+     * {@code jmx_port} with the same credentials and, when {@code [admin]} has a certificate, over TLS.
      */
     private void startAdmin(GatehouseConfig config) throws StartFailure {
         if (config.admin().isEmpty()) {
             return;
         }
-        io.gatehouse.admin.StatsSource stats = new io.gatehouse.admin.StatsSource() {
-            @Override
-            public String statsJson() {
-                return "{}"; // interim, until the metrics module is wired in
-            }
-
-            @Override
-            public List<TrafficPoint> series() {
-                return List.of();
-            }
-        };
         io.gatehouse.config.model.AdminSpec spec = config.admin().get();
+        Credentials credentials = new io.gatehouse.admin.security.SpecCredentials(spec);
         io.gatehouse.admin.api.AdminContext context = new io.gatehouse.admin.api.AdminContext(pool, holder::current,
-                this::address, logRing, this::cache, reloader, stats,
-                new io.gatehouse.admin.security.SpecCredentials(spec));
+                this::address, logRing, this::cache, reloader, metrics, credentials);
         try {
             admin = io.gatehouse.admin.api.AdminServer.start(spec, context);
         } catch (RuntimeException e) {
             throw new StartFailure(List.of(spec.pos() + ": [admin] cannot serve the admin console on " + spec.bind()
                     + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+        }
+        if (spec.jmx()) {
+            try {
+                startRemoteJmx(java.net.InetAddress.getByName(spec.bind().host()), spec.jmxPort(), credentials,
+                        admin.sslContext().orElse(null));
+            } catch (IOException | RuntimeException e) {
+                throw new StartFailure(List.of(spec.keys().of("jmx_port") + ": [admin] cannot serve remote JMX on "
+                        + spec.bind().host() + ":" + spec.jmxPort() + ": " + IoErrors.describe(e)));
+            }
         }
     }
 
@@ -347,6 +377,35 @@ public final class Assembly implements AutoCloseable {
         return cacheStage.cache();
     }
 
+    /** The metrics: {@code /stats.json}, the console's series, and {@link GatehouseMetrics#reloaded} for the reloader. */
+    public GatehouseMetrics metrics() {
+        return metrics;
+    }
+
+    /** Gatehouse in the platform MBean server; give it the reloader ({@link GatehouseJmx#reloadControl}). */
+    public GatehouseJmx jmx() {
+        return jmx;
+    }
+
+    /**
+     * Starts remote JMX ({@code [admin] jmx_port}) on {@code bind}:{@code port} for the platform MBean
+     * server, with the admin {@code credentials}, over TLS with {@code ssl} when not null; it stops with
+     * Gatehouse.
+     */
+    public synchronized RemoteJmx startRemoteJmx(java.net.InetAddress bind, int port, Credentials credentials,
+                                                 javax.net.ssl.SSLContext ssl) throws IOException {
+        if (stopped || remoteJmx != null) {
+            throw new IllegalStateException(stopped ? "Gatehouse is stopped" : "remote JMX is already on " + remoteJmx.serviceUrl());
+        }
+        remoteJmx = RemoteJmx.start(ManagementFactory.getPlatformMBeanServer(), bind, port, credentials, ssl);
+        return remoteJmx;
+    }
+
+    /** Remote JMX, when {@code [admin] jmx_port} (or {@link #startRemoteJmx}) started it. */
+    public synchronized java.util.Optional<RemoteJmx> remoteJmx() {
+        return java.util.Optional.ofNullable(remoteJmx);
+    }
+
     public InetSocketAddress address(HostPort bind) {
         return listeners.boundAddress(bind);
     }
@@ -379,6 +438,12 @@ public final class Assembly implements AutoCloseable {
             LOG.warn("{} requests still in flight after {} s; closing them", inFlight.count(), drain.toSeconds());
         }
         listeners.close();
+        if (remoteJmx != null) {
+            remoteJmx.close();
+        }
+        jmx.close();
+        metrics.close();
+        sampler.shutdownNow();
         checks.close();
         resolver.shutdownNow();
         certificates.shutdownNow();

@@ -28,6 +28,7 @@ import io.gatehouse.log.RequestLogRecord;
 import io.gatehouse.routing.HostRouter;
 import io.gatehouse.routing.RouteTable;
 import io.gatehouse.server.ChainAssembler;
+import io.gatehouse.server.edge.EdgeRefusals;
 import io.gatehouse.spi.RouteContext;
 import io.gatehouse.spi.StageFactory;
 import io.gatehouse.upstream.IdentityHeaders;
@@ -53,6 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -73,7 +75,8 @@ public final class RuntimeBuilder {
     private final UpstreamRegistry registry;
     private final UpstreamConnector connector;
     private final AtomicLong sequence;
-    private final Consumer<RequestLogRecord> log;
+    private final Function<HostPort, Consumer<RequestLogRecord>> logs;
+    private final EdgeRefusals refusals;
     private final List<StageFactory> stages;
     private final RandomGenerator random;
     private final LongSupplier nanoClock;
@@ -96,10 +99,28 @@ public final class RuntimeBuilder {
     public RuntimeBuilder(UpstreamRegistry registry, UpstreamConnector connector, AtomicLong sequence,
                           Consumer<RequestLogRecord> log, List<StageFactory> stages, RandomGenerator random,
                           LongSupplier nanoClock) {
+        this(registry, connector, sequence, bind -> log, new EdgeRefusals(), stages, random, nanoClock);
+    }
+
+    /**
+     * @param logs     where each listener's request-log records go, by the listener's address (asked once
+     *                 per listener and build; the consumers must not block)
+     * @param refusals counts the requests the edge refuses, by reason, on every listener
+     */
+    public RuntimeBuilder(UpstreamRegistry registry, UpstreamConnector connector, AtomicLong sequence,
+                          Function<HostPort, Consumer<RequestLogRecord>> logs, EdgeRefusals refusals,
+                          List<StageFactory> stages) {
+        this(registry, connector, sequence, logs, refusals, stages, PickerContext.THREAD_LOCAL_RANDOM, System::nanoTime);
+    }
+
+    private RuntimeBuilder(UpstreamRegistry registry, UpstreamConnector connector, AtomicLong sequence,
+                           Function<HostPort, Consumer<RequestLogRecord>> logs, EdgeRefusals refusals,
+                           List<StageFactory> stages, RandomGenerator random, LongSupplier nanoClock) {
         this.registry = registry;
         this.connector = connector;
         this.sequence = sequence;
-        this.log = log;
+        this.logs = logs;
+        this.refusals = refusals;
         this.stages = List.copyOf(stages);
         this.random = random;
         this.nanoClock = nanoClock;
@@ -161,8 +182,8 @@ public final class RuntimeBuilder {
                     }
                 }
             }
-            chains.put(listener.bind(), ChainAssembler.listenerChain(log, sequence, hosts.build(),
-                    listener.speaksHttp2()));
+            chains.put(listener.bind(), ChainAssembler.listenerChain(logs.apply(listener.bind()), sequence,
+                    hosts.build(), listener.speaksHttp2(), refusals));
         }
         if (problems.hasErrors()) {
             return new Outcome(Optional.empty(), problems.sorted());

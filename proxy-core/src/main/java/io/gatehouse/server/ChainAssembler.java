@@ -8,6 +8,7 @@ import io.gatehouse.log.RequestLogRecord;
 import io.gatehouse.routing.HostRouter;
 import io.gatehouse.routing.RouteTable;
 import io.gatehouse.routing.RoutingHandler;
+import io.gatehouse.server.edge.EdgeRefusals;
 import io.gatehouse.server.edge.EdgeRejectionHandler;
 import io.gatehouse.server.h2.Http2RequestCheck;
 import io.gatehouse.spi.RouteContext;
@@ -34,11 +35,18 @@ public final class ChainAssembler {
      */
     public static HttpHandler listenerChain(Consumer<RequestLogRecord> log, AtomicLong sequence,
                                             HostRouter<RouteTable<HttpHandler>> hosts, boolean http2) {
+        return listenerChain(log, sequence, hosts, http2, new EdgeRefusals());
+    }
+
+    /** As above, with the edge's refusals counted in {@code refusals}. */
+    public static HttpHandler listenerChain(Consumer<RequestLogRecord> log, AtomicLong sequence,
+                                            HostRouter<RouteTable<HttpHandler>> hosts, boolean http2,
+                                            EdgeRefusals refusals) {
         HttpHandler routing = new RoutingHandler(hosts);
         return new AccessLogHandler(log,
                 new RequestIdHandler(sequence,
                         new JsonErrorHandler(
-                                new EdgeRejectionHandler(http2 ? new Http2RequestCheck(routing) : routing))));
+                                new EdgeRejectionHandler(http2 ? new Http2RequestCheck(routing) : routing, refusals))));
     }
 
     /**
@@ -46,10 +54,16 @@ public final class ChainAssembler {
      * edge like any request, and otherwise answered {@code 301} to HTTPS by {@code redirect}.
      */
     public static HttpHandler redirectChain(Consumer<RequestLogRecord> log, AtomicLong sequence, HttpHandler redirect) {
+        return redirectChain(log, sequence, redirect, new EdgeRefusals());
+    }
+
+    /** As above, with the edge's refusals counted in {@code refusals}. */
+    public static HttpHandler redirectChain(Consumer<RequestLogRecord> log, AtomicLong sequence, HttpHandler redirect,
+                                            EdgeRefusals refusals) {
         return new AccessLogHandler(log,
                 new RequestIdHandler(sequence,
                         new JsonErrorHandler(
-                                new EdgeRejectionHandler(redirect))));
+                                new EdgeRejectionHandler(redirect, refusals))));
     }
 
     /**

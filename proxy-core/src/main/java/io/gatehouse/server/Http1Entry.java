@@ -19,10 +19,12 @@ import org.xnio.StreamConnection;
 final class Http1Entry implements DelegateOpenListener {
     private final HttpOpenListener http;
     private final Supplier<ConnectionGuard> guard;
+    private final OpenConnections open;
 
-    Http1Entry(HttpOpenListener http, Supplier<ConnectionGuard> guard) {
+    Http1Entry(HttpOpenListener http, Supplier<ConnectionGuard> guard, OpenConnections open) {
         this.http = http;
         this.guard = guard;
+        this.open = open;
     }
 
     @Override
@@ -36,6 +38,7 @@ final class Http1Entry implements DelegateOpenListener {
         }
         guard.get().install(connection);
         http.handleEvent(connection);
+        open.track(connection);
     }
 
     @Override

@@ -70,6 +70,8 @@ public final class ListenerManager implements AutoCloseable {
     private final Function<TuneFactors, ConnectionGuard> guards;
     private final TlsContextFactory tls;
     private final UnaryOperator<HttpHandler> redirectChain;
+    /** Client connections open now on every listener. */
+    private final OpenConnections open = new OpenConnections();
     private final Map<HostPort, Bound> bound = new LinkedHashMap<>();
 
     private enum Kind { PLAIN, H2C, TLS, REDIRECT }
@@ -241,11 +243,11 @@ public final class ListenerManager implements AutoCloseable {
         http.setRootHandler(root);
         io.undertow.server.DelegateOpenListener http2 = null;
         if (shape.kind() == Kind.H2C || shape.http2()) {
-            http2 = new io.gatehouse.server.h2.StrictHttp2OpenListener(bufferPool, http2Options(tune));
+            http2 = new io.gatehouse.server.h2.StrictHttp2OpenListener(bufferPool, http2Options(tune), open);
             http2.setRootHandler(new Http2StreamLimit(H2_MAX_CONCURRENT_STREAMS, root));
         }
         Bound[] self = new Bound[1];
-        Http1Entry http1 = new Http1Entry(http, () -> self[0].guard);
+        Http1Entry http1 = new Http1Entry(http, () -> self[0].guard, open);
         InetSocketAddress address = new InetSocketAddress(bind.host(), bind.port());
         AcceptingChannel<? extends StreamConnection> channel;
         UndertowXnioSsl ssl = null;
@@ -281,6 +283,7 @@ public final class ListenerManager implements AutoCloseable {
                     LazyReadSuspend.install(connection);
                     self[0].guard.install(connection);
                     http.handleEvent(connection);
+                    open.track(connection);
                 };
                 channel = worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(onOpen), socketOptions());
             }
@@ -356,6 +359,11 @@ public final class ListenerManager implements AutoCloseable {
     }
 
     /** The address a listener is actually bound to (useful when the configuration said port 0). */
+    /** Client connections open now on every listener, for the metrics. */
+    public OpenConnections openConnections() {
+        return open;
+    }
+
     public synchronized InetSocketAddress boundAddress(HostPort bind) {
         Bound b = bound.get(bind);
         return b == null ? null : b.channel.getLocalAddress(InetSocketAddress.class);

@@ -28,9 +28,17 @@ import java.util.Objects;
 public final class EdgeRejectionHandler implements HttpHandler {
 
     private final HttpHandler next;
+    private final EdgeRefusals refusals;
 
+    /** Refusals are counted where nothing reads them. */
     public EdgeRejectionHandler(HttpHandler next) {
+        this(next, new EdgeRefusals());
+    }
+
+    /** @param refusals counts each refusal answered here, by reason */
+    public EdgeRejectionHandler(HttpHandler next, EdgeRefusals refusals) {
         this.next = Objects.requireNonNull(next, "next");
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
     }
 
     private static final ResponseCommitListener CLOSE_UNLESS_SWITCHED = exchange -> {
@@ -52,7 +60,9 @@ public final class EdgeRejectionHandler implements HttpHandler {
         exchange.getRequestHeaders().remove(StrictFramingConduit.MARKER_HEADER);
         received(exchange, marker);
         exchange.setPersistent(false);
-        ErrorReply.send(exchange, status(marker), reason(marker));
+        String reason = reason(marker);
+        refusals.refused(reason);
+        ErrorReply.send(exchange, status(marker), reason);
     }
 
     /**

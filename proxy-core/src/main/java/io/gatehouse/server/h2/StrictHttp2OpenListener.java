@@ -1,5 +1,6 @@
 package io.gatehouse.server.h2;
 
+import io.gatehouse.server.OpenConnections;
 import io.undertow.UndertowOptions;
 import io.undertow.conduits.ReadTimeoutStreamSourceConduit;
 import io.undertow.conduits.WriteTimeoutStreamSinkConduit;
@@ -30,9 +31,17 @@ public final class StrictHttp2OpenListener implements DelegateOpenListener {
     private volatile HttpHandler rootHandler;
     private volatile OptionMap undertowOptions;
 
+    private final OpenConnections open;
+
     public StrictHttp2OpenListener(ByteBufferPool bufferPool, OptionMap undertowOptions) {
+        this(bufferPool, undertowOptions, new OpenConnections());
+    }
+
+    /** @param open counts the connections this listener serves while they are open */
+    public StrictHttp2OpenListener(ByteBufferPool bufferPool, OptionMap undertowOptions, OpenConnections open) {
         this.bufferPool = bufferPool;
         this.undertowOptions = undertowOptions;
+        this.open = open;
     }
 
     @Override
@@ -67,6 +76,7 @@ public final class StrictHttp2OpenListener implements DelegateOpenListener {
         channel.addCloseTask(connections::remove);
         channel.getReceiveSetter().set(new Http2ReceiveListener(rootHandler, options, bufferPool.getBufferSize(), null));
         channel.resumeReceives();
+        open.track(connection);
     }
 
     @Override

@@ -1,0 +1,158 @@
+package io.gatehouse.admin.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.codahale.metrics.Timer;
+import io.gatehouse.admin.StatsSource.TrafficPoint;
+import io.gatehouse.config.model.HostPort;
+import io.gatehouse.log.RequestLogRecord;
+import io.gatehouse.runtime.ReloadOutcome;
+import io.gatehouse.server.edge.EdgeRefusals;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class GatehouseMetricsTest {
+    private final AtomicLong nanos = new AtomicLong();
+    private final GatehouseMetrics metrics = new GatehouseMetrics(
+            Clock.fixed(Instant.parse("2026-12-03T13:00:00Z"), ZoneOffset.UTC), nanos::get);
+
+    private static RequestLogRecord record(int status, long ms, String cluster, String member) {
+        return new RequestLogRecord(LocalDateTime.of(2026, 12, 3, 13, 0), "127.0.0.1:40000", "a.test", "GET", "/",
+                "HTTP/1.1", status, 10, 100, "g", 1, null, null, null, ms, 0, cluster, member, member == null ? 0 : 1);
+    }
+
+    private Timer timer(String name) {
+        Timer t = metrics.registry().getTimers().get(name);
+        assertTrue(t != null, name + " is registered");
+        return t;
+    }
+
+    @Test
+    void aRequestCountsOnceForItsListenerClusterMemberStatusClassAndBytes() {
+        Consumer<RequestLogRecord> listener = metrics.listener(new HostPort("127.0.0.1", 5000));
+        listener.accept(record(200, 3, "app", "127.0.0.1:8081"));
+        listener.accept(record(503, 4, "app", null));
+        metrics.record(record(301, 1, null, null));
+
+        assertEquals(3, timer("requests").getCount());
+        assertEquals(2, timer("listener.127.0.0.1:5000.requests").getCount());
+        assertEquals(2, timer("cluster.app.requests").getCount());
+        assertEquals(1, timer("member.app.127.0.0.1:8081.requests").getCount());
+        assertEquals(1, metrics.registry().getMeters().get("responses.2xx").getCount());
+        assertEquals(1, metrics.registry().getMeters().get("responses.3xx").getCount());
+        assertEquals(1, metrics.registry().getMeters().get("responses.5xx").getCount());
+        assertEquals(0, metrics.registry().getMeters().get("responses.4xx").getCount());
+        assertEquals(30, metrics.registry().getMeters().get("bytes.in").getCount());
+        assertEquals(300, metrics.registry().getMeters().get("bytes.out").getCount());
+    }
+
+    @Test
+    void timersShowTheLatencyOnceSampledAndKeepShowingIt() {
+        for (int i = 1; i <= 100; i++) {
+            metrics.record(record(200, i, "app", "m:1"));
+        }
+        assertEquals(0, timer("cluster.app.requests").getSnapshot().size(), "not sampled yet");
+        metrics.sample();
+        for (int read = 0; read < 3; read++) {
+            double p99 = timer("cluster.app.requests").getSnapshot().get99thPercentile();
+            assertEquals(TimeUnit.MILLISECONDS.toNanos(99), p99, TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+        metrics.sample();
+        assertEquals(100, timer("member.app.m:1.requests").getSnapshot().size(), "an empty interval keeps the window");
+    }
+
+    @Test
+    void theSeriesHasOnePointPerSampleWithRequestsP99AndErrorsPerSecond() {
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+        for (int i = 0; i < 10; i++) {
+            metrics.record(record(i < 5 ? 200 : 502, 20, null, null));
+        }
+        metrics.sample();
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+        metrics.sample();
+        List<TrafficPoint> series = metrics.series();
+        assertEquals(2, series.size());
+        assertEquals(2.0, series.get(0).requestsPerSecond(), 1e-9);
+        assertEquals(1.0, series.get(0).errorsPerSecond(), 1e-9);
+        assertEquals(20.0, series.get(0).p99Millis(), 0.2);
+        assertEquals(0.0, series.get(1).requestsPerSecond(), 1e-9);
+        assertEquals(0.0, series.get(1).p99Millis(), 1e-9);
+    }
+
+    @Test
+    void theSeriesKeepsFifteenMinutes() {
+        int kept = (int) (GatehouseMetrics.SERIES_SPAN.toSeconds() / GatehouseMetrics.INTERVAL.toSeconds());
+        for (int i = 0; i < kept + 7; i++) {
+            nanos.addAndGet(TimeUnit.SECONDS.toNanos(5));
+            metrics.sample();
+        }
+        assertEquals(kept, metrics.series().size());
+    }
+
+    @Test
+    void reloadsAreCountedAppliedOrRefused() {
+        Instant at = Instant.parse("2026-12-03T13:00:00Z");
+        metrics.reloaded(new ReloadOutcome(1, at, "watch", true, 2, List.of(), List.of(), List.of()));
+        metrics.reloaded(new ReloadOutcome(2, at, "SIGHUP", false, 2, List.of("a.conf:1: bad"), List.of(), List.of()));
+        metrics.reloaded(new ReloadOutcome(3, at, "jmx:admin", false, 2, List.of("a.conf:1: bad"), List.of(), List.of()));
+        assertEquals(1, metrics.registry().getCounters().get("reloads.applied").getCount());
+        assertEquals(2, metrics.registry().getCounters().get("reloads.refused").getCount());
+        assertEquals("jmx:admin", metrics.lastReload().orElseThrow().trigger());
+    }
+
+    @Test
+    void statsJsonHoldsEveryKindOfMetric() {
+        metrics.edgeRefusals(new EdgeRefusals());
+        metrics.inFlight(() -> 3);
+        metrics.record(record(200, 12, "app", "m:1"));
+        metrics.sample();
+        String json = metrics.statsJson();
+        assertTrue(json.startsWith("{\"at\":\"2026-12-03T13:00:00Z\",\"interval_seconds\":5,"), json);
+        assertTrue(json.contains("\"reloads.applied\":0"), json);
+        assertTrue(json.contains("\"requests.in_flight\":3"), json);
+        assertTrue(json.contains("\"edge.refused.bare_lf\":0"), json);
+        assertTrue(json.contains("\"responses.2xx\":{\"count\":1,"), json);
+        assertTrue(json.contains("\"cluster.app.requests\":{\"count\":1,"), json);
+        assertTrue(json.matches(".*\"requests\":\\{\"count\":1,.*\"p99\":12\\.\\d+,.*"), json);
+    }
+
+    @Test
+    void recordingARequestAllocatesNothingOnceItsNamesAreKnown() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Consumer<RequestLogRecord> listener = metrics.listener(new HostPort("127.0.0.1", 5000));
+        RequestLogRecord[] records = {
+            record(200, 3, "app", "127.0.0.1:8081"), record(404, 0, null, null),
+            record(502, 30, "app", "127.0.0.1:8082"), record(200, 700, "api", "127.0.0.1:8083")};
+        for (int i = 0; i < 50_000; i++) {
+            listener.accept(records[i & 3]);
+        }
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 10_000; i++) {
+            listener.accept(records[i & 3]);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        // the measuring itself may take a few hundred bytes; one object per recording would be 160,000 or more
+        assertTrue(allocated < 10_000, allocated + " bytes allocated by 10,000 recordings");
+    }
+
+    @Test
+    void thePoolsClustersAndMembersGetTheirTimersBeforeAnyRequest() {
+        metrics.prepare(new io.gatehouse.view.PoolSnapshot(Instant.EPOCH, 1, List.of(new io.gatehouse.view.ClusterView(
+                "app", "round_robin", List.of(new io.gatehouse.view.MemberView("127.0.0.1:8081",
+                        io.gatehouse.upstream.health.MemberStatus.UP, "", Instant.EPOCH, java.util.Optional.empty(), 1, 1.0,
+                        0, 0, 0, java.util.Optional.empty(), java.util.Optional.empty()))))));
+        assertEquals(0, timer("cluster.app.requests").getCount());
+        assertEquals(0, timer("member.app.127.0.0.1:8081.requests").getCount());
+    }
+}
