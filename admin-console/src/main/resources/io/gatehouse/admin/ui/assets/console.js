@@ -340,7 +340,7 @@
       text: draining ? 'Undrain' : 'Drain',
       onclick: () => drain(cluster.name, m.address, action, button),
     });
-    const td = (label, cls, ...content) => el('td', { 'data-label': label, class: cls }, ...content);
+    const td = (label, cls, ...content) => el('td', { 'data-label': label, class: cls }, el('span', null, ...content));
     return el('tr', { class: 'member member-' + m.state, 'data-member': m.address, 'data-state': m.state },
       td('Member', 'mono', m.address),
       td('State', 'state-cell', stateBadge(m.state)),
@@ -659,9 +659,9 @@
     return Number.isInteger(v) ? String(v) : v.toFixed(1);
   }
 
-  /** Draws one series of {@code points} as a line chart with axes in {@code svg} (viewBox 360 x 150). */
+  /** Draws one series of {@code points} as a line chart with axes in {@code svg} (viewBox 300 x 150). */
   function drawChart(svg, points, key, lineClass, unit, extraKey) {
-    const W = 360;
+    const W = 300;
     const H = 150;
     const L = 42;
     const R = 10;
@@ -744,14 +744,15 @@
         el('td', { class: 'num', text: looked ? num(100 * t.hits / looked, 1) + ' %' : 'n/a' }));
     });
     const others = Object.entries(c).filter(([k, v]) => k !== 'enabled' && k !== 'tiers' && (typeof v !== 'object' || v === null));
-    body.replaceChildren(
-      el('table', { class: 'data tiers' },
+    body.replaceChildren(...[
+      el('div', { class: 'scroll-x' }, el('table', { class: 'data tiers' },
         el('caption', { class: 'visually-hidden', text: 'Cache statistics per tier' }),
         el('thead', null, el('tr', null, ...['Tier', 'Entries', 'Size', 'Hits', 'Misses', 'Hit ratio']
           .map((h, i) => el('th', { scope: 'col', class: i ? 'num' : null, text: h })))),
-        el('tbody', null, ...rows)),
+        el('tbody', null, ...rows))),
       others.length ? el('dl', { class: 'facts small' },
-        ...others.flatMap(([k, v]) => [el('dt', { text: k.replace(/_/g, ' ') }), el('dd', { text: String(v) })])) : null);
+        ...others.flatMap(([k, v]) => [el('dt', { text: k.replace(/_/g, ' ') }), el('dd', { text: String(v) })])) : null,
+    ].filter(Boolean));
     $('cache-updated').textContent = 'updated ' + clock(new Date().toISOString());
   }
 
