@@ -90,6 +90,8 @@ public final class Assembly implements AutoCloseable {
     /** The error log, or null when SLF4J's backend is not logback. */
     private final ErrorLog errorLog;
     private boolean stopped;
+    /** The admin console and API ({@code [admin]}), or null when the configuration has no {@code [admin]}. */
+    private io.gatehouse.admin.api.AdminServer admin;
 
     private Assembly(Path confDir, GatehouseConfig config, ErrorLog errorLog) throws IOException {
         this.confDir = confDir;
@@ -192,6 +194,7 @@ public final class Assembly implements AutoCloseable {
                 throw new StartFailure(problems);
             }
             assembly.install(built.runtime().get());
+            assembly.startAdmin(config, env);
             return assembly;
         } catch (ListenFailure e) {
             assembly.close();
@@ -242,6 +245,42 @@ public final class Assembly implements AutoCloseable {
             install(built.runtime().get());
         }
         return built.problems();
+    }
+
+    /**
+     * Starts the admin listener of {@code config}'s {@code [admin]}, if any. INTEGRATOR: the reload control
+     * and the statistics below are interim (replace with {@code reloads()} and the metrics' StatsSource).
+     */
+    private void startAdmin(GatehouseConfig config, Map<String, String> env) throws StartFailure {
+        if (config.admin().isEmpty()) {
+            return;
+        }
+        io.gatehouse.admin.StatsSource stats = new io.gatehouse.admin.StatsSource() {
+            @Override
+            public String statsJson() {
+                return "{}"; // interim, until the metrics module is wired in
+            }
+
+            @Override
+            public List<TrafficPoint> series() {
+                return List.of();
+            }
+        };
+        io.gatehouse.config.model.AdminSpec spec = config.admin().get();
+        io.gatehouse.admin.api.AdminContext context = new io.gatehouse.admin.api.AdminContext(pool, holder::current,
+                this::address, logRing, this::cache, new InterimReloadControl(this, env, Clock.systemUTC()), stats,
+                new io.gatehouse.admin.security.SpecCredentials(spec));
+        try {
+            admin = io.gatehouse.admin.api.AdminServer.start(spec, context);
+        } catch (RuntimeException e) {
+            throw new StartFailure(List.of(spec.pos() + ": [admin] cannot serve the admin console on " + spec.bind()
+                    + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+        }
+    }
+
+    /** The admin listener, when {@code [admin]} is configured. */
+    public java.util.Optional<io.gatehouse.admin.api.AdminServer> admin() {
+        return java.util.Optional.ofNullable(admin);
     }
 
     public Path confDir() {
@@ -305,6 +344,9 @@ public final class Assembly implements AutoCloseable {
             return true;
         }
         stopped = true;
+        if (admin != null) {
+            admin.stop();
+        }
         listeners.stopAccepting();
         inFlight.startDraining();
         boolean drained;

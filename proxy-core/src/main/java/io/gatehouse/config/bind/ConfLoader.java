@@ -4,6 +4,7 @@ import io.gatehouse.config.check.CacheChecks;
 import io.gatehouse.config.check.ClusterChecks;
 import io.gatehouse.config.check.GlobalSectionChecks;
 import io.gatehouse.config.check.ListenerChecks;
+import io.gatehouse.config.model.AdminSpec;
 import io.gatehouse.config.model.ClusterSpec;
 import io.gatehouse.config.model.GatehouseConfig;
 import io.gatehouse.config.model.GatewaySpec;
@@ -50,7 +51,7 @@ public final class ConfLoader {
 
     /** Every section name an operator may write, for the unknown-section message. */
     public static final List<String> KNOWN_SECTIONS = List.of("[server]", "[ssl]", "[tunefactors]", "[api-gateway]",
-            "[routes:line]", "[@name]", "[proxypass]", "[log]");
+            "[routes:line]", "[@name]", "[proxypass]", "[log]", "[admin]");
 
     private ConfLoader() {
     }
@@ -97,6 +98,8 @@ public final class ConfLoader {
         List<BoundCluster> clusters = new ArrayList<>();
         List<ProxyPassSpec> proxyPass = new ArrayList<>();
         List<LogSpec> logs = new ArrayList<>();
+        List<SourcePos> adminSections = new ArrayList<>();
+        Optional<AdminSpec> admin = Optional.empty();
         for (ConfFile file : files) {
             Optional<byte[]> bytes = ConfDirectory.read(file, MAX_FILE_BYTES, problems::error);
             if (bytes.isEmpty()) {
@@ -122,8 +125,13 @@ public final class ConfLoader {
                 switch (canonical) {
                     case "proxypass" -> proxyPass.add(ProxyPassSectionBinder.bind(section, env, problems));
                     case "log" -> logs.add(LogSectionBinder.bind(section, env, problems));
-                    case "admin" -> problems.warning(section.pos(), "[admin] the admin console is not in this"
-                            + " version; section ignored");
+                    case "admin" -> {
+                        adminSections.add(section.pos());
+                        Optional<AdminSpec> bound = AdminSectionBinder.bind(section, staticBase, env, problems);
+                        if (admin.isEmpty()) {
+                            admin = bound;
+                        }
+                    }
                     case "smtpda" -> problems.error(section.pos(), "[smtpda] mail delivery is not a proxy's job;"
                             + " send mail through the system MTA (postfix, sendmail) and remove this section");
                     case "crontab:line" -> problems.error(section.pos(), "[crontab:line] scheduled jobs are not a"
@@ -143,12 +151,15 @@ public final class ConfLoader {
                     + " so Gatehouse would answer nothing");
         }
 
-        BoundDirectory bound = new BoundDirectory(dir, sites, clusters, proxyPass, logs);
+        BoundDirectory bound = new BoundDirectory(dir, sites, clusters, proxyPass, logs, adminSections);
         ClusterChecks.check(bound, problems);
         GlobalSectionChecks.check(bound, problems);
         CacheChecks.check(bound, problems);
         List<ListenerSpec> listeners = listeners(sites);
         ListenerChecks.check(listeners, problems);
+        if (admin.isPresent()) {
+            AdminSectionBinder.checkListeners(admin.get(), listeners, problems);
+        }
         if (problems.hasErrors()) {
             return Optional.empty();
         }
@@ -158,7 +169,7 @@ public final class ConfLoader {
         }
         return Optional.of(new GatehouseConfig(dir, sites, listeners, byName,
                 logs.isEmpty() ? LogSpec.defaults() : logs.get(0),
-                proxyPass.isEmpty() ? ProxyPassSpec.defaults() : proxyPass.get(0)));
+                proxyPass.isEmpty() ? ProxyPassSpec.defaults() : proxyPass.get(0), admin));
     }
 
     private static SiteSpec site(IniFile ini, Map<String, IniSection> sections, Path staticBase,

@@ -76,7 +76,8 @@ final class SslSectionBinder {
         return out;
     }
 
-    private static Optional<Path> file(KeyValues kv, String key, Path base) {
+    /** A PEM file path resolved against {@code base}; empty (with an error) when blank or not a path. */
+    static Optional<Path> file(KeyValues kv, String key, Path base) {
         String written = kv.string(key, "");
         if (written.isBlank()) {
             if (kv.given(key)) {

@@ -6,7 +6,7 @@ import io.gatehouse.config.source.SourcePos;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Global sections ({@code [proxypass]}, {@code [log]}) may appear at most once across all files. */
+/** Global sections ({@code [proxypass]}, {@code [log]}, {@code [admin]}) may appear at most once across all files. */
 public final class GlobalSectionChecks {
     private GlobalSectionChecks() {
     }
@@ -14,6 +14,7 @@ public final class GlobalSectionChecks {
     public static void check(BoundDirectory dir, Problems problems) {
         once("[proxypass]", dir.proxyPass().stream().map(s -> s.pos()).collect(Collectors.toList()), problems);
         once("[log]", dir.logs().stream().map(s -> s.pos()).collect(Collectors.toList()), problems);
+        once("[admin]", dir.admins(), problems);
     }
 
     private static void once(String section, List<SourcePos> places, Problems problems) {

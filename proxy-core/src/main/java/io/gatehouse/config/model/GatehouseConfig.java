@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The whole validated configuration of one {@code conf.d} directory. Immutable: a reload builds a new
@@ -15,9 +16,11 @@ import java.util.Objects;
  * @param clusters  {@code [@name]} sections by name, in order of appearance
  * @param log       {@code [log]}, or its defaults
  * @param proxyPass {@code [proxypass]}, or its defaults (not {@linkplain ProxyPassSpec#written() written})
+ * @param admin     {@code [admin]}; empty when not written: no admin listener
  */
 public record GatehouseConfig(Path confDir, List<SiteSpec> sites, List<ListenerSpec> listeners,
-                              Map<String, ClusterSpec> clusters, LogSpec log, ProxyPassSpec proxyPass) {
+                              Map<String, ClusterSpec> clusters, LogSpec log, ProxyPassSpec proxyPass,
+                              Optional<AdminSpec> admin) {
     public GatehouseConfig {
         Objects.requireNonNull(confDir, "confDir");
         sites = List.copyOf(sites);
@@ -25,6 +28,13 @@ public record GatehouseConfig(Path confDir, List<SiteSpec> sites, List<ListenerS
         clusters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clusters));
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(proxyPass, "proxyPass");
+        Objects.requireNonNull(admin, "admin");
+    }
+
+    /** A configuration without {@code [admin]}. */
+    public GatehouseConfig(Path confDir, List<SiteSpec> sites, List<ListenerSpec> listeners,
+                           Map<String, ClusterSpec> clusters, LogSpec log, ProxyPassSpec proxyPass) {
+        this(confDir, sites, listeners, clusters, log, proxyPass, Optional.empty());
     }
 
     /** Worker threads for the process: the largest {@code threads} of any site. */

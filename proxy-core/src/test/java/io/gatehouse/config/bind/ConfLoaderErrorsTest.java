@@ -72,15 +72,16 @@ class ConfLoaderErrorsTest {
                         "@D/a.conf:3: section [route:line] is already defined at @D/a.conf:1"),
                 of("an unknown section", "[serverr]\nport = 1\n" + ROUTES,
                         "@D/a.conf:1: unknown section \"[serverr]\"; known sections: [server], [ssl], [tunefactors],"
-                                + " [api-gateway], [routes:line], [@name], [proxypass], [log]"),
+                                + " [api-gateway], [routes:line], [@name], [proxypass], [log], [admin]"),
                 of("Skitai's [crontab:line]", ROUTES + "[crontab:line]\n*/2 * * * * /home/apps/monitor.py\n",
                         "@D/a.conf:3: [crontab:line] scheduled jobs are not a proxy's job; use cron or systemd timers"
                                 + " and remove this section"),
                 of("Skitai's [smtpda]", ROUTES + "[smtpda]\nsmtpserver = mail.example.com\n",
                         "@D/a.conf:3: [smtpda] mail delivery is not a proxy's job; send mail through the system MTA"
                                 + " (postfix, sendmail) and remove this section"),
-                of("Skitai's [admin]", ROUTES + "[admin]\nport = 9000\n",
-                        "@D/a.conf:3: warning: [admin] the admin console is not in this version; section ignored"),
+                of("[admin] without credentials", ROUTES + "[admin]\nport = 9000\n",
+                        "@D/a.conf:3: [admin] has neither user with password_hash nor token: no access without"
+                                + " credentials"),
                 of("a file without [routes:line]", "[server]\nport = 5000\n",
                         "@D/a.conf: no [routes:line] section: this site would answer nothing (a file with [server],"
                                 + " [ssl], [tunefactors] or [api-gateway] is a site; a file of only clusters and global"

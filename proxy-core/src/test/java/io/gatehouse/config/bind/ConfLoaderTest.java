@@ -360,7 +360,8 @@ class ConfLoaderTest {
     @Test
     void keepsConfigurationWhenThereAreOnlyWarnings() {
         ConfDirFixture f = new ConfDirFixture(tmp);
-        f.file("a.conf", "[server]\nthreads = 0\nprocesses = 4\n[admin]\nport = 1\n[routes:line]\n/ = return 200\n");
+        f.file("a.conf", "[server]\nthreads = 0\nprocesses = 4\n[admin]\nip = 10.0.0.1\nport = 1\n"
+                + "token = 0123456789abcdef\n[routes:line]\n/ = return 200\n");
 
         LoadOutcome outcome = f.load();
 
