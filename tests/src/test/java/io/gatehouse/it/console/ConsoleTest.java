@@ -244,6 +244,17 @@ class ConsoleTest {
         }
     }
 
+    @Test
+    void everyPanelLoadsUnderTheContentSecurityPolicyWithoutAnError() {
+        browser.consoleErrors();
+        browser.get("/");
+        browser.await("every panel loaded", d -> !browser.all("#pools-body tr[data-member]").isEmpty()
+                && !browser.all("#config-body dl.facts").isEmpty() && !browser.all("#cache-body table").isEmpty()
+                && !browser.all("#chart-rps > *").isEmpty() && browser.byId("version").getText().startsWith("version 0.")
+                && browser.byId("requests-state").getText().equals("Live"));
+        assertEquals(List.of(), browser.consoleErrors(), "nothing refused, nothing thrown");
+    }
+
     private static String xCache(HttpResponse<?> r) {
         return r.headers().firstValue("X-Cache").orElse(null);
     }
