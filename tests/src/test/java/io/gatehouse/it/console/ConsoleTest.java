@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -167,6 +168,65 @@ class ConsoleTest {
         assertEquals("false", pause.getAttribute("aria-pressed"));
         assertEquals(url, awaitRow(url).findElements(By.tagName("td")).get(5).getAttribute("textContent"));
         browser.awaitText("requests-state", "Live");
+    }
+
+    @Test
+    void theFiltersApplyToTheInitialFillAndToTheStream() throws Exception {
+        long n = unique.incrementAndGet();
+        String keep = "/filter-keep-" + n;
+        String drop = "/filter-drop-" + n;
+        assertEquals(200, site.get(keep + "/1").statusCode());
+        assertEquals(200, site.get(drop + "/1").statusCode());
+        awaitRow(drop + "/1");
+        try {
+            WebElement text = browser.byId("filter-q");
+            text.sendKeys("FILTER-KEEP-" + n);
+            browser.byId("filter-apply").click();
+            awaitRow(keep + "/1");
+            browser.awaitText("requests-state", "Live");
+            assertTrue(rows(drop + "/1").isEmpty(), "the initial fill is filtered");
+            assertEquals(200, site.get(drop + "/2").statusCode());
+            assertEquals(200, site.get(keep + "/2").statusCode());
+            awaitRow(keep + "/2");
+            assertTrue(rows(drop + "/2").isEmpty(), "the stream is filtered");
+            assertEquals(2, browser.all("#requests-body tr").size(), "only what matches the text, case aside");
+        } finally {
+            browser.byId("filter-clear").click();
+        }
+        awaitRow(drop + "/2");
+    }
+
+    @Test
+    void theConsoleIsOperableFromTheKeyboardWithAVisibleFocusThatSurvivesARefresh() {
+        WebElement body = browser.driver.findElement(By.tagName("body"));
+        body.sendKeys(Keys.TAB);
+        WebElement skip = browser.driver.switchTo().activeElement();
+        assertEquals("Skip to the panels", skip.getText());
+        assertEquals("solid", skip.getCssValue("outline-style"), "the focus is visible");
+
+        awaitState(site.a, "up");
+        WebElement drain = browser.driver.findElement(By.cssSelector("#pools-body button[data-key='app " + site.a.address() + "']"));
+        browser.script("arguments[0].focus()", drain);
+        String before = browser.byId("pools-updated").getText();
+        browser.await("a refresh of the pool view", d -> !browser.byId("pools-updated").getText().equals(before));
+        WebElement focused = browser.driver.switchTo().activeElement();
+        assertEquals("app " + site.a.address(), focused.getAttribute("data-key"), "the refresh keeps the focus on the button");
+        assertEquals("solid", focused.getCssValue("outline-style"));
+
+        WebElement pause = browser.byId("requests-pause");
+        browser.script("arguments[0].focus()", pause);
+        browser.driver.switchTo().activeElement().sendKeys(Keys.SPACE);
+        assertEquals("true", pause.getAttribute("aria-pressed"), "Space presses a button");
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        assertEquals("false", pause.getAttribute("aria-pressed"), "and Enter");
+        for (WebElement control : browser.all("input, select, button")) {
+            String id = control.getAttribute("id");
+            boolean labelled = control.getTagName().equals("button") ? !control.getAttribute("textContent").isBlank()
+                    || control.getAttribute("aria-label") != null
+                    : control.getAttribute("type").equals("radio") ? control.findElements(By.xpath("ancestor::label")).size() == 1
+                    : !browser.all("label[for='" + id + "']").isEmpty();
+            assertTrue(labelled, "every control has a label: " + control.getTagName() + "#" + id);
+        }
     }
 
     @Test
