@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,19 +50,46 @@ class ConsoleTest {
         browser.loginToConsole(USER, PASSWORD);
     }
 
+    /**
+     * With {@code -Dgatehouse.screenshots=DIR} only: the whole console at 1280 px with a member down and
+     * some traffic, and the request log with several rows, for docs/console.md.
+     */
+    @AfterAll
+    static void screenshotsForTheDocs() throws Exception {
+        if (Screenshots.directory().isEmpty()) {
+            return;
+        }
+        browser.phone(0, 0);
+        browser.get("/");
+        for (String path : List.of("/", "/index.html", "/cached/logo.png", "/cached/logo.png", "/api/cart?id=7",
+                "/api/cart?id=8", "/img/banner.jpg", "/cached/logo.png", "/search?q=gatehouse", "/health-page")) {
+            site.get(path, "User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0");
+        }
+        site.b.stop();
+        try {
+            awaitState(site.b, "down");
+            browser.await("ten rows", d -> browser.all("#requests-body tr").size() >= 10);
+            Screenshots.save("overview", browser.screenshot());
+            browser.script("document.getElementById('requests').scrollIntoView()");
+            Screenshots.save("requests", browser.screenshot(browser.byId("requests")));
+        } finally {
+            site.b.restart();
+        }
+    }
+
     @BeforeEach
     void openConsole() {
         browser.get("/");
         browser.await("the pool view", d -> !browser.all("#pools-body tr[data-member]").isEmpty());
     }
 
-    private WebElement memberRow(ConsoleMember m) {
+    private static WebElement memberRow(ConsoleMember m) {
         return browser.driver.findElement(By.cssSelector(
                 "#pools-body .cluster[data-cluster='app'] tr[data-member='" + m.address() + "']"));
     }
 
     /** Waits until the pool view shows {@code m} in {@code state}, in words; its row. */
-    private WebElement awaitState(ConsoleMember m, String state) {
+    private static WebElement awaitState(ConsoleMember m, String state) {
         return browser.await(m.address() + " shown " + state, d -> {
             WebElement row = memberRow(m);
             return row.findElement(By.cssSelector(".state")).getText().equals(state) ? row : null;
@@ -149,7 +177,6 @@ class ConsoleTest {
         assertEquals("1", cells.get(19), "attempts");
         assertEquals("127.0.0.1", cells.get(21), "client_ip");
         assertEquals(row, browser.all("#requests-body tr").get(0), "the newest request is on top");
-        Screenshots.save("requests", browser.screenshot(browser.byId("requests")));
     }
 
     @Test

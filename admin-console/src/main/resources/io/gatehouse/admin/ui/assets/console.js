@@ -523,8 +523,10 @@
   }
 
   async function fillRequests(epoch, query) {
-    requests.filling = true;
-    requests.duringFill = [];
+    if (!requests.filling) {
+      requests.filling = true;
+      requests.duringFill = [];
+    }
     try {
       const q = new URLSearchParams(query);
       q.set('limit', String(MAX_ROWS));
@@ -563,10 +565,23 @@
     }
     requests.pending = [];
     requests.incoming = [];
+    // The fill waits for the stream to be open, so that no request falls between the two; what the
+    // stream brings meanwhile is held and merged. A stream that does not open still gets a fill.
+    requests.filling = true;
+    requests.duringFill = [];
     const query = filterQuery().toString();
     const source = new EventSource('/api/requests/stream' + (query ? '?' + query : ''));
     requests.source = source;
+    let filled = false;
     let broken = false;
+    const fill = () => {
+      filled = true;
+      fillRequests(epoch, query).catch((e) => {
+        if (!(e instanceof ApiError && e.status === 401)) {
+          $('requests-state').textContent = 'Could not load requests: ' + failureText(e);
+        }
+      });
+    };
     source.addEventListener('request', (ev) => {
       if (epoch !== requests.epoch) {
         return;
@@ -582,10 +597,11 @@
         return;
       }
       requestsState();
-      if (broken) {
-        broken = false;
-        fillRequests(epoch, query).catch(() => {});
+      if (!filled || broken) {
+        // the first time, or back after a break: what came meanwhile is in the fill
+        fill();
       }
+      broken = false;
     });
     source.addEventListener('error', () => {
       if (epoch !== requests.epoch) {
@@ -602,11 +618,11 @@
         }, 3000)).catch(() => {});
       }
     });
-    fillRequests(epoch, query).catch((e) => {
-      if (!(e instanceof ApiError && e.status === 401)) {
-        $('requests-state').textContent = 'Could not load requests: ' + failureText(e);
+    setTimeout(() => {
+      if (!filled && epoch === requests.epoch) {
+        fill();
       }
-    });
+    }, 3000);
     requestsState();
   }
 
@@ -718,10 +734,24 @@
         + num(last.errors_per_second) + ' 5xx answers/s now; p99 ' + num(last.p99_ms) + ' ms now (peak '
         + num(Math.max(...p99)) + ' ms).';
     }
-    $('traffic-updated').textContent = 'every ' + (s.interval_s || '?') + ' s · updated ' + clock(new Date().toISOString());
+    $('traffic-updated').textContent = (s.interval_s ? 'a point every ' + s.interval_s + ' s · ' : '')
+      + 'updated ' + clock(new Date().toISOString());
   }
 
   // ---------------------------------------------------------------- console: cache
+
+  function cacheFigure(key, v) {
+    if (typeof v !== 'number') {
+      return String(v);
+    }
+    if (key.endsWith('ratio')) {
+      return num(100 * v, 1) + ' %';
+    }
+    if (key.endsWith('bytes')) {
+      return bytes(v);
+    }
+    return Number.isInteger(v) ? count(v) : num(v);
+  }
 
   async function loadCache() {
     const c = (await api('/api/cache')).body;
@@ -751,7 +781,7 @@
           .map((h, i) => el('th', { scope: 'col', class: i ? 'num' : null, text: h })))),
         el('tbody', null, ...rows))),
       others.length ? el('dl', { class: 'facts small' },
-        ...others.flatMap(([k, v]) => [el('dt', { text: k.replace(/_/g, ' ') }), el('dd', { text: String(v) })])) : null,
+        ...others.flatMap(([k, v]) => [el('dt', { text: k.replace(/_/g, ' ') }), el('dd', { text: cacheFigure(k, v) })])) : null,
     ].filter(Boolean));
     $('cache-updated').textContent = 'updated ' + clock(new Date().toISOString());
   }
