@@ -67,8 +67,8 @@
     return n < 10 ? '0' + n : String(n);
   }
 
-  /** Local wall-clock time of an ISO-8601 instant, HH:MM:SS. */
-  function clock(iso) {
+  /** An ISO-8601 instant in local time: {@code withDate} YYYY-MM-DD HH:MM:SS, else HH:MM:SS. */
+  function localTime(iso, withDate) {
     if (!iso) {
       return 'n/a';
     }
@@ -76,19 +76,16 @@
     if (isNaN(d.getTime())) {
       return String(iso);
     }
-    return pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds());
+    const time = pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds());
+    return withDate ? d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + ' ' + time : time;
   }
 
-  /** Date and time of an ISO-8601 instant, local, YYYY-MM-DD HH:MM:SS. */
+  function clock(iso) {
+    return localTime(iso, false);
+  }
+
   function stamp(iso) {
-    if (!iso) {
-      return 'n/a';
-    }
-    const d = new Date(iso);
-    if (isNaN(d.getTime())) {
-      return String(iso);
-    }
-    return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + ' ' + clock(iso);
+    return localTime(iso, true);
   }
 
   function ago(iso) {
