@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code gatehouse run|check|demo [--conf DIR]} and {@code gatehouse cert HOST...}.
+ * The command line: {@code gatehouse run|check|demo [--conf DIR]}, {@code gatehouse cert HOST...} and
+ * {@code gatehouse passwd [USER]} ({@link PasswdCommand}).
  * {@code run} serves until SIGTERM or SIGINT, then drains in-flight requests and exits 0; SIGHUP is
  * logged and changes nothing (there is no hot reload in this version). {@code cert} writes a
  * self-signed certificate ({@link CertCommand}).
@@ -61,6 +62,10 @@ public final class Gatehouse {
                 commandUsage(command, out);
                 return 0;
             }
+        }
+        if (command.equals("passwd")) {
+            return PasswdCommand.run(Arrays.asList(args).subList(1, args.length), System.console(), System.in, out, err,
+                    new SecureRandom());
         }
         if (command.equals("cert")) {
             return CertCommand.run(Arrays.asList(args).subList(1, args.length), out, err, Clock.systemUTC(),
@@ -196,6 +201,9 @@ public final class Gatehouse {
             "write a self-signed certificate for HOST... (host names, *.wildcards, IP addresses) and its key",
             "into DIR as HOST.crt and HOST.key (the key readable by its owner only), and print the [ssl]",
             "lines that serve them; for trying TLS out: browsers warn about a certificate no CA signed"});
+        c.put("passwd", new String[] {"[USER]",
+            "ask for a password (twice on a terminal, one line from standard input otherwise) and print the",
+            "[admin] lines user = USER (default admin) and password_hash = (bcrypt, cost 12) for conf.d"});
         c.put("version", new String[] {"", "print the version (also --version, -v)"});
         return c;
     }
@@ -206,7 +214,9 @@ public final class Gatehouse {
         for (int i = 1; i < c.length; i++) {
             out.println("  " + c[i]);
         }
-        if (command.equals("cert")) {
+        if (command.equals("passwd")) {
+            out.println("  (the password is read without echo and never printed)");
+        } else if (command.equals("cert")) {
             out.println("options:");
             out.println("  --out DIR         where the files go (default ./" + CertCommand.DEFAULT_DIR + ", made if missing)");
             out.println("  --rsa             an RSA 2048 key instead of EC P-256 (for old clients)");
@@ -227,6 +237,7 @@ public final class Gatehouse {
         out.println("  check    check DIR and print every problem as file:line: message (exit 0 when valid)");
         out.println("  demo     like run, with in-process demo members for the loopback members of DIR's clusters");
         out.println("  cert     write a self-signed certificate and key: gatehouse cert HOST... [--out DIR]");
+        out.println("  passwd   print the [admin] user and password_hash lines: gatehouse passwd [USER]");
         out.println("  version  print the version (also --version, -v)");
         out.println("gatehouse <command> --help describes a command; options may be written --conf=DIR.");
     }

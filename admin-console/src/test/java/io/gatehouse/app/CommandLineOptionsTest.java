@@ -50,7 +50,7 @@ class CommandLineOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "check", "demo", "cert", "version"})
+    @ValueSource(strings = {"run", "check", "demo", "cert", "passwd", "version"})
     void everyCommandHasHelp(String command) {
         assertEquals(0, run(command, "--help"), err());
         assertTrue(out().startsWith("usage: gatehouse " + command), out());

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -37,9 +40,33 @@ import org.slf4j.LoggerFactory;
 @Timeout(60)
 class AdminApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** The 17 fields of docs/logs.md's JSON form, in order. */
-    static final List<String> FIELDS = List.of("date", "time", "client", "server", "method", "url", "protocol", "status",
-            "bytes_recv", "bytes_sent", "gtid", "ltid", "user", "token", "user_agent", "handling_ms", "sending_ms");
+    /** The 17 fields of docs/logs.md's JSON form, in order, as its example writes them. */
+    static final List<String> FIELDS = documentedFields();
+
+    static List<String> documentedFields() {
+        try {
+            String logs = Files.readString(CommandLineTest.ROOT.resolve("docs/logs.md"));
+            int from = logs.indexOf("```json", logs.indexOf("## JSON form"));
+            String example = logs.substring(from + "```json".length(), logs.indexOf("```", from + 7));
+            List<String> names = new ArrayList<>();
+            JSON.readTree(example).fieldNames().forEachRemaining(names::add);
+            return names.subList(0, 17);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** What logger {@code name} writes while the test runs (INFO and above). */
+    static ListAppender<ILoggingEvent> capture(String name) {
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        ((Logger) LoggerFactory.getLogger(name)).addAppender(events);
+        return events;
+    }
+
+    static List<String> lines(ListAppender<ILoggingEvent> events) {
+        return events.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
 
     @TempDir
     static Path tmp;
@@ -97,9 +124,12 @@ class AdminApiTest {
 
     @Test
     void aLoginGivesASessionCookieThatReadsTheApiAndTheConsole() throws Exception {
+        ListAppender<ILoggingEvent> api = capture("io.gatehouse.admin.api");
+        ListAppender<ILoggingEvent> audit = capture("io.gatehouse.admin.audit");
         HttpResponse<String> wrong = admin.login("alice", "wrong password");
         assertEquals(401, wrong.statusCode());
         assertEquals("wrong user or password", json(wrong).get("error").asText());
+        assertTrue(lines(api).contains("WARN admin: failed login for user alice from 127.0.0.1"), lines(api).toString());
 
         HttpResponse<String> login = admin.login("alice", AdminConsole.PASSWORD);
         assertEquals(200, login.statusCode(), login.body());
@@ -124,6 +154,9 @@ class AdminApiTest {
         HttpResponse<String> logout = admin.send(admin.request("/api/logout").header("Cookie", cookie)
                 .header("X-CSRF-Token", session.get("csrf").asText()).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(204, logout.statusCode());
+        assertEquals(List.of("INFO audit: user=alice from=127.0.0.1 action=login result=refused",
+                "INFO audit: user=alice from=127.0.0.1 action=login result=ok",
+                "INFO audit: user=alice from=127.0.0.1 action=logout result=ok"), lines(audit));
         assertEquals(401, admin.send(admin.request("/api/session").header("Cookie", cookie).GET().build()).statusCode());
     }
 
@@ -180,11 +213,14 @@ class AdminApiTest {
     @Test
     void drainingAMemberThroughTheApiShowsInThePoolAndUndrainingBringsItBack() throws Exception {
         String member = "127.0.0.1:" + admin.memberPort;
+        ListAppender<ILoggingEvent> audit = capture("io.gatehouse.admin.audit");
         HttpResponse<String> drain = admin.postWithToken("/api/pools/app/members/127.0.0.1%3A" + admin.memberPort
                 + "/drain", "");
         assertEquals(200, drain.statusCode(), drain.body());
         assertEquals("{\"cluster\":\"app\",\"member\":\"" + member + "\",\"draining\":true}", drain.body());
         assertEquals("draining", memberState("app", member));
+        assertTrue(lines(audit).contains("INFO audit: user=token from=127.0.0.1 action=drain app " + member + " result=ok"),
+                lines(audit).toString());
 
         assertEquals(200, admin.postWithToken("/api/pools/app/members/" + member + "/undrain", "").statusCode());
         assertFalse(memberState("app", member).equals("draining"));
@@ -323,6 +359,16 @@ class AdminApiTest {
         }
         HttpResponse<String> ok = admin.postWithToken("/api/config/reload", "");
         assertEquals(200, ok.statusCode(), ok.body());
+    }
+
+    @Test
+    void consoleFilesOutsideTheConsoleFolderAreNotServed() throws Exception {
+        for (String path : List.of("/assets/missing.js", "/assets/../../logback.xml", "/assets/%2e%2e/%2e%2e/logback.xml",
+                "/assets/..%2F..%2Flogback.xml")) {
+            HttpResponse<String> r = admin.send(admin.request(path).GET().build());
+            assertTrue(r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 401, path + " " + r.statusCode());
+            assertFalse(r.body().contains("<configuration"), path);
+        }
     }
 
     @Test

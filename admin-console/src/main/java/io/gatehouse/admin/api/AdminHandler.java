@@ -281,14 +281,11 @@ final class AdminHandler implements HttpHandler {
         }
         Optional<String> who = ctx.credentials().check(user, password);
         if (who.isEmpty()) {
-            Duration next = throttle.failed(from);
-            LOG.warn("admin: failed login for user {} from {}", printable(user), from);
+            Duration held = throttle.failed(from);
+            LOG.warn("admin: failed login for user {} from {}{}", printable(user), from,
+                    held.isZero() ? "" : "; further attempts refused for " + held.toSeconds() + " s");
             Audit.record(user, from, "login", "refused");
-            if (!next.isZero()) {
-                tooMany(ex, next);
-            } else {
-                Replies.error(ex, 401, "wrong user or password");
-            }
+            Replies.error(ex, 401, "wrong user or password");
             return;
         }
         throttle.succeeded(from);

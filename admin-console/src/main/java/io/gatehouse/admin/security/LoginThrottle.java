@@ -9,10 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows password guessing down, per client address: after {@link #FREE_FAILURES} failed logins within
- * {@link #WINDOW}, every further attempt from that address is refused (429) until a wait has passed:
- * {@link #FIRST_WAIT} after the third failure, doubling with each further failure, at most
- * {@link #MAX_WAIT}. A successful login clears the address's record.
+ * Slows password guessing down, per client address: after {@link #FREE_FAILURES} failed logins, each
+ * within {@link #WINDOW} of the one before, every further attempt from that address is refused (429)
+ * until a wait has passed: {@link #FIRST_WAIT} after the third failure, doubling with each further
+ * failure, at most {@link #MAX_WAIT}. Attempts refused meanwhile do not count. The record is forgotten
+ * after {@link #WINDOW} without a failure, or at a successful login.
  */
 public final class LoginThrottle {
     public static final int FREE_FAILURES = 3;
@@ -22,7 +23,7 @@ public final class LoginThrottle {
     /** Addresses remembered at most; beyond that the records that ended are dropped first. */
     static final int MAX_ADDRESSES = 10_000;
 
-    private record Failures(int count, Instant first, Instant blockedUntil) {
+    private record Failures(int count, Instant last, Instant blockedUntil) {
     }
 
     private final Clock clock;
@@ -50,13 +51,13 @@ public final class LoginThrottle {
     public Duration failed(String address) {
         Instant now = clock.instant();
         if (byAddress.size() >= MAX_ADDRESSES) {
-            byAddress.values().removeIf(f -> !now.isBefore(f.first().plus(WINDOW)) && !now.isBefore(f.blockedUntil()));
+            byAddress.values().removeIf(f -> !now.isBefore(f.last().plus(WINDOW)));
             if (byAddress.size() >= MAX_ADDRESSES) {
                 byAddress.clear();
             }
         }
         Failures next = byAddress.compute(address, (k, f) -> {
-            if (f == null || (!now.isBefore(f.first().plus(WINDOW)) && !now.isBefore(f.blockedUntil()))) {
+            if (f == null || (!now.isBefore(f.last().plus(WINDOW)))) {
                 f = new Failures(0, now, now);
             }
             int count = f.count() + 1;
@@ -66,7 +67,7 @@ public final class LoginThrottle {
                 Duration wait = FIRST_WAIT.multipliedBy(factor);
                 until = now.plus(wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
             }
-            return new Failures(count, f.first(), until);
+            return new Failures(count, now, until);
         });
         return Duration.between(now, next.blockedUntil());
     }

@@ -1,12 +1,12 @@
 package io.gatehouse.admin.security;
 
+import io.gatehouse.config.model.AdminSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -20,7 +20,6 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 public final class PasswordHashes {
     /** The bcrypt cost {@code gatehouse passwd} uses: 2^12 rounds. */
     public static final int BCRYPT_COST = 12;
-    private static final Pattern PBKDF2 = Pattern.compile("pbkdf2-sha256\\$(\\d{1,9})\\$([A-Za-z0-9+/=]+)\\$([A-Za-z0-9+/=]+)");
 
     private PasswordHashes() {
     }
@@ -47,23 +46,16 @@ public final class PasswordHashes {
         if (hash.startsWith("$2")) {
             try {
                 return OpenBSDBCrypt.checkPassword(hash, password);
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) { // a damaged hash: Bouncy Castle says why in its own exceptions
                 return false;
             }
         }
-        Matcher m = PBKDF2.matcher(hash);
-        if (!m.matches()) {
+        Optional<AdminSpec.Pbkdf2Hash> p = AdminSpec.Pbkdf2Hash.parse(hash);
+        if (p.isEmpty() || p.get().derived().length == 0 || p.get().iterations() < 1) {
             return false;
         }
-        try {
-            int iterations = Integer.parseInt(m.group(1));
-            byte[] salt = Base64.getDecoder().decode(m.group(2));
-            byte[] expected = Base64.getDecoder().decode(m.group(3));
-            byte[] actual = pbkdf2Bytes(password, salt, iterations, expected.length * 8);
-            return MessageDigest.isEqual(expected, actual);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        byte[] actual = pbkdf2Bytes(password, p.get().salt(), p.get().iterations(), p.get().derived().length * 8);
+        return MessageDigest.isEqual(p.get().derived(), actual);
     }
 
     private static byte[] pbkdf2Bytes(char[] password, byte[] salt, int iterations, int bits) {

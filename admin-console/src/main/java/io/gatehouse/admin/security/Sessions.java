@@ -53,8 +53,11 @@ public final class Sessions {
         if (live.size() >= MAX_SESSIONS) {
             live.values().removeIf(e -> expired(e, now));
             while (live.size() >= MAX_SESSIONS) {
-                live.values().stream().min(Comparator.comparing(Entry::lastUsed))
-                        .ifPresent(e -> live.remove(e.session().id()));
+                Optional<Entry> oldest = live.values().stream().min(Comparator.comparing(Entry::lastUsed));
+                if (oldest.isEmpty()) {
+                    break;
+                }
+                live.remove(oldest.get().session().id());
             }
         }
         Session s = new Session(randomId(), user, randomId(), now);

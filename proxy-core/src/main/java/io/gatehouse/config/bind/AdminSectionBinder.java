@@ -9,11 +9,8 @@ import io.gatehouse.config.source.EnvSubstitution;
 import io.gatehouse.config.source.IniSection;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Binds the global {@code [admin]} section: the admin listener's address, its credentials (a user with a
@@ -28,8 +25,6 @@ final class AdminSectionBinder {
     static final int MIN_TOKEN_LENGTH = 16;
     static final String HASH_FORMS = "a bcrypt hash ($2b$12$...) or pbkdf2-sha256$ITERATIONS$SALT_BASE64$HASH_BASE64"
             + " (make one with: gatehouse passwd USER)";
-    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
-    private static final Pattern PBKDF2 = Pattern.compile("pbkdf2-sha256\\$(\\d{1,9})\\$([A-Za-z0-9+/=]+)\\$([A-Za-z0-9+/=]+)");
 
     private AdminSectionBinder() {
     }
@@ -52,7 +47,7 @@ final class AdminSectionBinder {
         }
         Optional<String> user = nonEmpty(kv, "user");
         Optional<String> hash = nonEmpty(kv, "password_hash");
-        if (hash.isPresent() && !readableHash(hash.get())) {
+        if (hash.isPresent() && !AdminSpec.isReadableHash(hash.get())) {
             kv.error("password_hash", "password_hash must be " + HASH_FORMS + ", got a value of another form");
             ok = false;
         }
@@ -126,27 +121,6 @@ final class AdminSectionBinder {
     private static boolean clash(HostPort a, HostPort b) {
         return a.port() == b.port() && (a.host().equals(b.host()) || HostPorts.isWildcard(a.host())
                 || HostPorts.isWildcard(b.host()));
-    }
-
-    /** A form the admin module can verify: bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$}) or PBKDF2-SHA256. */
-    static boolean readableHash(String hash) {
-        Matcher b = BCRYPT.matcher(hash);
-        if (b.matches()) {
-            int cost = Integer.parseInt(b.group(1));
-            return cost >= 4 && cost <= 31;
-        }
-        Matcher p = PBKDF2.matcher(hash);
-        if (!p.matches()) {
-            return false;
-        }
-        try {
-            long iterations = Long.parseLong(p.group(1));
-            byte[] salt = Base64.getDecoder().decode(p.group(2));
-            byte[] derived = Base64.getDecoder().decode(p.group(3));
-            return iterations >= 1000 && salt.length >= 8 && derived.length >= 16;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     static boolean isLoopback(String ip) {

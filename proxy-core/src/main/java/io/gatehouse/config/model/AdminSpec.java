@@ -3,8 +3,11 @@ package io.gatehouse.config.model;
 import io.gatehouse.config.source.SourcePos;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code [admin]} section: where the admin console and its API listen, who may use them (a user
@@ -70,6 +73,50 @@ public record AdminSpec(SourcePos pos, HostPort bind, Optional<String> user, Opt
     /** True when remote JMX is asked for. */
     public boolean jmx() {
         return jmxPort != 0;
+    }
+
+    /** The bcrypt forms {@code password_hash} takes: {@code $2a$}, {@code $2b$} or {@code $2y$}, a cost, 53 characters. */
+    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
+    private static final Pattern PBKDF2 = Pattern.compile(
+            "pbkdf2-sha256\\$(\\d{1,9})\\$([A-Za-z0-9+/=]+)\\$([A-Za-z0-9+/=]+)");
+
+    /**
+     * True when {@code hash} is of a form the admin console verifies: bcrypt with a cost of 4..31, or
+     * {@link Pbkdf2Hash} with at least 1000 iterations, 8 bytes of salt and 16 of hash.
+     */
+    public static boolean isReadableHash(String hash) {
+        Matcher b = BCRYPT.matcher(hash);
+        if (b.matches()) {
+            int cost = Integer.parseInt(b.group(1));
+            return cost >= 4 && cost <= 31;
+        }
+        return Pbkdf2Hash.parse(hash).filter(p -> p.iterations() >= 1000 && p.salt().length >= 8
+                && p.derived().length >= 16).isPresent();
+    }
+
+    /**
+     * A PBKDF2-HMAC-SHA256 password hash as {@code password_hash} writes it:
+     * {@code pbkdf2-sha256$ITERATIONS$SALT_BASE64$HASH_BASE64}.
+     *
+     * @param iterations the iteration count
+     * @param salt       the salt
+     * @param derived    the derived key (the hash), as long as the check computes
+     */
+    public record Pbkdf2Hash(int iterations, byte[] salt, byte[] derived) {
+        /** The parts of {@code hash}; empty when it is not of this form. */
+        public static Optional<Pbkdf2Hash> parse(String hash) {
+            Matcher m = PBKDF2.matcher(hash);
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            try {
+                Base64.Decoder b64 = Base64.getDecoder();
+                return Optional.of(new Pbkdf2Hash(Integer.parseInt(m.group(1)), b64.decode(m.group(2)),
+                        b64.decode(m.group(3))));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     /** Masks the secrets: a spec may be printed in a log line or a test failure. */
