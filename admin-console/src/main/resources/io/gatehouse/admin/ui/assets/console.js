@@ -765,16 +765,17 @@
       return el('tr', { 'data-tier': t.tier },
         el('th', { scope: 'row', text: t.tier }),
         el('td', { class: 'num', text: count(t.entries) }),
-        el('td', { class: 'num', text: bytes(t.bytes) }),
+        el('td', { class: 'num', text: bytes(t.bytes) + (t.capacity_bytes ? ' of ' + bytes(t.capacity_bytes) : '') }),
         el('td', { class: 'num', text: count(t.hits) }),
         el('td', { class: 'num', text: count(t.misses) }),
-        el('td', { class: 'num', text: looked ? num(100 * t.hits / looked, 1) + ' %' : 'n/a' }));
+        el('td', { class: 'num', text: looked ? num(100 * t.hits / looked, 1) + ' %' : 'n/a' }),
+        el('td', { class: 'num', text: count(t.evictions) }));
     });
     const others = Object.entries(c).filter(([k, v]) => k !== 'enabled' && k !== 'tiers' && (typeof v !== 'object' || v === null));
     body.replaceChildren(...[
       el('div', { class: 'scroll-x' }, el('table', { class: 'data tiers' },
         el('caption', { class: 'visually-hidden', text: 'Cache statistics per tier' }),
-        el('thead', null, el('tr', null, ...['Tier', 'Entries', 'Size', 'Hits', 'Misses', 'Hit ratio']
+        el('thead', null, el('tr', null, ...['Tier', 'Entries', 'Size', 'Hits', 'Misses', 'Hit ratio', 'Evictions']
           .map((h, i) => el('th', { scope: 'col', class: i ? 'num' : null, text: h })))),
         el('tbody', null, ...rows))),
       others.length ? el('dl', { class: 'facts small' },
