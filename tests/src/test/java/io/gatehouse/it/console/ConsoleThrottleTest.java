@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
 
 /**
  * Repeated failed logins from one address are slowed, and the login page says how long to wait. A class
@@ -31,5 +32,6 @@ class ConsoleThrottleTest {
         }
         assertTrue(said.matches("too many attempts, try again in \\d+ s"), "the page shows the wait: " + said);
         assertTrue(browser.path().startsWith("/login.html"));
+        Screenshots.save("login", browser.screenshot(browser.driver.findElement(By.cssSelector(".login-box"))));
     }
 }
