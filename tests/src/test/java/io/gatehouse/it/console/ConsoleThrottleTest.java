@@ -30,7 +30,7 @@ class ConsoleThrottleTest {
                 return !t.isEmpty() && browser.byId("login-submit").isEnabled() ? t : null;
             });
         }
-        assertTrue(said.matches("too many attempts, try again in \\d+ s"), "the page shows the wait: " + said);
+        assertTrue(said.matches("too many attempts, try again in \\d+[ \\u00a0]s"), "the page shows the wait: " + said);
         assertTrue(browser.path().startsWith("/login.html"));
         Screenshots.save("login", browser.screenshot(browser.driver.findElement(By.cssSelector(".login-box"))));
     }

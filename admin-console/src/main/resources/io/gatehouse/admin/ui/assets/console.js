@@ -264,7 +264,7 @@
         } else if (res.status === 429) {
           const wait = parseInt(res.headers.get('Retry-After') || '', 10);
           error.textContent = isFinite(wait)
-            ? 'too many attempts, try again in ' + wait + ' s'
+            ? 'too many attempts, try again in ' + wait + '\u00a0s'
             : 'too many attempts, try again later';
         } else {
           error.textContent = 'login failed: ' + (body && body.error ? body.error : 'HTTP ' + res.status);
