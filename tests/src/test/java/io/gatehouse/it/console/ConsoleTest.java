@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,7 +105,7 @@ class ConsoleTest {
             WebElement row = awaitState(site.b, "down");
             WebElement badge = row.findElement(By.cssSelector(".state"));
             assertTrue(badge.getAttribute("class").contains("state-down"), badge.getAttribute("class"));
-            assertEquals(badge.getCssValue("color"), "rgba(138, 28, 28, 1)", "down is drawn in its own colour");
+            assertEquals("rgba(138, 28, 28, 1)", badge.getCssValue("color"), "down is drawn in its own colour");
             String why = row.findElement(By.cssSelector("td.why")).getText();
             assertTrue(why.contains("refused") || why.contains("fail"), "the why says what failed: " + why);
             assertTrue(row.findElement(By.cssSelector("td.check")).getText().startsWith("failed"),
@@ -177,6 +178,23 @@ class ConsoleTest {
         assertEquals("1", cells.get(19), "attempts");
         assertEquals("127.0.0.1", cells.get(21), "client_ip");
         assertEquals(row, browser.all("#requests-body tr").get(0), "the newest request is on top");
+
+        // The same record as the API gives it: its 17 fields, in the API's order, are the 17 cells.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> api = (Map<String, Object>) browser.driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                + "fetch('/api/requests?limit=5&q=' + encodeURIComponent(arguments[0]), {credentials: 'same-origin'})"
+                + ".then(r => r.json()).then(done, e => done({error: String(e)}));", gtid);
+        @SuppressWarnings("unchecked")
+        List<String> fields = (List<String>) api.get("fields");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> record = ((List<Map<String, Object>>) api.get("requests")).get(0);
+        assertEquals(17, fields.size(), fields.toString());
+        for (int i = 0; i < 17; i++) {
+            Object v = record.get(fields.get(i));
+            String shown = v == null ? "-" : fields.get(i).endsWith("_ms") ? v + "ms" : String.valueOf(v);
+            assertEquals(shown, cells.get(i), "column " + (i + 1) + " (" + headers.get(i) + ") shows " + fields.get(i));
+        }
     }
 
     @Test
