@@ -360,6 +360,30 @@ class ConsoleTest {
         assertEquals(List.of(), browser.consoleErrors(), "nothing refused, nothing thrown");
     }
 
+    @Test
+    void theTrafficChartDrawsTheSeriesAndSaysItInWords() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> series = (Map<String, Object>) browser.driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                + "fetch('/api/series', {credentials: 'same-origin'}).then(r => r.json()).then(done, e => done({error: String(e)}));");
+        List<?> points = (List<?>) series.get("points");
+        WebElement rps = browser.byId("chart-rps");
+        assertEquals("img", rps.getAttribute("role"));
+        assertTrue(rps.getAttribute("aria-labelledby").contains("chart-summary"), "the chart's text is its summary");
+        if (points == null || points.size() < 2) {
+            browser.await("the chart waiting for a line's two points", d -> rps.getText().equals("waiting for data"));
+            if (points == null || points.isEmpty()) {
+                assertEquals("No traffic figures yet.", browser.byId("chart-summary").getText());
+            }
+        } else {
+            WebElement line = browser.await("the requests/s line", d -> rps.findElement(By.cssSelector("polyline.line-rps")));
+            assertTrue(line.getAttribute("points").split(" ").length >= 2, line.getAttribute("points"));
+            assertTrue(browser.byId("chart-p99").findElement(By.cssSelector("polyline.line-p99")).isDisplayed());
+            assertTrue(browser.byId("chart-summary").getText().matches("Last \\d+ minutes?: .* requests/s now .*p99 .* ms now.*"),
+                    browser.byId("chart-summary").getText());
+        }
+    }
+
     private static String xCache(HttpResponse<?> r) {
         return r.headers().firstValue("X-Cache").orElse(null);
     }
