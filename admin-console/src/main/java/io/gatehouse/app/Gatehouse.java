@@ -148,6 +148,8 @@ public final class Gatehouse {
         for (InetSocketAddress a : gatehouse.addresses()) {
             out.println("gatehouse " + version() + ": serving " + conf + " on http://" + hostPort(a));
         }
+        gatehouse.admin().ifPresent(admin -> out.println("gatehouse: admin console on "
+                + (admin.sslContext().isPresent() ? "https://" : "http://") + hostPort(admin.address())));
         out.flush();
         CountDownLatch stop = new CountDownLatch(1);
         SignalStop.onTermination(stop::countDown);

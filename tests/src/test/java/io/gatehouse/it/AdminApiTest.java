@@ -187,6 +187,13 @@ class AdminApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
         assertEquals(200, sameOrigin.statusCode(), sameOrigin.body());
         assertTrue(LoggerFactory.getLogger("io.gatehouse.test.csrf").isDebugEnabled());
+
+        HttpResponse<String> loginFromElsewhere = admin.send(admin.request("/api/login")
+                .header("Content-Type", "application/json").header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"alice\",\"password\":\""
+                        + AdminConsole.PASSWORD + "\"}")).build());
+        assertEquals(403, loginFromElsewhere.statusCode(), "a login form on another site cannot log a browser in");
+        assertTrue(AdminConsole.cookie(loginFromElsewhere).isEmpty());
     }
 
     @Test

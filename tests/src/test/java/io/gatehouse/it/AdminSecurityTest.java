@@ -191,6 +191,18 @@ class AdminSecurityTest {
     }
 
     @Test
+    void anAdminPortThatIsTakenStopsTheStartWithTheReason() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String conf = "[server]\nip = 127.0.0.1\nport = ${PORT}\n[routes:line]\n/ = return 200 OK\n[admin]\nport = "
+                    + taken.getLocalPort() + "\ntoken = " + AdminConsole.TOKEN + "\n";
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> GatehouseHarness.start(tmp, conf));
+            assertTrue(e.getMessage().contains("[admin] cannot serve the admin console on 127.0.0.1:"
+                    + taken.getLocalPort()), e.getMessage());
+        }
+    }
+
+    @Test
     void theAdminListenerSpeaksTlsWithTheConfiguredCertificate() throws Exception {
         TlsFixture tls = new TlsFixture();
         KeyPair keys = TlsFixture.keyPair("EC");

@@ -242,23 +242,32 @@ final class AdminHandler implements HttpHandler {
                 session.csrf().getBytes(StandardCharsets.UTF_8))) {
             return false;
         }
+        return !crossSite(ex);
+    }
+
+    /** {@code Sec-Fetch-Site: cross-site}, or an {@code Origin} that is not the admin listener's own. */
+    private boolean crossSite(HttpServerExchange ex) {
         String site = ex.getRequestHeaders().getFirst("Sec-Fetch-Site");
         if (site != null && site.equalsIgnoreCase("cross-site")) {
-            return false;
+            return true;
         }
         String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
         if (origin == null) {
-            return true;
+            return false;
         }
         String host = ex.getRequestHeaders().getFirst(Headers.HOST);
         String asked = (tls ? "https://" : "http://") + host;
-        return origin.equalsIgnoreCase(ownOrigin) || (host != null && origin.equalsIgnoreCase(asked));
+        return !(origin.equalsIgnoreCase(ownOrigin) || (host != null && origin.equalsIgnoreCase(asked)));
     }
 
     // --- login and session ---
 
     private void login(HttpServerExchange ex) throws IOException {
         String from = ex.getSourceAddress().getAddress().getHostAddress();
+        if (crossSite(ex)) {
+            Replies.error(ex, 403, "cross-site request refused"); // no logging a browser in from another site
+            return;
+        }
         Optional<Duration> wait = throttle.waitFor(from);
         if (wait.isPresent()) {
             tooMany(ex, wait.get());

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import org.xnio.Options;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,7 @@ public final class AdminServer implements AutoCloseable {
         Undertow.Builder builder = Undertow.builder()
                 .setIoThreads(IO_THREADS)
                 .setWorkerThreads(WORKER_THREADS)
+                .setWorkerOption(Options.WORKER_NAME, "gatehouse-admin")
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 1024L * 1024)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)

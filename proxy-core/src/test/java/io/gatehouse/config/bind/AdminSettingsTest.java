@@ -120,6 +120,10 @@ class AdminSettingsTest {
                                 + TOKEN + "\n",
                         a + "8: [admin] 0.0.0.0:8080 is the address of the public listener of @D/a.conf; the admin"
                                 + " listener needs an address of its own"),
+                Arguments.of("jmx_port on a public listener's port", "port = 9090\ntoken = " + TOKEN + "\njmx_port = 8080\n",
+                        a + "9: [admin] jmx_port 8080 is the port of the public listener of @D/a.conf"),
+                Arguments.of("keyfile without certfile", "port = 9090\ntoken = " + TOKEN + "\nkeyfile = a.key\n",
+                        a + "9: [admin] keyfile needs certfile (the admin listener's certificate chain)"),
                 Arguments.of("an unknown key", "port = 9090\ntoken = " + TOKEN + "\nusers = x\n",
                         a + "9: [admin] unknown key \"users\"; known keys: " + String.join(", ", AdminSectionBinder.KEYS)));
     }
