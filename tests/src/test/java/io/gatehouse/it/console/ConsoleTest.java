@@ -301,7 +301,7 @@ class ConsoleTest {
     }
 
     @Test
-    void thePurgeFormPurgesACachedUrlAfterItsConfirmStep() throws Exception {
+    void thePurgeFormPurgesACachedUrlOrEverythingAfterItsConfirmStep() throws Exception {
         long n = unique.incrementAndGet();
         String path = "/cached/logo-" + n + ".png";
         assertEquals("MISS", xCache(site.get(path)));
@@ -320,6 +320,19 @@ class ConsoleTest {
         browser.awaitText("purge-result", "Purged 1 entry");
         assertFalse(confirm.isDisplayed());
         assertEquals("MISS", xCache(site.get(path)), "the next request goes to the member");
+
+        String other = "/cached/other-" + n + ".css";
+        site.get(other);
+        assertEquals("HIT", xCache(site.get(other)), "stored");
+        browser.driver.findElement(By.cssSelector("input[name='purge-kind'][value='all']")).click();
+        assertFalse(browser.byId("purge-target").isDisplayed(), "everything needs no URL");
+        browser.byId("purge-submit").click();
+        assertEquals("Purge everything in the cache, every tier?", browser.byId("purge-confirm-text").getText());
+        browser.byId("purge-confirm-yes").click();
+        assertTrue(browser.awaitText("purge-result", "(everything)").matches("Purged \\d+ entr(y|ies) \\(everything\\)\\."),
+                browser.byId("purge-result").getText());
+        assertEquals("MISS", xCache(site.get(other)));
+        assertEquals("MISS", xCache(site.get(path)), "every entry is gone");
     }
 
     @Test
