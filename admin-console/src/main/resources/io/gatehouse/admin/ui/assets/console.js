@@ -119,7 +119,7 @@
   }
 
   function ms(x) {
-    return x === null || x === undefined ? 'n/a' : num(x) + ' ms';
+    return x === null || x === undefined ? 'n/a' : num(x) + '\u00a0ms';
   }
 
   function count(x) {
@@ -137,7 +137,7 @@
       v /= 1024;
       i++;
     }
-    return (i === 0 ? String(v) : v.toFixed(1)) + ' ' + units[i];
+    return (i === 0 ? String(v) : v.toFixed(1)) + '\u00a0' + units[i];
   }
 
   function plural(n, one, many) {
@@ -765,7 +765,7 @@
       return el('tr', { 'data-tier': t.tier },
         el('th', { scope: 'row', text: t.tier }),
         el('td', { class: 'num', text: count(t.entries) }),
-        el('td', { class: 'num', text: bytes(t.bytes) + (t.capacity_bytes ? ' of ' + bytes(t.capacity_bytes) : '') }),
+        el('td', { class: 'num wrap', text: bytes(t.bytes) + (t.capacity_bytes ? ' of ' + bytes(t.capacity_bytes) : '') }),
         el('td', { class: 'num', text: count(t.hits) }),
         el('td', { class: 'num', text: count(t.misses) }),
         el('td', { class: 'num', text: looked ? num(100 * t.hits / looked, 1) + ' %' : 'n/a' }),
