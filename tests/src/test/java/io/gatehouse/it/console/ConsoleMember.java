@@ -38,10 +38,6 @@ final class ConsoleMember implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    String name() {
-        return name;
-    }
-
     /** Requests for exactly {@code path} so far. */
     int requests(String path) {
         AtomicInteger n = byPath.get(path);

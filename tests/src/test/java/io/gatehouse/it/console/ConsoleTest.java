@@ -319,7 +319,8 @@ class ConsoleTest {
         browser.byId("purge-confirm-yes").click();
         browser.awaitText("purge-result", "Purged 1 entry");
         assertFalse(confirm.isDisplayed());
-        assertEquals("MISS", xCache(site.get(path)), "the next request goes to the member");
+        assertEquals("MISS", xCache(site.get(path)), "the next request goes to a member");
+        assertEquals(2, site.a.requests(path) + site.b.requests(path), "the first request and the one after the purge");
 
         String other = "/cached/other-" + n + ".css";
         site.get(other);
