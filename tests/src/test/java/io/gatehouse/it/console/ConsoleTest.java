@@ -127,13 +127,16 @@ class ConsoleTest {
         WebElement drain = browser.driver.findElement(button);
         assertEquals("Drain", drain.getText());
         assertEquals("Drain " + site.a.address() + " in app", drain.getAttribute("aria-label"));
-        drain.click();
+        browser.script("arguments[0].focus()", drain);
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
         awaitState(site.a, "draining");
         browser.awaitText("pools-drain-result", site.a.address() + " in @app is draining");
         WebElement undrain = browser.await("the Undrain button", d -> {
             WebElement b = d.findElement(button);
             return b.getText().equals("Undrain") ? b : null;
         });
+        assertEquals(key, browser.driver.switchTo().activeElement().getAttribute("data-key"),
+                "the focus stays on the member's button, now Undrain");
         undrain.click();
         browser.awaitText("pools-drain-result", "is no longer draining");
         awaitState(site.a, "up");
@@ -294,8 +297,9 @@ class ConsoleTest {
         } finally {
             Files.delete(broken);
         }
-        browser.byId("reload").click();
+        browser.byId("reload").sendKeys(Keys.ENTER);
         browser.awaitText("reload-result", "Reload applied");
+        assertEquals("reload", browser.driver.switchTo().activeElement().getAttribute("id"), "the focus stays on Reload");
         assertTrue(browser.all("#reload-result pre.problems").isEmpty() || !browser.byId("reload-result").getText()
                 .contains("20-broken.conf"), "no error once fixed");
     }

@@ -365,11 +365,12 @@
         el('tbody', null, ...c.members.map((m) => memberRow(c, m)))));
   }
 
-  async function loadPools() {
+  /** Draws the pool view again; the Drain button that had the focus (or {@code focusKey}'s) keeps it. */
+  async function loadPools(focusKey) {
     const p = (await api('/api/pools')).body;
     const body = $('pools-body');
-    const focused = document.activeElement && body.contains(document.activeElement)
-      ? document.activeElement.getAttribute('data-key') : null;
+    const focused = typeof focusKey === 'string' ? focusKey
+      : document.activeElement && body.contains(document.activeElement) ? document.activeElement.getAttribute('data-key') : null;
     const fresh = p.clusters.length === 0
       ? [el('p', { class: 'muted', text: 'No clusters in this configuration.' })]
       : p.clusters.map(clusterBlock);
@@ -387,6 +388,7 @@
 
   async function drain(cluster, address, action, button) {
     const result = $('pools-drain-result');
+    const key = button.getAttribute('data-key');
     button.disabled = true;
     try {
       const path = '/api/pools/' + encodeURIComponent(cluster) + '/members/' + encodeURIComponent(address) + '/' + action;
@@ -399,7 +401,7 @@
     } finally {
       button.disabled = false;
     }
-    await loadPools().catch(() => {});
+    await loadPools(key).catch(() => {});
   }
 
   // ---------------------------------------------------------------- console: request log
@@ -906,6 +908,7 @@
   async function reload() {
     const button = $('reload');
     const out = $('reload-result');
+    const hadFocus = document.activeElement === button;
     button.disabled = true;
     button.textContent = 'Reloading…';
     out.replaceChildren(el('p', { text: 'Reloading…' }));
@@ -930,6 +933,9 @@
     } finally {
       button.disabled = false;
       button.textContent = 'Reload configuration';
+      if (hadFocus) {
+        button.focus(); // a disabled button loses the focus: give it back
+      }
     }
     loadConfig().catch(() => {});
   }
