@@ -6,8 +6,11 @@ import io.gatehouse.runtime.ReloadOutcome;
 import io.gatehouse.view.ConfigStatus;
 import java.util.List;
 
-/** {@code GET /api/config} and the answer of {@code POST /api/config/reload}. */
-final class ConfigJson {
+/**
+ * {@code GET /api/config} and the answer of {@code POST /api/config/reload}; the same reload outcome is
+ * what {@code gatehouse.reload} holds for {@code gatehouse reload}.
+ */
+public final class ConfigJson {
     private ConfigJson() {
     }
 
@@ -31,7 +34,8 @@ final class ConfigJson {
         return o;
     }
 
-    static ObjectNode outcome(ReloadOutcome r) {
+    /** One reload attempt as the API and the {@code gatehouse.reload} file write it. */
+    public static ObjectNode outcome(ReloadOutcome r) {
         ObjectNode o = Replies.object();
         o.put("attempt", r.attempt());
         o.put("at", Replies.iso(r.at()));

@@ -2,6 +2,7 @@ package io.gatehouse.admin.metrics;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
@@ -61,6 +62,8 @@ public final class GatehouseMetrics implements StatsSource {
     private final Clock clock;
     private final LongSupplier nanoClock;
     private final List<RecorderReservoir> reservoirs = new CopyOnWriteArrayList<>();
+    /** The rates of every meter and timer, moved by the sampler (a mark is one add). */
+    private final List<SampledRates> rates = new CopyOnWriteArrayList<>();
 
     private final Timer requests;
     private final RecorderReservoir requestsReservoir;
@@ -105,10 +108,12 @@ public final class GatehouseMetrics implements StatsSource {
         for (int i = 0; i < statusClasses.length; i++) {
             String c = (i + 1) + "xx";
             statusClasses[i] = register("responses." + c, MetricNames.of("type", "Traffic", "name", "responses." + c),
-                    new Meter());
+                    SampledRates.meter(rates::add));
         }
-        this.bytesIn = register("bytes.in", MetricNames.of("type", "Traffic", "name", "bytes.in"), new Meter());
-        this.bytesOut = register("bytes.out", MetricNames.of("type", "Traffic", "name", "bytes.out"), new Meter());
+        this.bytesIn = register("bytes.in", MetricNames.of("type", "Traffic", "name", "bytes.in"),
+                SampledRates.meter(rates::add));
+        this.bytesOut = register("bytes.out", MetricNames.of("type", "Traffic", "name", "bytes.out"),
+                SampledRates.meter(rates::add));
         this.reloadsApplied = register("reloads.applied", MetricNames.of("type", "Reloads", "name", "applied"), new Counter());
         this.reloadsRefused = register("reloads.refused", MetricNames.of("type", "Reloads", "name", "refused"), new Counter());
     }
@@ -259,6 +264,9 @@ public final class GatehouseMetrics implements StatsSource {
         for (RecorderReservoir r : reservoirs) {
             r.sample();
         }
+        for (SampledRates r : rates) {
+            r.sample();
+        }
         long now = nanoClock.getAsLong();
         double seconds = Math.max(1e-3, (now - lastSampleNanos) / 1e9);
         lastSampleNanos = now;
@@ -328,7 +336,9 @@ public final class GatehouseMetrics implements StatsSource {
                 return existing;
             }
             reservoirs.add(reservoir);
-            return register(name, objectName, new Timer(reservoir));
+            Timer timer = new Timer(SampledRates.meter(rates::add), new Histogram(reservoir),
+                    com.codahale.metrics.Clock.defaultClock());
+            return register(name, objectName, timer);
         }
     }
 

@@ -90,6 +90,22 @@ class GatehouseMetricsTest {
     }
 
     @Test
+    void ratesMoveAtEachSampleFromWhatWasCountedSinceTheLast() {
+        for (int i = 0; i < 50; i++) {
+            metrics.record(record(200, 1, "app", "m:1"));
+        }
+        assertEquals(0.0, timer("requests").getOneMinuteRate(), 1e-9, "no rate before a sample");
+        metrics.sample();
+        // 50 in one 5-second tick: 10 per second, for the timers and the meters alike
+        assertEquals(10.0, timer("requests").getOneMinuteRate(), 1e-9);
+        assertEquals(10.0, timer("member.app.m:1.requests").getFifteenMinuteRate(), 1e-9);
+        assertEquals(10.0, metrics.registry().getMeters().get("responses.2xx").getFiveMinuteRate(), 1e-9);
+        metrics.sample();
+        double decayed = timer("requests").getOneMinuteRate();
+        assertTrue(decayed < 10.0 && decayed > 8.0, "a quiet tick decays the one-minute rate: " + decayed);
+    }
+
+    @Test
     void theSeriesKeepsFifteenMinutes() {
         int kept = (int) (GatehouseMetrics.SERIES_SPAN.toSeconds() / GatehouseMetrics.INTERVAL.toSeconds());
         for (int i = 0; i < kept + 7; i++) {
