@@ -66,7 +66,7 @@ port = $GH_PORT
 dir = $TMP/gh-logs
 
 [routes:line]
-/version = return 200 "$1"
+/version = return 200 $1
 / = @origin
 
 [@origin]

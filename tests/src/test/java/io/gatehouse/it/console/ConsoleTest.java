@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,6 +71,8 @@ class ConsoleTest {
         try {
             awaitState(site.b, "down");
             browser.await("ten rows", d -> browser.all("#requests-body tr").size() >= 10);
+            browser.await("the traffic chart's lines", Duration.ofSeconds(30),
+                    d -> browser.all("#chart-rps polyline.line-rps").isEmpty() ? null : true);
             Screenshots.save("overview", browser.screenshot());
             browser.script("document.getElementById('requests').scrollIntoView()");
             Screenshots.save("requests", browser.screenshot(browser.byId("requests")));
@@ -379,27 +382,28 @@ class ConsoleTest {
     }
 
     @Test
-    void theTrafficChartDrawsTheSeriesAndSaysItInWords() {
+    void theTrafficChartDrawsTheSeriesAndSaysItInWords() throws Exception {
+        WebElement rps = browser.byId("chart-rps");
+        assertEquals("img", rps.getAttribute("role"));
+        assertTrue(rps.getAttribute("aria-labelledby").contains("chart-summary"), "the chart's text is its summary");
+        // traffic, then two samples of the metrics (one every 5 s): the series has a line to draw
+        assertEquals(200, site.get("/chart-traffic").statusCode());
+        browser.await("two points in /api/series", Duration.ofSeconds(30), d -> seriesPoints() >= 2 ? true : null);
+        WebElement line = browser.await("the requests/s line", d -> rps.findElement(By.cssSelector("polyline.line-rps")));
+        assertTrue(line.getAttribute("points").split(" ").length >= 2, line.getAttribute("points"));
+        assertTrue(browser.byId("chart-p99").findElement(By.cssSelector("polyline.line-p99")).isDisplayed());
+        assertTrue(browser.byId("chart-summary").getText().matches("Last \\d+ minutes?: .* requests/s now .*p99 .* ms now.*"),
+                browser.byId("chart-summary").getText());
+    }
+
+    /** How many points {@code /api/series} has now, asked from the logged-in page. */
+    private static int seriesPoints() {
         @SuppressWarnings("unchecked")
         Map<String, Object> series = (Map<String, Object>) browser.driver.executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                 + "fetch('/api/series', {credentials: 'same-origin'}).then(r => r.json()).then(done, e => done({error: String(e)}));");
         List<?> points = (List<?>) series.get("points");
-        WebElement rps = browser.byId("chart-rps");
-        assertEquals("img", rps.getAttribute("role"));
-        assertTrue(rps.getAttribute("aria-labelledby").contains("chart-summary"), "the chart's text is its summary");
-        if (points == null || points.size() < 2) {
-            browser.await("the chart waiting for a line's two points", d -> rps.getText().equals("waiting for data"));
-            if (points == null || points.isEmpty()) {
-                assertEquals("No traffic figures yet.", browser.byId("chart-summary").getText());
-            }
-        } else {
-            WebElement line = browser.await("the requests/s line", d -> rps.findElement(By.cssSelector("polyline.line-rps")));
-            assertTrue(line.getAttribute("points").split(" ").length >= 2, line.getAttribute("points"));
-            assertTrue(browser.byId("chart-p99").findElement(By.cssSelector("polyline.line-p99")).isDisplayed());
-            assertTrue(browser.byId("chart-summary").getText().matches("Last \\d+ minutes?: .* requests/s now .*p99 .* ms now.*"),
-                    browser.byId("chart-summary").getText());
-        }
+        return points == null ? 0 : points.size();
     }
 
     private static String xCache(HttpResponse<?> r) {
