@@ -41,15 +41,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_url() { # URL SECS
-    local i
-    for ((i = 0; i < $2 * 10; i++)); do
-        curl -sf -o /dev/null "$1" && return 0
-        sleep 0.1
-    done
-    die "nothing answers $1"
-}
-
 write_origin_conf "$TMP/origin" "$ORIGIN_PORT"
 setsid nginx -p "$TMP/origin" -c "$TMP/origin/nginx.conf" >"$OUT/origin.log" 2>&1 </dev/null &
 PIDS+=("$!")

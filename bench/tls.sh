@@ -42,15 +42,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_url() { # URL SECS
-    local i
-    for ((i = 0; i < $2 * 10; i++)); do
-        curl -skf -o /dev/null "$1" && return 0
-        sleep 0.1
-    done
-    die "nothing answers $1"
-}
-
 # One certificate for both proxies: EC P-256, as most sites serve today.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
     -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null ||

@@ -9,3 +9,13 @@ cpu_ticks() {
     done
     echo "$t"
 }
+
+# wait_url URL SECS: until URL answers 2xx (certificates not checked), or die (the caller's) after SECS
+wait_url() {
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        curl -skf -o /dev/null "$1" && return 0
+        sleep 0.1
+    done
+    die "nothing answers $1"
+}
