@@ -155,6 +155,10 @@ public final class Gatehouse {
                 }
             }
         });
+        // Also before the start: a SIGTERM that comes while the listeners are already bound but the start
+        // is not done (the reloader, the admin listener) must stop Gatehouse in order, never end the JVM.
+        CountDownLatch stop = new CountDownLatch(1);
+        SignalStop.onTermination(stop::countDown);
         PidFile pidFile = PidFile.of(conf, env, pid);
         Optional<ProcessHandle> other = pidFile.running();
         if (other.isPresent()) {
@@ -204,8 +208,6 @@ public final class Gatehouse {
         gatehouse.admin().ifPresent(admin -> out.println("gatehouse: admin console on "
                 + (admin.sslContext().isPresent() ? "https://" : "http://") + hostPort(admin.address())));
         out.flush();
-        CountDownLatch stop = new CountDownLatch(1);
-        SignalStop.onTermination(stop::countDown);
         try {
             stop.await();
         } catch (InterruptedException e) {
