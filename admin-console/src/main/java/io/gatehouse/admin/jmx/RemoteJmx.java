@@ -1,6 +1,7 @@
 package io.gatehouse.admin.jmx;
 
 import io.gatehouse.admin.Credentials;
+import io.gatehouse.admin.security.LoginThrottle;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -70,6 +71,19 @@ public final class RemoteJmx implements AutoCloseable {
      */
     public static RemoteJmx start(MBeanServer server, InetAddress bind, int port, Credentials credentials, SSLContext ssl)
             throws IOException {
+        return start(server, bind, port, credentials, ssl, new LoginThrottle(java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * Starts serving {@code server} on {@code bind}:{@code port}, refusing an address that failed to log
+     * in too often as {@code throttle} says (as the admin listener does: three failures, then a wait).
+     *
+     * @param ssl the TLS context of the admin listener, or null for plain RMI
+     * @throws IOException the port cannot be bound
+     */
+    public static RemoteJmx start(MBeanServer server, InetAddress bind, int port, Credentials credentials, SSLContext ssl,
+                                  LoginThrottle throttle) throws IOException {
+        Objects.requireNonNull(throttle, "throttle");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(credentials, "credentials");
@@ -83,7 +97,7 @@ public final class RemoteJmx implements AutoCloseable {
         RMIServerSocketFactory sockets = new BoundSockets(bind, ssl);
         RMIClientSocketFactory clients = ssl == null ? null : new SslRMIClientSocketFactory();
         Map<String, Object> env = new HashMap<>();
-        env.put(JMXConnectorServer.AUTHENTICATOR, authenticator(credentials));
+        env.put(JMXConnectorServer.AUTHENTICATOR, authenticator(credentials, throttle));
         Registry registry = LocateRegistry.createRegistry(port, clients, sockets);
         RMIConnectorServer connector = null;
         try {
@@ -109,9 +123,15 @@ public final class RemoteJmx implements AutoCloseable {
         }
     }
 
-    private static JMXAuthenticator authenticator(Credentials credentials) {
+    private static JMXAuthenticator authenticator(Credentials credentials, LoginThrottle throttle) {
         return given -> {
             String from = clientHost();
+            Optional<java.time.Duration> wait = throttle.waitFor(from);
+            if (wait.isPresent()) {
+                LOG.warn("remote JMX: connection from {} refused: too many failed logins, {} s to wait", from,
+                        wait.get().toSeconds());
+                throw new SecurityException("too many failed logins; try again in " + wait.get().toSeconds() + " s");
+            }
             if (!(given instanceof String[] pair) || pair.length != 2 || pair[0] == null || pair[1] == null) {
                 LOG.warn("remote JMX: connection from {} refused: no user and password or token", from);
                 throw new SecurityException("authentication required: user and password, or the admin token");
@@ -119,8 +139,10 @@ public final class RemoteJmx implements AutoCloseable {
             Optional<String> who = credentials.check(pair[0], pair[1]);
             if (who.isEmpty()) {
                 LOG.warn("remote JMX: connection from {} refused: wrong password or token for user {}", from, pair[0]);
+                throttle.failed(from);
                 throw new SecurityException("authentication failed");
             }
+            throttle.succeeded(from);
             LOG.info("remote JMX: {} connected from {}", who.get(), from);
             return new Subject(true, Set.of(new JMXPrincipal(who.get())), Set.of(), Set.of());
         };

@@ -159,6 +159,19 @@ class RemoteJmxTest {
     }
 
     @Test
+    void afterThreeWrongPasswordsEvenTheRightOneWaits() throws Exception {
+        remote = RemoteJmx.start(server, LOOPBACK, freePort(), CREDENTIALS, null);
+        for (int i = 0; i < io.gatehouse.admin.security.LoginThrottle.FREE_FAILURES; i++) {
+            SecurityException wrong = assertThrows(SecurityException.class,
+                    () -> connect(new String[] {"admin", "guess"}, Map.of()));
+            assertEquals("authentication failed", wrong.getMessage());
+        }
+        SecurityException slowed = assertThrows(SecurityException.class,
+                () -> connect(new String[] {"admin", "hunter2"}, Map.of()));
+        assertTrue(slowed.getMessage().startsWith("too many failed logins; try again in "), slowed.getMessage());
+    }
+
+    @Test
     void closingFreesThePort() throws Exception {
         int port = freePort();
         remote = RemoteJmx.start(server, LOOPBACK, port, CREDENTIALS, null);
