@@ -3,6 +3,7 @@ package io.gatehouse.app;
 import io.gatehouse.config.bind.ConfLoader;
 import io.gatehouse.config.bind.LoadOutcome;
 import io.gatehouse.config.check.CheckCommand;
+import io.gatehouse.config.source.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -190,7 +191,7 @@ public final class Gatehouse {
         try {
             pidFile.write();
         } catch (IOException e) {
-            err.println("gatehouse: cannot write the pid file " + pidFile.path() + ": " + PidFile.describe(e)
+            err.println("gatehouse: cannot write the pid file " + pidFile.path() + ": " + IoErrors.describe(e)
                     + " (gatehouse reload will not find this process)");
         }
         ReloadStatusFile status = new ReloadStatusFile(pidFile.statusFile());

@@ -8,7 +8,6 @@ import io.gatehouse.config.source.EnvSubstitution;
 import io.gatehouse.config.source.IniLine;
 import io.gatehouse.config.source.IniReader;
 import io.gatehouse.config.source.IniSection;
-import io.gatehouse.config.source.IoErrors;
 import io.gatehouse.config.bind.ConfLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,9 +143,5 @@ final class PidFile {
             Files.deleteIfExists(temp);
             throw e;
         }
-    }
-
-    static String describe(IOException e) {
-        return IoErrors.describe(e);
     }
 }

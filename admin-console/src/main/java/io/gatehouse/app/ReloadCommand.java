@@ -1,5 +1,6 @@
 package io.gatehouse.app;
 
+import io.gatehouse.config.source.IoErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ final class ReloadCommand {
                 return 1;
             }
         } catch (IOException e) {
-            err.println("gatehouse: cannot run kill: " + PidFile.describe(e));
+            err.println("gatehouse: cannot run kill: " + IoErrors.describe(e));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.admin.api.ConfigJson;
+import io.gatehouse.config.source.IoErrors;
 import io.gatehouse.runtime.ReloadOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ final class ReloadStatusFile implements Consumer<ReloadOutcome> {
         try {
             PidFile.writeAtomically(path, JSON.writeValueAsString(status) + "\n");
         } catch (IOException e) {
-            LOG.warn("{}: cannot write the reload status: {}", path, PidFile.describe(e));
+            LOG.warn("{}: cannot write the reload status: {}", path, IoErrors.describe(e));
         }
     }
 
