@@ -141,7 +141,6 @@ GH=$!; PIDS+=("$GH")
 wait_port "$NGINX_PORT" 10 /1k.bin
 wait_port "$GH_PORT" 60 /1k.bin
 
-CLK=$(getconf CLK_TCK)
 port_of() { if [[ $1 == gatehouse ]]; then echo "$GH_PORT"; else echo "$NGINX_PORT"; fi; }
 pid_of() { if [[ $1 == gatehouse ]]; then echo "$GH"; else echo "$NG"; fi; }
 origin_requests() { wc -l <"$TMP/origin/requests.log"; }
@@ -166,17 +165,8 @@ run() { # ROUND PROXY PHASE (1k | 100k | zipf)
     ZIPF_KEYS=$ZIPF_KEYS ZIPF_S=$ZIPF_S timeout $((D + 30)) wrk -t2 -c"$CONNS" -d"${D}s" --latency "${script[@]}" "$url" \
         >"$out" 2>&1 || die "wrk failed against $2: $(tail -n 3 "$out")"
     c1=$(cpu_ticks "$pid"); o1=$(origin_requests)
-    local req rps errs p50 p99
-    req=$(awk '/requests in/{print $1}' "$out")
-    rps=$(awk '/Requests\/sec/{print $2}' "$out")
-    errs=$(awk '/Non-2xx|Socket errors/{for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i} END {print s + 0}' "$out")
-    p50=$(awk '$1 == "50%" {print $2}' "$out"); p99=$(awk '$1 == "99%" {print $2}' "$out")
-    printf '%s %s %s rps=%s errors=%s p50_us=%s p99_us=%s cpu_us_per_req=%s origin_per_1000=%s\n' "$1" "$2" "$3" "$rps" "$errs" \
-        "$(to_us "$p50")" "$(to_us "$p99")" "$(echo "scale=2; ($c1 - $c0) * 1000000 / $CLK / $req" | bc)" \
-        "$(echo "scale=2; ($o1 - $o0) * 1000 / $req" | bc)"
-}
-to_us() { # wrk latency (850.00us, 1.20ms, 2.00s) -> microseconds
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else print n * 1000000 }'
+    printf '%s %s %s %s origin_per_1000=%s\n' "$1" "$2" "$3" "$(wrk_figures "$out" $((c1 - c0)))" \
+        "$(echo "scale=2; ($o1 - $o0) * 1000 / $(wrk_requests "$out")" | bc)"
 }
 for ((r = 1; r <= ROUNDS; r++)); do
     for phase in 1k 100k zipf; do

@@ -99,10 +99,6 @@ applied() { # VERSION
 
 timeout $((WARMUP + 30)) wrk -t2 -c"$CONNS" -d"${WARMUP}s" "$URL" >/dev/null
 
-CLK=$(getconf CLK_TCK)
-to_us() { # wrk latency (850.00us, 1.20ms, 2.00s) -> microseconds
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else print n * 1000000 }'
-}
 run() { # ROUND MODE(steady|reloading)
     local out=$OUT/r$1-$2.txt c0 c1 v0 v1 edits=0
     v0=$(cat "$TMP/version")
@@ -125,13 +121,7 @@ run() { # ROUND MODE(steady|reloading)
         applied "$v1" || die "the last edit (version $v1) did not take effect: see $OUT/gatehouse.log"
         edits=$((v1 - v0))
     fi
-    local req rps errs p50 p99
-    req=$(awk '/requests in/{print $1}' "$out")
-    rps=$(awk '/Requests\/sec/{print $2}' "$out")
-    errs=$(awk '/Non-2xx|Socket errors/{for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i} END {print s + 0}' "$out")
-    p50=$(awk '$1 == "50%" {print $2}' "$out"); p99=$(awk '$1 == "99%" {print $2}' "$out")
-    printf '%s %s rps=%s errors=%s p50_us=%s p99_us=%s cpu_us_per_req=%s edits=%s\n' "$1" "$2" "$rps" "$errs" \
-        "$(to_us "$p50")" "$(to_us "$p99")" "$(echo "scale=2; ($c1 - $c0) * 1000000 / $CLK / $req" | bc)" "$edits"
+    printf '%s %s %s edits=%s\n' "$1" "$2" "$(wrk_figures "$out" $((c1 - c0)))" "$edits"
 }
 for ((r = 1; r <= ROUNDS; r++)); do
     if ((r % 2)); then order="steady reloading"; else order="reloading steady"; fi

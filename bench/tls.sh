@@ -145,7 +145,6 @@ for p in nginx gatehouse; do
     echo "$p answers over TLS 1.3: $proto" >&2
 done
 
-CLK=$(getconf CLK_TCK)
 url_of() {
     case $1 in
         nginx-https) echo "https://127.0.0.1:$NGINX_PORT/1k.bin" ;;
@@ -156,9 +155,6 @@ url_of() {
 }
 pid_of() { if [[ $1 == nginx-* ]]; then echo "$NG"; else echo "$GH"; fi; }
 header_of() { if [[ $1 == gatehouse-jwt ]]; then echo "Authorization: Bearer $TOKEN"; else echo "X-Bench: 1"; fi; }
-to_us() { # wrk latency (850.00us, 1.20ms, 2.00s) -> microseconds
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else print n * 1000000 }'
-}
 for t in gatehouse-https nginx-https gatehouse-open gatehouse-jwt; do
     timeout $((WARMUP + 30)) wrk -t2 -c"$CONNS" -d"${WARMUP}s" -H "$(header_of $t)" "$(url_of $t)" >/dev/null
 done
@@ -170,13 +166,7 @@ run() { # ROUND TARGET
     timeout $((D + 30)) wrk -t2 -c"$CONNS" -d"${D}s" --latency -H "$(header_of "$2")" "$(url_of "$2")" \
         >"$out" 2>&1 || die "wrk failed against $2: $(tail -n 3 "$out")"
     c1=$(cpu_ticks "$pid")
-    local req rps errs p50 p99
-    req=$(awk '/requests in/{print $1}' "$out")
-    rps=$(awk '/Requests\/sec/{print $2}' "$out")
-    errs=$(awk '/Non-2xx|Socket errors/{for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i} END {print s + 0}' "$out")
-    p50=$(awk '$1 == "50%" {print $2}' "$out"); p99=$(awk '$1 == "99%" {print $2}' "$out")
-    printf '%s %s rps=%s errors=%s p50_us=%s p99_us=%s cpu_us_per_req=%s\n' "$1" "$2" "$rps" "$errs" \
-        "$(to_us "$p50")" "$(to_us "$p99")" "$(echo "scale=2; ($c1 - $c0) * 1000000 / $CLK / $req" | bc)"
+    printf '%s %s %s\n' "$1" "$2" "$(wrk_figures "$out" $((c1 - c0)))"
 }
 for ((r = 1; r <= ROUNDS; r++)); do
     for t in gatehouse-https nginx-https gatehouse-open gatehouse-jwt; do run "$r" "$t"; done
