@@ -3,7 +3,6 @@ package io.gatehouse.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gatehouse.admin.StatsSource;
 import io.gatehouse.admin.api.AdminContext;
 import io.gatehouse.admin.api.AdminServer;
 import io.gatehouse.admin.security.LoginThrottle;
@@ -11,9 +10,6 @@ import io.gatehouse.admin.security.SpecCredentials;
 import io.gatehouse.app.Assembly;
 import io.gatehouse.config.model.AdminSpec;
 import io.gatehouse.config.model.HostPort;
-import io.gatehouse.runtime.ReloadControl;
-import io.gatehouse.runtime.ReloadOutcome;
-import io.gatehouse.view.ConfigStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSession;
@@ -92,30 +87,8 @@ class AdminSecurityTest {
         AdminSpec spec = new AdminSpec(configured.pos(), new HostPort("127.0.0.1", port), configured.user(),
                 configured.passwordHash(), configured.token(), Duration.ofMinutes(30), Optional.empty(),
                 Optional.empty(), "", 0, configured.keys());
-        ReloadControl noReload = new ReloadControl() {
-            @Override
-            public ReloadOutcome reload(String trigger) {
-                throw new UnsupportedOperationException("not in this test");
-            }
-
-            @Override
-            public ConfigStatus status() {
-                throw new UnsupportedOperationException("not in this test");
-            }
-        };
-        StatsSource noStats = new StatsSource() {
-            @Override
-            public String statsJson() {
-                return "{}";
-            }
-
-            @Override
-            public List<TrafficPoint> series() {
-                return List.of();
-            }
-        };
-        AdminContext context = new AdminContext(a.pool(), a::runtime, a::address, a.requestLog(), a::cache, noReload,
-                noStats, new SpecCredentials(spec));
+        AdminContext context = new AdminContext(a.pool(), a::runtime, a::address, a.requestLog(), a::cache, a.reloads(),
+                a.metrics(), new SpecCredentials(spec));
         return AdminServer.start(spec, context, clock, new SecureRandom());
     }
 
