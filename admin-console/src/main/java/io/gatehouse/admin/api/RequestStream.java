@@ -42,12 +42,17 @@ final class RequestStream {
 
     void open(HttpServerExchange ex, RequestFilter filter) throws Exception {
         XnioIoThread io = ex.getIoThread();
-        new ServerSentEventHandler((connection, lastEventId) -> follow(connection, io, filter)).handleRequest(ex);
+        // What the stream starts after is read before the answer's head goes out: the handler sends the head
+        // and only then, later, calls back, so a request the client makes once it has the head could
+        // otherwise be logged before the window is read, and counted as seen.
+        Set<RequestLogRecord> seen = window();
+        new ServerSentEventHandler((connection, lastEventId) -> follow(connection, io, filter, seen)).handleRequest(ex);
     }
 
-    private void follow(ServerSentEventConnection connection, XnioIoThread io, RequestFilter filter) {
+    private void follow(ServerSentEventConnection connection, XnioIoThread io, RequestFilter filter,
+                        Set<RequestLogRecord> seen) {
         connection.setKeepAliveTime(KEEP_ALIVE_MILLIS);
-        Poll poll = new Poll(connection, filter, window());
+        Poll poll = new Poll(connection, filter, seen);
         XnioExecutor.Key key = io.executeAtInterval(poll, POLL_MILLIS, TimeUnit.MILLISECONDS);
         connection.addCloseTask(c -> key.remove());
     }
