@@ -162,11 +162,10 @@ public final class Assembly implements AutoCloseable {
         metrics.inFlight(inFlight::count);
         metrics.openConnections(listeners.openConnections()::count);
         metrics.cache(cacheStage::cache);
-        metrics.pool(pool::snapshot);
         metrics.start(sampler);
         this.jmx = new GatehouseJmx(ManagementFactory.getPlatformMBeanServer(), metrics, pool, holder::current,
                 Gatehouse.version());
-        jmx.start(sampler);
+        jmx.start();
     }
 
     private void refreshAddresses() {

@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.management.JMException;
@@ -45,7 +43,6 @@ public final class GatehouseJmx implements AutoCloseable {
     /** The pool as the member MBeans read it: one snapshot serves a client reading every attribute of every member. */
     private volatile PoolSnapshot recent;
     private volatile long recentAt;
-    private ScheduledFuture<?> syncing;
     private boolean registered;
 
     public GatehouseJmx(MBeanServer server, GatehouseMetrics metrics, PoolView pool, Supplier<Runtime> runtime,
@@ -73,10 +70,10 @@ public final class GatehouseJmx implements AutoCloseable {
     }
 
     /**
-     * Publishes everything, and keeps the members' MBeans in step every {@link GatehouseMetrics#INTERVAL}
-     * on {@code sampler}.
+     * Publishes everything. The members' MBeans follow the generation in service through
+     * {@link #syncMembers}, which whoever puts a generation in service calls (members change only then).
      */
-    public synchronized void start(ScheduledExecutorService sampler) {
+    public synchronized void start() {
         reporter.start();
         try {
             server.registerMBean(new StandardMBean(gatehouse, GatehouseMBean.class), GATEHOUSE);
@@ -85,16 +82,6 @@ public final class GatehouseJmx implements AutoCloseable {
             LOG.warn("{} is not published: {}", GATEHOUSE, e.toString());
         }
         syncMembers();
-        long ms = GatehouseMetrics.INTERVAL.toMillis();
-        syncing = sampler.scheduleWithFixedDelay(this::syncSafely, ms, ms, TimeUnit.MILLISECONDS);
-    }
-
-    private void syncSafely() {
-        try {
-            syncMembers();
-        } catch (RuntimeException e) {
-            LOG.warn("keeping the members' MBeans in step failed: {}", e.toString());
-        }
     }
 
     /** Registers an MBean for each member of the generation in service and unregisters those of members gone. */
@@ -149,9 +136,6 @@ public final class GatehouseJmx implements AutoCloseable {
     /** Unpublishes everything. */
     @Override
     public synchronized void close() {
-        if (syncing != null) {
-            syncing.cancel(false);
-        }
         reporter.stop();
         for (ObjectName name : members.keySet()) {
             unregister(name);

@@ -75,7 +75,6 @@ public final class GatehouseMetrics implements StatsSource {
     private final Map<String, ClusterTimers> clusters = new ConcurrentHashMap<>();
 
     private volatile Supplier<Optional<ResponseCache>> cache = Optional::empty;
-    private volatile Supplier<PoolSnapshot> pool;
     private volatile CacheStatsView cacheStats;
     private volatile ReloadOutcome lastReload;
     private volatile List<TrafficPoint> series = List.of();
@@ -217,11 +216,6 @@ public final class GatehouseMetrics implements StatsSource {
         this.cache = Objects.requireNonNull(cache, "cache");
     }
 
-    /** The pool in service: the sampler makes the timers of every cluster and member it lists before traffic needs them. */
-    public void pool(Supplier<PoolSnapshot> pool) {
-        this.pool = pool;
-    }
-
     /** Runs the sampler on {@code sampler} (one thread) every {@link #INTERVAL} until {@link #close()}. */
     public synchronized void start(ScheduledExecutorService sampler) {
         long ms = INTERVAL.toMillis();
@@ -244,14 +238,10 @@ public final class GatehouseMetrics implements StatsSource {
     }
 
     /**
-     * One sample: every latency distribution's snapshot, the cache's statistics, the pool's clusters and
-     * members, and one point of the series. Only the sampler thread calls it (tests call it in its stead).
+     * One sample: every latency distribution's snapshot and rates, the cache's statistics, and one point
+     * of the series. Only the sampler thread calls it (tests call it in its stead).
      */
     void sample() {
-        Supplier<PoolSnapshot> p = pool;
-        if (p != null) {
-            prepare(p.get());
-        }
         Optional<ResponseCache> responseCache = cache.get();
         if (responseCache.isPresent()) {
             if (cacheStats == null) {
@@ -285,7 +275,7 @@ public final class GatehouseMetrics implements StatsSource {
 
     /**
      * Makes the timers of every cluster and member {@code pool} lists that have none yet, so that the
-     * IO threads find them; call it when a generation is put in service (the sampler does it too).
+     * IO threads find them; call it when a generation is put in service.
      */
     public void prepare(PoolSnapshot pool) {
         for (ClusterView c : pool.clusters()) {

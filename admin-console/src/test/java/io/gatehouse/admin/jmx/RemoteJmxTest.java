@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerConnection;
 import javax.management.MBeanServerFactory;
@@ -48,7 +46,6 @@ class RemoteJmxTest {
 
     private final MBeanServer server = MBeanServerFactory.newMBeanServer();
     private final GatehouseMetrics metrics = new GatehouseMetrics();
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     private final List<String> triggers = new CopyOnWriteArrayList<>();
     private GatehouseJmx jmx;
     private RemoteJmx remote;
@@ -69,7 +66,7 @@ class RemoteJmxTest {
                 return new ConfigStatus("conf.d", 1, Instant.parse("2026-12-03T12:00:00Z"), List.of(), Optional.empty());
             }
         });
-        jmx.start(sampler);
+        jmx.start();
     }
 
     @AfterEach
@@ -78,7 +75,6 @@ class RemoteJmxTest {
             remote.close();
         }
         jmx.close();
-        sampler.shutdownNow();
     }
 
     private static int freePort() throws IOException {
