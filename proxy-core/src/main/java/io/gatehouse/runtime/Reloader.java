@@ -110,7 +110,7 @@ public final class Reloader implements ReloadControl, AutoCloseable {
     public ReloadOutcome reload(String trigger) {
         Objects.requireNonNull(trigger, "trigger");
         if (Thread.currentThread() == reloadThread) {
-            return attempt(trigger);
+            return attempt(trigger, ConfHashes.of(dir));
         }
         try {
             return reloadLater(trigger).get();
@@ -126,7 +126,7 @@ public final class Reloader implements ReloadControl, AutoCloseable {
     public CompletableFuture<ReloadOutcome> reloadLater(String trigger) {
         Objects.requireNonNull(trigger, "trigger");
         try {
-            return CompletableFuture.supplyAsync(() -> attempt(trigger), thread);
+            return CompletableFuture.supplyAsync(() -> attempt(trigger, ConfHashes.of(dir)), thread);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException("Gatehouse is stopping"));
         }
@@ -146,7 +146,7 @@ public final class Reloader implements ReloadControl, AutoCloseable {
                     same = now.equals(lastAttempted);
                 }
                 if (!same) {
-                    attempt("watch");
+                    attempt("watch", now);
                 }
             });
         } catch (RejectedExecutionException stopping) {
@@ -154,8 +154,8 @@ public final class Reloader implements ReloadControl, AutoCloseable {
         }
     }
 
-    private ReloadOutcome attempt(String trigger) {
-        List<ConfigFile> files = ConfHashes.of(dir);
+    /** One reload of the directory whose files, as read just before, are {@code files}. */
+    private ReloadOutcome attempt(String trigger, List<ConfigFile> files) {
         long number;
         synchronized (state) {
             number = ++attempts;
