@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 
 /**
  * The client's address as text, worked out once per connection (every request on a connection has the
- * same peer) and again only if a handler replaces the exchange's source address.
+ * same peer).
  *
  * <p>Behind trusted proxies ({@code [server] trusted_proxies}) the auth module's client address stage
  * finds the client in {@code X-Forwarded-For} and records it with {@link #resolved}; from then on
@@ -18,14 +18,12 @@ public final class ClientAddress {
     private static final AttachmentKey<ClientAddress> KEY = AttachmentKey.create(ClientAddress.class);
     private static final AttachmentKey<String> RESOLVED = AttachmentKey.create(String.class);
 
-    private final InetSocketAddress address;
     private final String ip;
     private final String ipPort;
     /** Set once a request on this connection had its client resolved: only then is the exchange asked. */
     private volatile boolean anyResolved;
 
     private ClientAddress(InetSocketAddress address) {
-        this.address = address;
         String text = null;
         if (address != null) {
             text = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
@@ -38,11 +36,16 @@ public final class ClientAddress {
         this.ipPort = text == null ? null : (text.indexOf(':') >= 0 ? "[" + text + "]" : text) + ":" + address.getPort();
     }
 
+    /**
+     * The connection's peer, worked out once per connection: a connection's peer never changes, and
+     * Gatehouse never overrides an exchange's source address (a client found behind a trusted proxy is
+     * recorded by {@link #resolved} instead), so the socket address is not fetched and compared again
+     * for every request on a kept-alive connection.
+     */
     private static ClientAddress of(HttpServerExchange exchange) {
-        InetSocketAddress source = exchange.getSourceAddress();
         ClientAddress known = exchange.getConnection().getAttachment(KEY);
-        if (known == null || !java.util.Objects.equals(known.address, source)) {
-            known = new ClientAddress(source);
+        if (known == null) {
+            known = new ClientAddress(exchange.getSourceAddress());
             exchange.getConnection().putAttachment(KEY, known);
         }
         return known;
