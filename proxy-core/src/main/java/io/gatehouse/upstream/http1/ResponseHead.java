@@ -2,7 +2,6 @@ package io.gatehouse.upstream.http1;
 
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A member's response head (status line and header fields), parsed in one pass from the bytes that
@@ -37,6 +36,7 @@ public final class ResponseHead {
 
     private final HttpString[] names = new HttpString[MAX_FIELDS];
     private final String[] values = new String[MAX_FIELDS];
+    private final RecentValues recent = new RecentValues();
     private int count;
     private boolean http11;
     private int status;
@@ -224,7 +224,7 @@ public final class ResponseHead {
             throw new MalformedResponseException("more than " + MAX_FIELDS + " header fields in the response head");
         }
         HttpString name = HeaderNames.of(b, nameStart, nameEnd - nameStart);
-        String value = new String(b, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+        String value = recent.text(b, valueStart, valueEnd);
         names[count] = name;
         values[count] = value;
         count++;

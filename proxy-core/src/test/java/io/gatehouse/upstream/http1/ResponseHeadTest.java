@@ -27,6 +27,17 @@ class ResponseHeadTest {
     }
 
     @Test
+    void aHeaderValueRepeatedFromTheLastResponseIsNotMadeAgain() throws Exception {
+        parse("HTTP/1.1 200 OK\r\nServer: origin/1.0\r\nETag: \"a\"\r\nContent-Length: 0\r\n\r\n");
+        String server = head.value(0);
+        String etag = head.value(1);
+        parse("HTTP/1.1 200 OK\r\nServer: origin/1.0\r\nETag: \"b\"\r\nContent-Length: 0\r\n\r\n");
+        assertSame(server, head.value(0));
+        assertEquals("\"b\"", head.value(1));
+        assertEquals("\"a\"", etag);
+    }
+
+    @Test
     void readsTheStatusTheFieldsAndWhereTheBodyStarts() throws Exception {
         String text = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
                 + "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Odd:   spaced value \t\r\n\r\nhello";
