@@ -2,7 +2,6 @@ package io.gatehouse.admin.metrics;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
-import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
@@ -42,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Gatehouse's metrics: request rate and latency per listener, cluster and member, answers by status
  * class, bytes in and out, requests in flight, cache hits and misses per tier, reloads and edge refusals,
  * in one Dropwizard {@link MetricRegistry} (names in {@code docs/metrics.md}). Every request is recorded
- * from its request-log record on the IO thread that served it, without a lock or an allocation; one
+ * from its request-log record on the IO thread that served it, as plain adds to that thread's own
+ * {@link ThreadTallies} stripe (no lock, no atomic instruction, no allocation); one
  * sampler thread ({@link #start}) takes the latency distributions every {@link #INTERVAL} into the
  * snapshots that JMX, the console and {@code /stats.json} read, and keeps the last 15 minutes of
  * traffic for the console's chart ({@link #series()}).
@@ -61,15 +61,16 @@ public final class GatehouseMetrics implements StatsSource {
     private final MetricNames names = new MetricNames();
     private final Clock clock;
     private final LongSupplier nanoClock;
-    private final List<RecorderReservoir> reservoirs = new CopyOnWriteArrayList<>();
+    /** Where the request threads count, each on its own stripe. */
+    private final ThreadTallies tallies = new ThreadTallies();
+    private final List<TalliedReservoir> reservoirs = new CopyOnWriteArrayList<>();
     /** The rates of every meter and timer, moved by the sampler (a mark is one add). */
     private final List<SampledRates> rates = new CopyOnWriteArrayList<>();
 
-    private final Timer requests;
-    private final RecorderReservoir requestsReservoir;
-    private final Meter[] statusClasses = new Meter[5];
-    private final Meter bytesIn;
-    private final Meter bytesOut;
+    private final TalliedTimer requests;
+    private final TalliedMeter[] statusClasses = new TalliedMeter[5];
+    private final TalliedMeter bytesIn;
+    private final TalliedMeter bytesOut;
     private final Counter reloadsApplied;
     private final Counter reloadsRefused;
     private final Map<String, ClusterTimers> clusters = new ConcurrentHashMap<>();
@@ -87,7 +88,7 @@ public final class GatehouseMetrics implements StatsSource {
     private ScheduledFuture<?> sampling;
 
     /** A cluster's timer and its members' timers by {@code host:port}. */
-    private record ClusterTimers(Timer timer, Map<String, Timer> members) {
+    private record ClusterTimers(TalliedTimer timer, Map<String, TalliedTimer> members) {
     }
 
     public GatehouseMetrics() {
@@ -102,17 +103,16 @@ public final class GatehouseMetrics implements StatsSource {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.lastSampleNanos = nanoClock.getAsLong();
-        this.requestsReservoir = new RecorderReservoir(WINDOW_SAMPLES);
-        this.requests = timer("requests", MetricNames.of("type", "Traffic", "name", "requests"), requestsReservoir);
+        this.requests = timer("requests", MetricNames.of("type", "Traffic", "name", "requests"));
         for (int i = 0; i < statusClasses.length; i++) {
             String c = (i + 1) + "xx";
             statusClasses[i] = register("responses." + c, MetricNames.of("type", "Traffic", "name", "responses." + c),
-                    SampledRates.meter(rates::add));
+                    SampledRates.meter(tallies, tallies.counter(), rates::add));
         }
         this.bytesIn = register("bytes.in", MetricNames.of("type", "Traffic", "name", "bytes.in"),
-                SampledRates.meter(rates::add));
+                SampledRates.meter(tallies, tallies.counter(), rates::add));
         this.bytesOut = register("bytes.out", MetricNames.of("type", "Traffic", "name", "bytes.out"),
-                SampledRates.meter(rates::add));
+                SampledRates.meter(tallies, tallies.counter(), rates::add));
         this.reloadsApplied = register("reloads.applied", MetricNames.of("type", "Reloads", "name", "applied"), new Counter());
         this.reloadsRefused = register("reloads.refused", MetricNames.of("type", "Reloads", "name", "refused"), new Counter());
     }
@@ -129,31 +129,39 @@ public final class GatehouseMetrics implements StatsSource {
 
     /**
      * Records the request of {@code record}, served by no particular listener ({@code redirect_http}
-     * listeners). On the IO thread: no lock, no allocation once its cluster and member are known.
+     * listeners). On the IO thread: no lock, no atomic instruction, no allocation once its cluster and
+     * member are known: plain adds to the thread's own {@link ThreadTallies} stripe.
      */
     public void record(RequestLogRecord record) {
-        long millis = Math.max(0, record.handlingMs()) + Math.max(0, record.sendingMs());
-        requests.update(millis, TimeUnit.MILLISECONDS);
+        record(tallies.stripe(), record, millis(record));
+    }
+
+    private static long millis(RequestLogRecord record) {
+        return Math.max(0, record.handlingMs()) + Math.max(0, record.sendingMs());
+    }
+
+    private void record(ThreadTallies.Stripe s, RequestLogRecord record, long millis) {
+        requests.record(s, millis);
         int statusClass = record.status() / 100;
         if (statusClass >= 1 && statusClass <= 5) {
-            statusClasses[statusClass - 1].mark();
+            statusClasses[statusClass - 1].mark(s, 1);
         }
-        bytesIn.mark(Math.max(0, record.bytesRecv()));
-        bytesOut.mark(Math.max(0, record.bytesSent()));
+        bytesIn.mark(s, Math.max(0, record.bytesRecv()));
+        bytesOut.mark(s, Math.max(0, record.bytesSent()));
         String cluster = record.cluster();
         if (cluster != null) {
             ClusterTimers c = clusters.get(cluster);
             if (c == null) {
                 c = cluster(cluster);
             }
-            c.timer.update(millis, TimeUnit.MILLISECONDS);
+            c.timer.record(s, millis);
             String member = record.member();
             if (member != null) {
-                Timer m = c.members.get(member);
+                TalliedTimer m = c.members.get(member);
                 if (m == null) {
                     m = member(cluster, c, member);
                 }
-                m.update(millis, TimeUnit.MILLISECONDS);
+                m.record(s, millis);
             }
         }
     }
@@ -164,15 +172,12 @@ public final class GatehouseMetrics implements StatsSource {
      */
     public Consumer<RequestLogRecord> listener(HostPort bind) {
         String name = "listener." + bind + ".requests";
-        Timer timer = registry.getTimers().get(name);
-        if (timer == null) {
-            timer = timer(name, MetricNames.of("type", "Listener", "name", bind.toString(), "metric", "requests"),
-                    new RecorderReservoir(WINDOW_SAMPLES));
-        }
-        Timer listener = timer;
+        TalliedTimer listener = timer(name, MetricNames.of("type", "Listener", "name", bind.toString(), "metric", "requests"));
         return record -> {
-            listener.update(Math.max(0, record.handlingMs()) + Math.max(0, record.sendingMs()), TimeUnit.MILLISECONDS);
-            record(record);
+            ThreadTallies.Stripe s = tallies.stripe();
+            long millis = millis(record);
+            listener.record(s, millis);
+            record(s, record, millis);
         };
     }
 
@@ -251,7 +256,7 @@ public final class GatehouseMetrics implements StatsSource {
                 cacheStats = responseCache.get().stats();
             }
         }
-        for (RecorderReservoir r : reservoirs) {
+        for (TalliedReservoir r : reservoirs) {
             r.sample();
         }
         for (SampledRates r : rates) {
@@ -263,7 +268,7 @@ public final class GatehouseMetrics implements StatsSource {
         long count = requests.getCount();
         long errors = statusClasses[4].getCount();
         TrafficPoint point = new TrafficPoint(clock.instant(), (count - lastRequests) / seconds,
-                requestsReservoir.lastIntervalP99() / 1e6, (errors - lastErrors) / seconds);
+                requests.reservoir().lastIntervalP99() / 1e6, (errors - lastErrors) / seconds);
         lastRequests = count;
         lastErrors = errors;
         points.addLast(point);
@@ -307,28 +312,24 @@ public final class GatehouseMetrics implements StatsSource {
     /** The rare path: a cluster seen for the first time. */
     private ClusterTimers cluster(String name) {
         return clusters.computeIfAbsent(name, n -> new ClusterTimers(
-                timer("cluster." + n + ".requests", MetricNames.of("type", "Cluster", "name", n, "metric", "requests"),
-                        new RecorderReservoir(WINDOW_SAMPLES)),
+                timer("cluster." + n + ".requests", MetricNames.of("type", "Cluster", "name", n, "metric", "requests")),
                 new ConcurrentHashMap<>()));
     }
 
     /** The rare path: a member seen for the first time. */
-    private Timer member(String cluster, ClusterTimers timers, String member) {
+    private TalliedTimer member(String cluster, ClusterTimers timers, String member) {
         return timers.members.computeIfAbsent(member, m -> timer("member." + cluster + "." + m + ".requests",
-                MetricNames.of("type", "Member", "cluster", cluster, "member", m, "metric", "requests"),
-                new RecorderReservoir(WINDOW_SAMPLES)));
+                MetricNames.of("type", "Member", "cluster", cluster, "member", m, "metric", "requests")));
     }
 
-    private Timer timer(String name, javax.management.ObjectName objectName, RecorderReservoir reservoir) {
+    /** The timer called {@code name}: the one registered, or a new one. */
+    private TalliedTimer timer(String name, javax.management.ObjectName objectName) {
         synchronized (registry) {
             Timer existing = registry.getTimers().get(name);
             if (existing != null) {
-                return existing;
+                return (TalliedTimer) existing;
             }
-            reservoirs.add(reservoir);
-            Timer timer = new Timer(SampledRates.meter(rates::add), new Histogram(reservoir),
-                    com.codahale.metrics.Clock.defaultClock());
-            return register(name, objectName, timer);
+            return register(name, objectName, TalliedTimer.create(tallies, WINDOW_SAMPLES, rates::add, reservoirs::add));
         }
     }
 

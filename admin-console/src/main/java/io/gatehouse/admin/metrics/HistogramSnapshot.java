@@ -12,8 +12,8 @@ import org.HdrHistogram.HistogramIterationValue;
  * sampled window that nothing writes after it is published.
  */
 final class HistogramSnapshot extends Snapshot {
-    static final HistogramSnapshot EMPTY = new HistogramSnapshot(new Histogram(RecorderReservoir.LOWEST,
-            RecorderReservoir.HIGHEST, 2));
+    static final HistogramSnapshot EMPTY = new HistogramSnapshot(new Histogram(TalliedReservoir.LOWEST,
+            TalliedReservoir.HIGHEST, 2));
 
     private final Histogram histogram;
 

@@ -1,6 +1,5 @@
 package io.gatehouse.admin.metrics;
 
-import com.codahale.metrics.Clock;
 import com.codahale.metrics.EWMA;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MovingAverages;
@@ -8,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A meter's one-, five- and fifteen-minute rates, moved by the sampler from the meter's count rather
- * than on every mark, so that marking a request costs one {@code LongAdder} add. Dropwizard's own moving
- * averages add to three more counters and read the clock on every mark; here {@link #sample} feeds the
+ * than on every mark, so that marking a request costs one plain add ({@link TalliedMeter}). Dropwizard's
+ * own moving averages add to three more counters and read the clock on every mark; here {@link #sample} feeds the
  * count's growth since the last sample to the same exponentially weighted averages once per
  * {@link GatehouseMetrics#INTERVAL}, which is the 5-second tick those averages are made for.
  */
@@ -23,12 +22,16 @@ final class SampledRates implements MovingAverages {
     private SampledRates() {
     }
 
-    /** A meter whose rates the sampler moves; {@code rates} receives its {@link SampledRates}. */
-    static Meter meter(java.util.function.Consumer<SampledRates> rates) {
+    /**
+     * A meter counted in {@code tallies} under {@code counter} whose rates the sampler moves;
+     * {@code rates} receives its {@link SampledRates}.
+     */
+    static TalliedMeter meter(ThreadTallies tallies, int counter, java.util.function.Consumer<SampledRates> rates) {
         SampledRates r = new SampledRates();
-        r.meter = new Meter(r, Clock.defaultClock());
+        TalliedMeter m = new TalliedMeter(r, tallies, counter);
+        r.meter = m;
         rates.accept(r);
-        return r.meter;
+        return m;
     }
 
     /** One tick: what the meter counted since the last one. The sampler thread only. */

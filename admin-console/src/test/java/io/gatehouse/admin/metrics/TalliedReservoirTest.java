@@ -8,7 +8,7 @@ import com.codahale.metrics.Snapshot;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class RecorderReservoirTest {
+class TalliedReservoirTest {
     private static long ms(long millis) {
         return TimeUnit.MILLISECONDS.toNanos(millis);
     }
@@ -20,7 +20,7 @@ class RecorderReservoirTest {
 
     @Test
     void nothingIsVisibleUntilTheSamplerTakesIt() {
-        RecorderReservoir r = new RecorderReservoir(12);
+        TalliedReservoir r = new TalliedReservoir(new ThreadTallies(), 12);
         r.update(ms(5));
         assertEquals(0, r.getSnapshot().size());
         r.sample();
@@ -30,7 +30,7 @@ class RecorderReservoirTest {
 
     @Test
     void theSnapshotReflectsTheValuesRecorded() {
-        RecorderReservoir r = new RecorderReservoir(12);
+        TalliedReservoir r = new TalliedReservoir(new ThreadTallies(), 12);
         for (int i = 1; i <= 100; i++) {
             r.update(ms(i));
         }
@@ -48,7 +48,7 @@ class RecorderReservoirTest {
 
     @Test
     void readingTheSnapshotNeverResetsItAndEmptyIntervalsKeepTheWindow() {
-        RecorderReservoir r = new RecorderReservoir(3);
+        TalliedReservoir r = new TalliedReservoir(new ThreadTallies(), 3);
         r.update(ms(7));
         r.update(ms(9));
         r.sample();
@@ -66,7 +66,7 @@ class RecorderReservoirTest {
 
     @Test
     void valuesLeaveTheSnapshotAfterTwoWindows() {
-        RecorderReservoir r = new RecorderReservoir(2);
+        TalliedReservoir r = new TalliedReservoir(new ThreadTallies(), 2);
         r.update(ms(3));
         r.sample();
         r.sample(); // window 1 full
@@ -80,12 +80,12 @@ class RecorderReservoirTest {
 
     @Test
     void aValueAboveTheRangeCountsAsItsTopAndANegativeOneAsZero() {
-        RecorderReservoir r = new RecorderReservoir(12);
+        TalliedReservoir r = new TalliedReservoir(new ThreadTallies(), 12);
         r.update(TimeUnit.HOURS.toNanos(5));
         r.update(-3);
         r.sample();
         assertEquals(2, r.getSnapshot().size());
-        near(RecorderReservoir.HIGHEST, r.getSnapshot().getMax());
+        near(TalliedReservoir.HIGHEST, r.getSnapshot().getMax());
         assertEquals(0, r.getSnapshot().getMin());
     }
 }
