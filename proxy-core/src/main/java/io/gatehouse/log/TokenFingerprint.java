@@ -14,13 +14,35 @@ public final class TokenFingerprint {
     private static final int HEX_DIGITS = 12;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    private static final ThreadLocal<Digester> DIGESTER = ThreadLocal.withInitial(Digester::new);
+
+    /**
+     * A thread's SHA-256, and the digest of the last text it was given: one request's token goes
+     * through the verified-token cache's key, the opaque token file and this fingerprint as the same
+     * {@code String}, so it is hashed once per request, not once per use.
+     */
+    private static final class Digester {
+        private final MessageDigest sha256;
+        private String lastText;
+        private byte[] lastDigest;
+
+        Digester() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            }
         }
-    });
+
+        byte[] digest(String text) {
+            if (text != lastText) {   // the same instance: the same text
+                sha256.reset();
+                lastDigest = sha256.digest(text.getBytes(StandardCharsets.UTF_8));
+                lastText = text;
+            }
+            return lastDigest.clone();
+        }
+    }
 
     private TokenFingerprint() {
     }
@@ -42,11 +64,10 @@ public final class TokenFingerprint {
 
     /**
      * The SHA-256 of {@code text}'s UTF-8 bytes: the one digest of a token Gatehouse makes, for this
-     * fingerprint and for the auth module's in-memory token keys.
+     * fingerprint and for the auth module's in-memory token keys; made once when the same
+     * {@code String} is given again on the same thread (a new array each time).
      */
     public static byte[] sha256(String text) {
-        MessageDigest md = SHA256.get();
-        md.reset();
-        return md.digest(text.getBytes(StandardCharsets.UTF_8));
+        return DIGESTER.get().digest(text);
     }
 }

@@ -1,8 +1,10 @@
 package io.gatehouse.log;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +26,22 @@ class TokenFingerprintTest {
         assertNotEquals(fp, TokenFingerprint.of(token + "x"));
         assertTrue(fp.matches("sha256:[0-9a-f]{12}"), fp);
         assertFalse(fp.contains("eyJ"));
+    }
+
+    @Test
+    void aTokenHashedAgainOnTheSameThreadGetsItsOwnDigestWhateverWasHashedBetween() {
+        String a = "token-a";
+        String b = new String("token-b".toCharArray());
+        byte[] first = TokenFingerprint.sha256(a);
+        byte[] again = TokenFingerprint.sha256(a);
+        assertArrayEquals(first, again);
+        assertNotSame(first, again, "a new array each time: a caller may not change another's digest");
+        again[0] ^= 1;
+        assertArrayEquals(first, TokenFingerprint.sha256(a));
+        assertFalse(java.util.Arrays.equals(first, TokenFingerprint.sha256(b)));
+        assertArrayEquals(first, TokenFingerprint.sha256(new String("token-a".toCharArray())), "an equal text, another instance");
+        assertEquals("sha256:ba7816bf8f01", TokenFingerprint.of(new String("abc".toCharArray())));
+        assertEquals("sha256:ba7816bf8f01", TokenFingerprint.of("abc"));
     }
 
     @Test
