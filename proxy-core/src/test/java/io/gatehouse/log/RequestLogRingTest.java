@@ -43,6 +43,23 @@ class RequestLogRingTest {
     }
 
     @Test
+    void recordsAddedByDifferentThreadsComeNewestFirstByWhenTheyWereAdded() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        RequestLogRing ring = new RequestLogRing(3, now::incrementAndGet);
+        ring.add(Records.numbered(1));
+        Thread other = new Thread(() -> {
+            ring.add(Records.numbered(2));
+            ring.add(Records.numbered(3));
+        });
+        other.start();
+        other.join();
+        ring.add(Records.numbered(4));
+        assertEquals(List.of(4L, 3L, 2L), ltids(ring.latest(3)));
+        assertEquals(List.of(4L, 3L, 2L, 1L).subList(0, 2), ltids(ring.latest(2)));
+        assertEquals(4, ring.total());
+    }
+
+    @Test
     void refusesACapacityBelowOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RequestLogRing(0));
         assertTrue(e.getMessage().contains("ring capacity: 0"), e.getMessage());
