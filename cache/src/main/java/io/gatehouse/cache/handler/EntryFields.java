@@ -1,6 +1,7 @@
 package io.gatehouse.cache.handler;
 
 import io.gatehouse.cache.policy.Fields;
+import io.gatehouse.cache.policy.HeadFacts;
 import io.gatehouse.cache.policy.StoredHead;
 import io.gatehouse.cache.store.StoredFields;
 import io.gatehouse.cache.store.StoredResponse;
@@ -32,6 +33,12 @@ final class EntryFields implements Fields, StoredHead {
             }
         }
         return names;
+    }
+
+    /** The entry's facts, read once and kept with the entry. */
+    @Override
+    public HeadFacts facts() {
+        return entry.facts(() -> HeadFacts.of(this));
     }
 
     @Override

@@ -38,8 +38,7 @@ public final class Freshness {
 
     /** The freshness lifetime of a stored response. */
     public static long lifetimeMillis(StoredHead entry, Duration cacheValid) {
-        Fields headers = entry.headers();
-        return lifetimeMillis(entry.status(), headers, CacheControl.response(headers), entry.responseTime(), cacheValid);
+        return entry.facts().lifetimeMillis(cacheValid);
     }
 
     /**
@@ -110,7 +109,7 @@ public final class Freshness {
 
     /** The current age of a stored response at {@code now}. */
     public static long currentAgeMillis(StoredHead entry, long now) {
-        return currentAgeMillis(entry.headers(), entry.requestTime(), entry.responseTime(), now);
+        return entry.facts().currentAgeMillis(now);
     }
 
     /** The current age (§4.2.3) at {@code now} of a response requested at {@code requestTime}, received at {@code responseTime}. */

@@ -84,10 +84,11 @@ public record Lookup(Outcome outcome, String reason, long ageMillis) {
      * {@code now} (epoch millis); {@code cacheValid} is the operator's lifetime, as given to {@link Storability}.
      */
     public static Lookup decide(StoredHead entry, Fields request, long now, Duration cacheValid) {
-        CacheControl cc = CacheControl.response(entry.headers());
+        HeadFacts facts = entry.facts();
+        CacheControl cc = facts.cacheControl();
         CacheControl req = CacheControl.request(request);
-        long age = Freshness.currentAgeMillis(entry, now);
-        long lifetime = Freshness.lifetimeMillis(entry.status(), entry.headers(), cc, entry.responseTime(), cacheValid);
+        long age = facts.currentAgeMillis(now);
+        long lifetime = facts.lifetimeMillis(cacheValid);
         Lookup lookup = decide(cc, req, age, lifetime);
         if (lookup.outcome == Outcome.REVALIDATE && req.onlyIfCached()) {
             return new Lookup(Outcome.GATEWAY_TIMEOUT, "only-if-cached, but " + lookup.reason, age);
@@ -135,12 +136,13 @@ public record Lookup(Outcome outcome, String reason, long ageMillis) {
      * {@code proxy-revalidate}; with {@code s-maxage} only by the response's own {@code stale-if-error}.
      */
     public static boolean staleOnError(StoredHead entry, Fields request, long now, Duration cacheValid, boolean useStale) {
-        CacheControl cc = CacheControl.response(entry.headers());
+        HeadFacts facts = entry.facts();
+        CacheControl cc = facts.cacheControl();
         if (cc.noCache() || cc.mustRevalidate() || cc.proxyRevalidate()) {
             return false;
         }
-        long age = Freshness.currentAgeMillis(entry, now);
-        long lifetime = Freshness.lifetimeMillis(entry.status(), entry.headers(), cc, entry.responseTime(), cacheValid);
+        long age = facts.currentAgeMillis(now);
+        long lifetime = facts.lifetimeMillis(cacheValid);
         long staleness = Math.max(0, age - lifetime);
         if (within(cc.staleIfError(), staleness)) {
             return true;

@@ -18,6 +18,14 @@ public interface StoredHead {
 
     long responseTime();
 
+    /**
+     * What the policy reads off this head once: made anew on every call here; a store's entry type keeps
+     * it (the head does not change while stored).
+     */
+    default HeadFacts facts() {
+        return HeadFacts.of(this);
+    }
+
     static StoredHead of(int status, Fields headers, long requestTime, long responseTime) {
         return new Plain(status, headers, requestTime, responseTime);
     }

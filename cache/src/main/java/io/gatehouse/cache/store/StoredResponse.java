@@ -1,5 +1,6 @@
 package io.gatehouse.cache.store;
 
+import io.gatehouse.cache.policy.HeadFacts;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -51,6 +52,8 @@ public final class StoredResponse {
     private final int checksum;
     /** Bytes of heap the body's arrays hold (their capacities), which may exceed {@link #length}. */
     private final long retained;
+    /** What the policy read off the head, once (not part of the disk form). */
+    private volatile HeadFacts facts;
 
     private StoredResponse(String key, int status, StoredFields headers, long requestTime, long responseTime,
                            ByteBuffer[] body, long length, int checksum, long retained) {
@@ -63,6 +66,19 @@ public final class StoredResponse {
         this.length = length;
         this.checksum = checksum;
         this.retained = retained;
+    }
+
+    /**
+     * What the cache policy reads off this entry's head, made by {@code read} the first time it is asked
+     * for and kept (the head does not change while stored; two threads asking at once may both read it).
+     */
+    public HeadFacts facts(java.util.function.Supplier<HeadFacts> read) {
+        HeadFacts f = facts;
+        if (f == null) {
+            f = read.get();
+            facts = f;
+        }
+        return f;
     }
 
     /**

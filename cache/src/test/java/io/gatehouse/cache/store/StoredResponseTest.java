@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +45,23 @@ class StoredResponseTest {
         assertEquals(length, r.length());
         assertArrayEquals(body, bytes(r));
         assertEquals(crc32c(body), r.checksum());
+    }
+
+    @Test
+    void theHeadsFactsAreReadOnceAndKeptWithTheEntryButNotOnDisk() throws Exception {
+        StoredResponse e = entry("GET http://a.example/x", 10, 1);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<io.gatehouse.cache.policy.HeadFacts> read = () -> {
+            reads.incrementAndGet();
+            return io.gatehouse.cache.policy.HeadFacts.of(io.gatehouse.cache.policy.StoredHead.of(e.status(),
+                    io.gatehouse.cache.policy.FieldList.empty(), e.requestTime(), e.responseTime()));
+        };
+        io.gatehouse.cache.policy.HeadFacts first = e.facts(read);
+        assertSame(first, e.facts(read));
+        assertEquals(1, reads.get());
+        StoredResponse back = StoredResponse.deserialise(e.serialise());
+        assertNotSame(first, back.facts(read), "a copy read from disk reads its head again");
+        assertEquals(2, reads.get());
     }
 
     @Test
