@@ -54,7 +54,7 @@ def main(argv):
         # the start-of-recording values are written within a moment of each other; a thread first seen
         # later started during the recording, from 0
         start = vals[0][1] if vals[0][0] - first < 1 else 0
-        by_name[re.sub(r"\d+", "N", names[key])] += vals[-1][1] - start
+        by_name[re.sub(r"(?<=[-#\s])\d+\b|\d+$", "N", names[key])] += vals[-1][1] - start
     total = sum(by_name.values())
     if not requests:
         print(f"bytes allocated: {total} (no requests counted)")

@@ -91,7 +91,11 @@ def cpu_summary(path, mode, requests, interval_ns):
         sys.exit("no samples in " + path)
     samples = lambda n: f"{n}"
     what = "CPU samples" if mode == "cpu" else "wall-clock samples (running or waiting)"
-    print(f"{total} {what}; user space {pct(total - kernel, total):.1f}%, kernel {pct(kernel, total):.1f}%")
+    if mode == "wall" and not kernel:
+        print(f"{total} {what}; wall-clock samples carry no kernel frames: a thread in a system call "
+              f"shows under the call's user-space frame")
+    else:
+        print(f"{total} {what}; user space {pct(total - kernel, total):.1f}%, kernel {pct(kernel, total):.1f}%")
     if mode == "cpu" and requests and interval_ns:
         us = total * interval_ns / 1e3 / requests
         print(f"CPU per request seen by the profiler: {us:.1f} µs (user {us * (total - kernel) / total:.1f}, "
