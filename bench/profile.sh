@@ -100,21 +100,7 @@ write_origin_conf "$TMP/origin" "$ORIGIN_PORT"
 setsid nginx -p "$TMP/origin" -c "$TMP/origin/nginx.conf" >"$TMP/origin.log" 2>&1 </dev/null &
 PIDS+=($!)
 mkdir -p "$TMP/conf.d"
-cat >"$TMP/conf.d/bench.conf" <<CONF
-[server]
-ip = 127.0.0.1
-port = $GH_PORT
-processes = 1
-
-[log]
-dir = $TMP/logs
-
-[routes:line]
-/ = @origin
-
-[@origin]
-members = 127.0.0.1:$ORIGIN_PORT
-CONF
+write_gatehouse_conf "$TMP/conf.d/bench.conf" "$GH_PORT" "$ORIGIN_PORT" "$TMP/logs"
 setsid java -Xms64m -Xmx512m -XX:+UseG1GC -jar "$JAR" run --conf "$TMP/conf.d" >"$TMP/gatehouse.log" 2>&1 </dev/null &
 GH=$!
 PIDS+=("$GH")

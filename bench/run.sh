@@ -238,26 +238,7 @@ check_same nginx "$NGINX_PORT"
 CONF=$TMP/conf.d
 GH_LOG_DIR=$TMP/gh-logs
 mkdir -p "$CONF" "$GH_LOG_DIR"
-cat >"$CONF/bench.conf" <<EOF
-[server]
-ip = 127.0.0.1
-port = $GH_PORT
-threads = $GH_THREADS
-processes = $GH_PROCESSES
-
-[tunefactors]
-response_timeout = 10
-keep_alive = $GH_KEEP_ALIVE
-
-[log]
-dir = $GH_LOG_DIR
-
-[routes:line]
-/ = @origin
-
-[@origin]
-members = 127.0.0.1:$ORIGIN_PORT
-EOF
+write_gatehouse_conf "$CONF/bench.conf" "$GH_PORT" "$ORIGIN_PORT" "$GH_LOG_DIR" "$GH_PROCESSES" "$GH_THREADS" "$GH_KEEP_ALIVE"
 export CONF
 
 if [[ $BUILD == auto && $GATEHOUSE_CMD == "$DEFAULT_GATEHOUSE_CMD" && ! -f $REPO_DIR/admin-console/target/gatehouse.jar ]]; then

@@ -53,26 +53,7 @@ setsid nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx.log" 2>&1 <
 NGINX=$!
 PIDS+=("$NGINX")
 mkdir -p "$TMP/conf.d"
-cat >"$TMP/conf.d/bench.conf" <<CONF
-[server]
-ip = 127.0.0.1
-port = $GH_PORT
-threads = 4
-processes = 1
-
-[tunefactors]
-response_timeout = 10
-keep_alive = 60
-
-[log]
-dir = $TMP/logs
-
-[routes:line]
-/ = @origin
-
-[@origin]
-members = 127.0.0.1:$ORIGIN_PORT
-CONF
+write_gatehouse_conf "$TMP/conf.d/bench.conf" "$GH_PORT" "$ORIGIN_PORT" "$TMP/logs"
 setsid java -Xms64m -Xmx512m -XX:+UseG1GC -jar "$JAR" run --conf "$TMP/conf.d" >"$TMP/gatehouse.log" 2>&1 </dev/null &
 GH=$!
 PIDS+=("$GH")

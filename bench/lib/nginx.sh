@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# nginx configurations for the benchmark: the origin and the reference proxy.
+# Configurations for the benchmark: the origin and the reference proxy (nginx), and Gatehouse's site.
 # Each instance gets its own prefix directory (conf, pid, logs, temp paths) and runs in the
 # foreground (daemon off), one worker unless told otherwise, so its master PID is the PID that was
 # started and its workers are that PID's children.
@@ -72,6 +72,31 @@ write_origin_conf() {
 }
 EOF
     } > "$prefix/nginx.conf"
+}
+
+# write_gatehouse_conf FILE PORT ORIGIN_PORT LOG_DIR [PROCESSES] [THREADS] [KEEP_ALIVE]: Gatehouse's
+# site for the benchmark, port -> the origin on 127.0.0.1, request log on (defaults 1, 4, 60)
+write_gatehouse_conf() {
+    cat >"$1" <<EOF
+[server]
+ip = 127.0.0.1
+port = $2
+threads = ${6:-4}
+processes = ${5:-1}
+
+[tunefactors]
+response_timeout = 10
+keep_alive = ${7:-60}
+
+[log]
+dir = $4
+
+[routes:line]
+/ = @origin
+
+[@origin]
+members = 127.0.0.1:$3
+EOF
 }
 
 # write_proxy_conf PREFIX PORT UPSTREAM_HOSTPORT [WORKERS] [WORKER_CONNECTIONS]: the reference
