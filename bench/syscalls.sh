@@ -6,7 +6,8 @@
 #
 #   bench/syscalls.sh     (env: D=5 REQUESTS= SIZE=1k|100k THREADS=1 CONNS=8 WARMUP=10 GATEHOUSE_JAR)
 #
-# REQUESTS=N stops each wrk run after about N answers (D stays the upper bound). strace slows the
+# REQUESTS=N stops sending after N answers, but wrk still waits out D, and the proxy's background
+# calls in that idle rest count too: set D about as long as N requests take. strace slows the
 # traced proxy several times over, so the req/s printed are not the proxies' speed. Counts include
 # what the proxy does besides requests in that time (timers, GC, the request log's flushes).
 # Prints the table and writes bench/results/syscalls-<stamp>.json. Needs wrk, nginx and strace.
