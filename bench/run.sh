@@ -2,13 +2,16 @@
 # Gatehouse vs nginx: the same origin behind each proxy, measured in one run with interleaved
 # rounds. See bench/README.md for how to read the numbers.
 #
-#   bench/run.sh [--quick] [-t THREADS] [-c CONNS] [-d SECS] [-r ROUNDS] [-w WARMUP_SECS]
-#                [--gatehouse-cmd CMD] [--no-install] [--no-build] [--keep-tmp]
+#   bench/run.sh [--quick] [-t THREADS] [-c CONNS] [-d SECS] [-r ROUNDS] [-w WARMUP_SECS] [-p PROCS]
+#                [--idle N] [--pin] [--gatehouse-cmd CMD] [--no-install] [--no-build] [--keep-tmp]
 #   bench/run.sh --cache      (cache hits against nginx's proxy_cache, and a Zipf key set: bench/cache.sh)
 #   bench/run.sh --tls        (HTTPS 1k against nginx with the same certificate; a JWT route: bench/tls.sh)
 #   bench/run.sh --reload     (1k with conf.d edited once a second against no reloads: bench/reload.sh)
 #
-# Every option has an environment twin (THREADS CONNS DURATION ROUNDS WARMUP GATEHOUSE_CMD ...);
+# -p N: N event loops in Gatehouse and N workers in the reference nginx (the origin keeps 1);
+# --idle N: N idle keep-alive connections held open to each proxy while measuring; --pin: the
+# proxies on one core, wrk and the origin on the other (taskset).
+# Every option has an environment twin (THREADS CONNS DURATION ROUNDS WARMUP PROCS IDLE_CONNS PIN ...);
 # flags win over the environment. GATEHOUSE_CMD is run by bash from the repo root with $CONF set
 # to the generated conf.d directory; default: ./gatehouse run --conf $CONF
 set -euo pipefail
@@ -30,7 +33,12 @@ SETTLE=${SETTLE:-1}               # pause between two wrk runs
 START_TIMEOUT=${START_TIMEOUT:-120}
 GATEHOUSE_CMD=${GATEHOUSE_CMD:-$DEFAULT_GATEHOUSE_CMD}
 GH_THREADS=${GH_THREADS:-4}
-GH_PROCESSES=${GH_PROCESSES:-1}   # Gatehouse's event loops; the reference nginx runs one worker
+PROCS=${PROCS:-${GH_PROCESSES:-1}}   # Gatehouse's event loops and the reference nginx's workers (GH_PROCESSES: old name)
+IDLE_CONNS=${IDLE_CONNS:-0}          # idle keep-alive connections held open to each proxy while measuring
+IDLE_KEEPALIVE=${IDLE_KEEPALIVE:-3600}   # with IDLE_CONNS: both proxies' client keep-alive timeout (s)
+PIN=${PIN:-0}                        # 1: proxies on PROXY_CPUS, wrk and the origin on LOAD_CPUS (taskset)
+PROXY_CPUS=${PROXY_CPUS:-1}
+LOAD_CPUS=${LOAD_CPUS:-0}
 GH_PORT=${GH_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 ORIGIN_PORT=${ORIGIN_PORT:-18090}
@@ -43,7 +51,7 @@ BUILD=${BUILD:-auto}
 KEEP_TMP=${KEEP_TMP:-0}
 MODE=full
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "bench: error: $*" >&2; exit 1; }
 say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -58,6 +66,9 @@ while (($#)); do
         -d|--duration) DURATION=$2; shift ;;
         -r|--rounds) ROUNDS=$2; shift ;;
         -w|--warmup) WARMUP=$2; shift ;;
+        -p|--procs) PROCS=$2; shift ;;
+        --idle) IDLE_CONNS=$2; shift ;;
+        --pin) PIN=1 ;;
         --gatehouse-cmd) GATEHOUSE_CMD=$2; shift ;;
         --no-install) INSTALL=0 ;;
         --no-build) BUILD=0 ;;
@@ -69,10 +80,29 @@ while (($#)); do
 done
 DURATION=${DURATION%s}
 WARMUP=${WARMUP%s}
-for v in THREADS CONNS DURATION ROUNDS WARMUP NGINX_WARMUP SETTLE START_TIMEOUT GH_THREADS GH_PROCESSES; do
+for v in THREADS CONNS DURATION ROUNDS WARMUP NGINX_WARMUP SETTLE START_TIMEOUT GH_THREADS PROCS IDLE_CONNS IDLE_KEEPALIVE PIN; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
 done
 ((DURATION >= 1 && ROUNDS >= 1 && CONNS >= THREADS)) || die "need DURATION>=1, ROUNDS>=1, CONNS>=THREADS"
+((PROCS >= 1 && PROCS <= 256)) || die "PROCS must be 1..256, got $PROCS"
+GH_PROCESSES=$PROCS
+# nginx counts the connections to the origin too; leave room beside the idle ones
+NGINX_WORKER_CONNECTIONS=$((IDLE_CONNS + 1024 > 4096 ? IDLE_CONNS + 1024 : 4096))
+GH_KEEP_ALIVE=60
+if ((IDLE_CONNS)); then
+    # the idle connections must outlive the whole run in both proxies
+    GH_KEEP_ALIVE=$IDLE_KEEPALIVE
+    export NGINX_KEEPALIVE_TIMEOUT=$IDLE_KEEPALIVE
+fi
+ON_PROXY_CPUS=()
+ON_LOAD_CPUS=()
+if ((PIN)); then
+    command -v taskset >/dev/null || die "PIN=1 needs taskset (util-linux)"
+    taskset -c "$PROXY_CPUS" true 2>/dev/null && taskset -c "$LOAD_CPUS" true 2>/dev/null ||
+        die "PROXY_CPUS=$PROXY_CPUS or LOAD_CPUS=$LOAD_CPUS is not a CPU list of this machine ($(nproc) CPUs)"
+    ON_PROXY_CPUS=(taskset -c "$PROXY_CPUS")
+    ON_LOAD_CPUS=(taskset -c "$LOAD_CPUS")
+fi
 
 if [[ $GATEHOUSE_CMD == "$DEFAULT_GATEHOUSE_CMD" && ! -x $REPO_DIR/gatehouse ]]; then
     die "no launcher at $REPO_DIR/gatehouse yet; point GATEHOUSE_CMD (or --gatehouse-cmd) at a command that runs Gatehouse with --conf \$CONF"
@@ -192,15 +222,15 @@ fi
 say "origin nginx on 127.0.0.1:$ORIGIN_PORT"
 write_origin_conf "$TMP/origin" "$ORIGIN_PORT"
 START_NS=$(date +%s%N)
-start_server ORIGIN "$LOGS/origin.log" nginx -p "$TMP/origin" -c "$TMP/origin/nginx.conf"
+start_server ORIGIN "$LOGS/origin.log" "${ON_LOAD_CPUS[@]}" nginx -p "$TMP/origin" -c "$TMP/origin/nginx.conf"
 wait_ready origin "http://127.0.0.1:$ORIGIN_PORT/1k.bin" 10 "$ORIGIN_PID" >/dev/null
 check_same origin "$ORIGIN_PORT"
 
-say "reference nginx on 127.0.0.1:$NGINX_PORT"
+say "reference nginx on 127.0.0.1:$NGINX_PORT ($PROCS worker(s), worker_connections $NGINX_WORKER_CONNECTIONS)"
 if ((NGINX_ACCESS_LOG)); then export NGINX_ACCESS_LOG_PATH=$TMP/nginx/access.log; fi
-write_proxy_conf "$TMP/nginx" "$NGINX_PORT" "127.0.0.1:$ORIGIN_PORT"
+write_proxy_conf "$TMP/nginx" "$NGINX_PORT" "127.0.0.1:$ORIGIN_PORT" "$PROCS" "$NGINX_WORKER_CONNECTIONS"
 START_NS=$(date +%s%N)
-start_server NGINX "$LOGS/nginx.log" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
+start_server NGINX "$LOGS/nginx.log" "${ON_PROXY_CPUS[@]}" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
 NGINX_START_MS=$(wait_ready nginx "http://127.0.0.1:$NGINX_PORT/1k.bin" 10 "$NGINX_PID")
 check_same nginx "$NGINX_PORT"
 
@@ -208,26 +238,7 @@ check_same nginx "$NGINX_PORT"
 CONF=$TMP/conf.d
 GH_LOG_DIR=$TMP/gh-logs
 mkdir -p "$CONF" "$GH_LOG_DIR"
-cat >"$CONF/bench.conf" <<EOF
-[server]
-ip = 127.0.0.1
-port = $GH_PORT
-threads = $GH_THREADS
-processes = $GH_PROCESSES
-
-[tunefactors]
-response_timeout = 10
-keep_alive = 60
-
-[log]
-dir = $GH_LOG_DIR
-
-[routes:line]
-/ = @origin
-
-[@origin]
-members = 127.0.0.1:$ORIGIN_PORT
-EOF
+write_gatehouse_conf "$CONF/bench.conf" "$GH_PORT" "$ORIGIN_PORT" "$GH_LOG_DIR" "$GH_PROCESSES" "$GH_THREADS" "$GH_KEEP_ALIVE"
 export CONF
 
 if [[ $BUILD == auto && $GATEHOUSE_CMD == "$DEFAULT_GATEHOUSE_CMD" && ! -f $REPO_DIR/admin-console/target/gatehouse.jar ]]; then
@@ -240,9 +251,9 @@ if [[ $BUILD == 1 ]]; then
         die "build failed; see $LOGS/build.log"
 fi
 
-say "Gatehouse on 127.0.0.1:$GH_PORT: $GATEHOUSE_CMD"
+say "Gatehouse on 127.0.0.1:$GH_PORT ($PROCS event loop(s)): $GATEHOUSE_CMD"
 START_NS=$(date +%s%N)
-start_server GH "$LOGS/gatehouse.log" bash -c "cd \"\$1\" && exec $GATEHOUSE_CMD" gatehouse "$REPO_DIR"
+start_server GH "$LOGS/gatehouse.log" "${ON_PROXY_CPUS[@]}" bash -c "cd \"\$1\" && exec $GATEHOUSE_CMD" gatehouse "$REPO_DIR"
 GH_START_MS=$(wait_ready gatehouse "http://127.0.0.1:$GH_PORT/1k.bin" "$START_TIMEOUT" "$GH_PID")
 say "Gatehouse answered ${GH_START_MS} ms after start"
 check_same gatehouse "$GH_PORT"
@@ -257,7 +268,7 @@ RUNS=$TMP/runs.jsonl
 
 wrk_run() {   # wrk_run PROXY SIZE SECS OUTFILE
     local base=URL_$1
-    timeout --foreground $(($3 + 30)) wrk -t"$THREADS" -c"$CONNS" -d"$3"s --latency -s "$LIB/report.lua" \
+    timeout --foreground $(($3 + 30)) "${ON_LOAD_CPUS[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$3"s --latency -s "$LIB/report.lua" \
         "${!base}/$2.bin" >"$4" 2>&1 || die "wrk failed against $1 /$2.bin: $(tail -n 5 "$4")"
 }
 
@@ -270,6 +281,42 @@ warm() {   # warm PROXY TOTAL_SECS: half on each size
 }
 warm gatehouse "$WARMUP"
 warm nginx "$NGINX_WARMUP"
+
+# Idle keep-alive connections to each proxy, opened after the warm-up and held to the end
+declare -A IDLE_PID=()
+open_idle() {   # open_idle PROXY PORT PROXY_PID
+    local p=$1 port=$2 pid=$3 i before
+    before=$(procs status "$pid")
+    start_server IDLER "$TMP/idle-$p.jsonl" "${ON_LOAD_CPUS[@]}" "$PY" "$LIB/idle.py" "$port" "$IDLE_CONNS" \
+        $((ROUNDS * 4 * (DURATION + SETTLE + 5) + 300))
+    IDLE_PID[$p]=$IDLER_PID
+    for ((i = 0; i < 1200; i++)); do
+        grep -q '"opening_done": true' "$TMP/idle-$p.jsonl" 2>/dev/null && break
+        kill -0 "$IDLER_PID" 2>/dev/null || die "idle.py against $p ended early: $(tail -n 3 "$TMP/idle-$p.jsonl")"
+        sleep 0.1
+    done
+    sleep 2   # let the proxy settle (its RSS, its idle timers)
+    printf '{"before_kib":%s,"open_kib":%s}\n' \
+        "$(sed 's/.*"rss_kib": \([0-9]*\).*/\1/' <<<"$before")" \
+        "$(procs status "$pid" | sed 's/.*"rss_kib": \([0-9]*\).*/\1/')" >"$TMP/idle-rss-$p.json"
+    say "idle connections to $p: $(tail -n 1 "$TMP/idle-$p.jsonl")"
+}
+close_idle() {   # the final counts, then the helpers end
+    local p i
+    for p in "${!IDLE_PID[@]}"; do kill -TERM "${IDLE_PID[$p]}" 2>/dev/null || true; done
+    for p in "${!IDLE_PID[@]}"; do
+        for ((i = 0; i < 50; i++)); do
+            grep -q '"final": true' "$TMP/idle-$p.jsonl" 2>/dev/null && break
+            sleep 0.1
+        done
+        say "idle connections to $p at the end: $(tail -n 1 "$TMP/idle-$p.jsonl")"
+    done
+}
+if ((IDLE_CONNS)); then
+    say "opening $IDLE_CONNS idle keep-alive connections to each proxy"
+    open_idle gatehouse "$GH_PORT" "$GH_PID"
+    open_idle nginx "$NGINX_PORT" "$NGINX_PID"
+fi
 
 jstat_gc() { [[ -n $JAVA_PID ]] && timeout 20 jstat -gc "$JAVA_PID" 2>/dev/null | tr -s ' ' | sed 's/^ //' || true; }
 JSTAT_BEFORE=$(jstat_gc)
@@ -304,6 +351,7 @@ done
 kill "$SAMPLER_PID" 2>/dev/null || true
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=
+((IDLE_CONNS)) && close_idle
 
 # ---------------------------------------------------------------- end-of-run figures
 JSTAT_AFTER=$(jstat_gc)
@@ -318,6 +366,9 @@ REQLOG_BYTES=$(du -sb "$GH_LOG_DIR" 2>/dev/null | cut -f1)
     printf 'stamp=%s\nmode=%s\nthreads=%s\nconns=%s\nduration_s=%s\nrounds=%s\n' \
         "$STAMP" "$MODE" "$THREADS" "$CONNS" "$DURATION" "$ROUNDS"
     printf 'warmup_s=%s\nnginx_warmup_s=%s\nsettle_s=%s\ngh_threads=%s\ngh_processes=%s\n' "$WARMUP" "$NGINX_WARMUP" "$SETTLE" "$GH_THREADS" "$GH_PROCESSES"
+    printf 'procs=%s\nnginx_workers=%s\nnginx_worker_connections=%s\norigin_workers=1\n' "$PROCS" "$PROCS" "$NGINX_WORKER_CONNECTIONS"
+    printf 'idle_conns=%s\ngh_keep_alive_s=%s\nnginx_keepalive_timeout_s=%s\n' "$IDLE_CONNS" "$GH_KEEP_ALIVE" "${NGINX_KEEPALIVE_TIMEOUT:-65}"
+    if ((PIN)); then printf 'pin=1\nproxy_cpus=%s\nload_cpus=%s\n' "$PROXY_CPUS" "$LOAD_CPUS"; else echo pin=0; fi
     printf 'gatehouse_cmd=%s\ngatehouse_startup_ms=%s\nnginx_startup_ms=%s\n' "$GATEHOUSE_CMD" "$GH_START_MS" "$NGINX_START_MS"
     printf 'gatehouse_pid=%s\njava_pid=%s\nnginx_access_log=%s\nnginx_same_job=%s\nrequest_log_dir_bytes=%s\n' "$GH_PID" "$JAVA_PID" "$NGINX_ACCESS_LOG" "$NGINX_SAME_JOB" "$REQLOG_BYTES"
     printf 'busy_before_start_pct=%s\n' "$IDLE_BUSY"

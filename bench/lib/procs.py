@@ -3,8 +3,9 @@
 
 Subcommands:
   portfree PORT...                 exit 1 (naming the port) if something listens on 127.0.0.1:PORT
-  snap PID...                      one JSON line: CPU ticks (utime+stime) of each PID's process tree,
-                                   machine-wide busy/total/irq/steal ticks from /proc/stat, wall time
+  snap PID...                      one JSON line: CPU ticks of each PID's process tree: "ticks" utime+stime,
+                                   "uticks" utime (user), "sticks" stime (kernel); machine-wide
+                                   busy/total/irq/steal ticks from /proc/stat, wall time
   busy SECS                        % of the machine's CPU busy over the next SECS seconds
   tree PID                         the PIDs of PID's process tree, one a line (PID first)
   javapid PID                      the first process named "java" in PID's tree (empty if none)
@@ -51,20 +52,25 @@ def tree(pid):
     return out
 
 
-def ticks(pid):
-    """utime+stime of one process: /proc/PID/stat covers all of its threads, live and exited."""
+def user_sys_ticks(pid):
+    """(utime, stime) of one process: /proc/PID/stat covers all of its threads, live and exited."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             data = f.read()
     except OSError:
-        return 0
+        return 0, 0
     rest = data[data.rindex(b")") + 2:].split()
     # rest[0] is field 3 (state); utime is field 14, stime field 15
-    return int(rest[11]) + int(rest[12])
+    return int(rest[11]), int(rest[12])
 
 
-def tree_ticks(pid):
-    return sum(ticks(p) for p in tree(pid))
+def tree_user_sys_ticks(pid):
+    u = s = 0
+    for p in tree(pid):
+        pu, ps = user_sys_ticks(p)
+        u += pu
+        s += ps
+    return u, s
 
 
 def comm(pid):
@@ -141,8 +147,11 @@ def main(argv):
         return 0
     if cmd == "snap":
         busy, total, irq, steal = sys_jiffies()
+        us = {p: tree_user_sys_ticks(int(p)) for p in argv[2:]}
         out = {"t": time.time(), "sys_busy": busy, "sys_total": total, "sys_irq": irq, "sys_steal": steal,
-               "ticks": {p: tree_ticks(int(p)) for p in argv[2:]}}
+               "ticks": {p: u + s for p, (u, s) in us.items()},
+               "uticks": {p: u for p, (u, _) in us.items()},
+               "sticks": {p: s for p, (_, s) in us.items()}}
         print(json.dumps(out))
         return 0
     if cmd == "busy":

@@ -47,14 +47,20 @@ def jstat_of(text):
         return None
 
 
-def times_secs(line):
-    """bash `times` children line, e.g. '0m1.230s 0m2.500s' -> user+sys seconds."""
-    total = 0.0
+def times_user_sys(line):
+    """bash `times` children line, e.g. '0m1.230s 0m2.500s' -> (user, sys) seconds."""
+    vals = []
     for part in line.split():
         m = re.fullmatch(r"(\d+)m([\d.]+)s", part)
         if m:
-            total += int(m.group(1)) * 60 + float(m.group(2))
-    return total
+            vals.append(int(m.group(1)) * 60 + float(m.group(2)))
+    vals += [0.0, 0.0]
+    return vals[0], vals[1]
+
+
+def times_secs(line):
+    """bash `times` children line -> user+sys seconds."""
+    return sum(times_user_sys(line))
 
 
 def run_figures(r, clk_tck):
@@ -62,19 +68,24 @@ def run_figures(r, clk_tck):
     secs = w["duration_us"] / 1e6
     reqs = w["requests"]
 
-    def cpu_us(role):
+    def cpu_us(role, key="ticks"):
+        """CPU µs per request of ROLE's process tree: key "ticks" user+kernel, "uticks" user, "sticks" kernel."""
         pid = r["pids"][role]
-        d = r["after"]["ticks"][pid] - r["before"]["ticks"][pid]
-        return d / clk_tck * 1e6 / reqs if reqs else None
+        if key not in r["after"] or key not in r["before"]:
+            return None   # a snapshot from before the user/kernel split
+        d = r["after"][key][pid] - r["before"][key][pid]
+        return round(d / clk_tck * 1e6 / reqs, 2) if reqs else None
 
     dbusy = r["after"]["sys_busy"] - r["before"]["sys_busy"]
     dtotal = r["after"]["sys_total"] - r["before"]["sys_total"]
     dirq = r["after"].get("sys_irq", 0) - r["before"].get("sys_irq", 0)
     dsteal = r["after"].get("sys_steal", 0) - r["before"].get("sys_steal", 0)
     ours = sum(r["after"]["ticks"][pid] - r["before"]["ticks"][pid] for pid in set(r["pids"].values()))
-    wrk_secs = None
+    wrk_secs = wrk_user = wrk_sys = None
     if "children_times" in r:
-        wrk_secs = times_secs(r["children_times"][1]) - times_secs(r["children_times"][0])
+        (u0, s0), (u1, s1) = (times_user_sys(x) for x in r["children_times"])
+        wrk_user, wrk_sys = u1 - u0, s1 - s0
+        wrk_secs = wrk_user + wrk_sys
         ours += wrk_secs * clk_tck
     # Whatever the machine did besides the proxies, the origin and wrk: other processes, ksoftirqd,
     # hypervisor steal; a measure of how quiet the machine was. (Without CONFIG_IRQ_TIME_ACCOUNTING
@@ -89,9 +100,15 @@ def run_figures(r, clk_tck):
         "p99_ms": w["lat_p99_us"] / 1000, "p999_ms": w["lat_p999_us"] / 1000,
         "max_ms": w["lat_max_us"] / 1000,
         "errors": sum(w["errors"].values()), "errors_by_kind": w["errors"],
-        "cpu_us_per_req": round(cpu_us(r["proxy"]), 2) if reqs else None,
-        "origin_cpu_us_per_req": round(cpu_us("origin"), 2) if reqs else None,
+        "cpu_us_per_req": cpu_us(r["proxy"]),
+        "user_us_per_req": cpu_us(r["proxy"], "uticks"),
+        "sys_us_per_req": cpu_us(r["proxy"], "sticks"),
+        "origin_cpu_us_per_req": cpu_us("origin"),
+        "origin_user_us_per_req": cpu_us("origin", "uticks"),
+        "origin_sys_us_per_req": cpu_us("origin", "sticks"),
         "wrk_cpu_us_per_req": round(wrk_secs * 1e6 / reqs, 2) if reqs and wrk_secs is not None else None,
+        "wrk_user_us_per_req": round(wrk_user * 1e6 / reqs, 2) if reqs and wrk_user is not None else None,
+        "wrk_sys_us_per_req": round(wrk_sys * 1e6 / reqs, 2) if reqs and wrk_sys is not None else None,
         "machine_busy_pct": round(100 * dbusy / dtotal, 1) if dtotal else None,
         "irq_pct": round(100 * dirq / dtotal, 1) if dtotal else None,
         "steal_pct": round(100 * dsteal / dtotal, 1) if dtotal else None,
@@ -128,8 +145,14 @@ def main():
                 "p50_ms": med(r["p50_ms"] for r in rs),
                 "p99_ms": med(r["p99_ms"] for r in rs),
                 "cpu_us_per_req": med(r["cpu_us_per_req"] for r in rs),
+                "user_us_per_req": med(r["user_us_per_req"] for r in rs),
+                "sys_us_per_req": med(r["sys_us_per_req"] for r in rs),
                 "origin_cpu_us_per_req": med(r["origin_cpu_us_per_req"] for r in rs),
+                "origin_user_us_per_req": med(r["origin_user_us_per_req"] for r in rs),
+                "origin_sys_us_per_req": med(r["origin_sys_us_per_req"] for r in rs),
                 "wrk_cpu_us_per_req": med(r["wrk_cpu_us_per_req"] for r in rs),
+                "wrk_user_us_per_req": med(r["wrk_user_us_per_req"] for r in rs),
+                "wrk_sys_us_per_req": med(r["wrk_sys_us_per_req"] for r in rs),
                 "machine_busy_pct": med(r["machine_busy_pct"] for r in rs),
                 "other_pct_max": max((r["other_pct"] for r in rs if r["other_pct"] is not None), default=None),
                 "errors": sum(r["errors"] for r in rs),
@@ -140,6 +163,8 @@ def main():
             "p50": ratio(g["p50_ms"], n["p50_ms"]),
             "p99": ratio(g["p99_ms"], n["p99_ms"]),
             "cpu_per_req": ratio(g["cpu_us_per_req"], n["cpu_us_per_req"]),
+            "user_per_req": ratio(g["user_us_per_req"], n["user_us_per_req"]),
+            "sys_per_req": ratio(g["sys_us_per_req"], n["sys_us_per_req"]),
         }
         summary[size] = s
 
@@ -178,7 +203,8 @@ def main():
             "gc_seconds": round(ja.get("GCT", 0) - jb.get("GCT", 0), 3),
         }
 
-    result = {"meta": meta, "summary": summary, "memory": mem, "heap": heap,
+    idle = idle_of(tmp, meta)
+    result = {"meta": meta, "summary": summary, "memory": mem, "heap": heap, "idle": idle,
               "startup_ms": {"gatehouse": meta.get("gatehouse_startup_ms"),
                              "nginx": meta.get("nginx_startup_ms")},
               "runs": runs}
@@ -187,6 +213,35 @@ def main():
         json.dump(result, f, indent=2)
         f.write("\n")
     print_table(result)
+
+
+def last_json_line(path):
+    rows = [ln for ln in read(path).splitlines() if ln.strip().startswith("{")]
+    try:
+        return json.loads(rows[-1]) if rows else {}
+    except ValueError:
+        return {}
+
+
+def idle_of(tmp, meta):
+    """The idle keep-alive connections run.sh held open to each proxy (IDLE_CONNS), or None."""
+    n = meta.get("idle_conns") or 0
+    if not n:
+        return None
+    out = {"conns": n}
+    for p in PROXIES:
+        st = last_json_line(os.path.join(tmp, f"idle-{p}.jsonl"))
+        rss = last_json_line(os.path.join(tmp, f"idle-rss-{p}.json"))
+        before, opened = rss.get("before_kib"), rss.get("open_kib")
+        out[p] = {
+            "opened": st.get("opened"), "failed": st.get("failed"),
+            "open_at_end": st.get("open"), "closed_by_peer": st.get("closed_by_peer"),
+            "rss_before_open_mib": round(before / 1024, 1) if before else None,
+            "rss_open_mib": round(opened / 1024, 1) if opened else None,
+            "rss_per_conn_kib": round((opened - before) / st["opened"], 2)
+            if before and opened and st.get("opened") else None,
+        }
+    return out
 
 
 def fmt(v, spec):
@@ -205,21 +260,34 @@ def print_table(res):
         job = "an access log"
     else:
         job = "no access log and no added headers (Gatehouse logs and adds them)"
-    print(f"Gatehouse: {m.get('gh_processes')} event loop(s); reference nginx: one worker, {job}")
+    procs = m.get("procs") or m.get("gh_processes") or 1
+    print(f"Gatehouse: {procs} event loop(s); reference nginx: {procs} worker(s), {job}; "
+          f"origin: 1 worker")
+    if m.get("pin"):
+        print(f"pinned (PIN=1): both proxies on CPU(s) {m.get('proxy_cpus')}, wrk and the origin on "
+              f"CPU(s) {m.get('load_cpus')}")
+    else:
+        print("not pinned: wrk, the origin and the proxy share all cores as the scheduler decides")
+    if m.get("idle_conns"):
+        print(f"{m.get('idle_conns')} idle keep-alive connections held open to each proxy during the measured rounds")
     for size in SIZES:
         s = res["summary"][size]
         print()
         print(f"/{size}.bin      {'req/s':>9} {'±%':>5} {'p50 ms':>7} {'p99 ms':>7} "
-              f"{'CPU µs/req':>10} {'origin µs/req':>13} {'busy%':>5} {'other%':>6} {'errors':>6}")
+              f"{'CPU µs/req':>10} {'user':>6} {'kernel':>6} {'origin u/k µs':>13} "
+              f"{'busy%':>5} {'other%':>6} {'errors':>6}")
         for p in PROXIES:
             x = s[p]
+            ou = f"{fmt(x['origin_user_us_per_req'], '.1f')}/{fmt(x['origin_sys_us_per_req'], '.1f')}"
             print(f"{p:<12} {fmt(x['rps'], '9.0f')} {fmt(x['rps_spread_pct'], '5.1f')} "
                   f"{fmt(x['p50_ms'], '7.2f')} {fmt(x['p99_ms'], '7.2f')} "
-                  f"{fmt(x['cpu_us_per_req'], '10.1f')} {fmt(x['origin_cpu_us_per_req'], '13.1f')} "
+                  f"{fmt(x['cpu_us_per_req'], '10.1f')} {fmt(x['user_us_per_req'], '6.1f')} "
+                  f"{fmt(x['sys_us_per_req'], '6.1f')} {ou:>13} "
                   f"{fmt(x['machine_busy_pct'], '5.0f')} {fmt(x['other_pct_max'], '6.0f')} {x['errors']:>6}")
         r = s["ratio_gatehouse_over_nginx"]
         print(f"{'G ÷ N':<12} {fmt(r['rps'], '9.2f')} {'':>5} {fmt(r['p50'], '7.2f')} "
-              f"{fmt(r['p99'], '7.2f')} {fmt(r['cpu_per_req'], '10.2f')}")
+              f"{fmt(r['p99'], '7.2f')} {fmt(r['cpu_per_req'], '10.2f')} {fmt(r['user_per_req'], '6.2f')} "
+              f"{fmt(r['sys_per_req'], '6.2f')}")
     mem, heap, st = res["memory"], res["heap"], res["startup_ms"]
     print()
     print(f"startup to first response: Gatehouse {fmt(st['gatehouse'], '.0f')} ms, "
@@ -228,6 +296,14 @@ def print_table(res):
     print(f"RSS under load: Gatehouse median {fmt(g['rss_median_mib'], '.1f')} MiB, "
           f"max {fmt(g['rss_max_mib'], '.1f')} MiB (peak {fmt(g['rss_peak_hwm_mib'], '.1f')} MiB, "
           f"{fmt(g['threads_end'], 'd')} threads); nginx max {fmt(n['rss_max_mib'], '.1f')} MiB")
+    idle = res.get("idle")
+    if idle:
+        for p in PROXIES:
+            x = idle[p]
+            print(f"idle connections to {p}: {fmt(x['opened'], 'd')} of {idle['conns']} opened "
+                  f"({fmt(x['failed'], 'd')} failed), {fmt(x['open_at_end'], 'd')} still open at the end; "
+                  f"RSS {fmt(x['rss_before_open_mib'], '.1f')} MiB before, {fmt(x['rss_open_mib'], '.1f')} MiB "
+                  f"with them open ({fmt(x['rss_per_conn_kib'], '.1f')} KiB each)")
     if "used_mib" in heap:
         gc = heap.get("during_measurement", {})
         print(f"Gatehouse heap at end: used {fmt(heap.get('used_mib'), '.1f')} MiB of "
