@@ -201,6 +201,7 @@ public final class Assembly implements AutoCloseable {
             throw new StartFailure(errors);
         }
         GatehouseConfig config = loaded.config().get();
+        heapWarning(config.proxyPass(), java.lang.Runtime.getRuntime().maxMemory()).ifPresent(err::println);
         LogDirectory.prepare(config.log(), confDir);
         ErrorLog errorLog = ErrorLog.open(config.log(), env.get(ErrorLog.LEVEL_VARIABLE));
         Assembly assembly;
@@ -240,6 +241,23 @@ public final class Assembly implements AutoCloseable {
             assembly.close();
             throw e;
         }
+    }
+
+    /**
+     * A warning when the response cache's memory tier would take more than half of the heap Gatehouse
+     * may use ({@code maxHeap} bytes, {@link java.lang.Runtime#maxMemory}): the rest is needed for the
+     * requests in flight, and a full heap ends the process. The launcher's heap is small by default
+     * (docs/performance.md); {@code GATEHOUSE_HEAP} raises it.
+     */
+    static java.util.Optional<String> heapWarning(io.gatehouse.config.model.ProxyPassSpec proxyPass, long maxHeap) {
+        long tier = proxyPass.cacheMemoryBytes();
+        if (tier <= maxHeap / 2) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(proxyPass.pos() + ": [proxypass] cache_memory = " + proxyPass.cacheMemoryMb()
+                + " MB is more than half of the heap this Gatehouse may use (" + (maxHeap >> 20) + " MB); raise the heap"
+                + " (GATEHOUSE_HEAP=" + Math.max(64, 2 * proxyPass.cacheMemoryMb() + 32) + "m for ./gatehouse, else -Xmx) or"
+                + " lower cache_memory (docs/performance.md)");
     }
 
     /**
