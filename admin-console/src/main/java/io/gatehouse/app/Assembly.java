@@ -107,8 +107,12 @@ public final class Assembly implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** The metrics and the Gatehouse and member MBeans in the platform MBean server. */
-    private final GatehouseJmx jmx;
+    /**
+     * The metrics and the Gatehouse and member MBeans in the platform MBean server: made by {@link #start}
+     * once the listeners are bound (the platform MBean server takes a while to make, and the first
+     * request need not wait for it), before {@code start} returns.
+     */
+    private GatehouseJmx jmx;
     /** Remote JMX, once {@link #startRemoteJmx} started it. */
     private RemoteJmx remoteJmx;
     private boolean stopped;
@@ -163,7 +167,10 @@ public final class Assembly implements AutoCloseable {
         metrics.openConnections(listeners.openConnections()::count);
         metrics.cache(cacheStage::cache);
         metrics.start(sampler);
-        this.jmx = new GatehouseJmx(ManagementFactory.getPlatformMBeanServer(), metrics, pool, holder::current,
+    }
+
+    private void startJmx() {
+        jmx = new GatehouseJmx(ManagementFactory.getPlatformMBeanServer(), metrics, pool, holder::current,
                 Gatehouse.version());
         jmx.start();
     }
@@ -227,6 +234,7 @@ public final class Assembly implements AutoCloseable {
                 throw new StartFailure(problems);
             }
             assembly.install(built.runtime().get());
+            assembly.startJmx();
             assembly.reloader = new Reloader(confDir, config, files, () -> ConfLoader.load(confDir, env,
                     Modules.configChecks()), assembly::apply, () -> assembly.holder.current().generation(),
                     Clock.systemUTC()).watch();
@@ -283,7 +291,9 @@ public final class Assembly implements AutoCloseable {
         registry.retainOnly(next.upstreams());
         checks.reconcile(next.clusters());
         metrics.prepare(pool.snapshot());
-        jmx.syncMembers();
+        if (jmx != null) {
+            jmx.syncMembers();
+        }
     }
 
     /**
@@ -458,7 +468,9 @@ public final class Assembly implements AutoCloseable {
         if (remoteJmx != null) {
             remoteJmx.close();
         }
-        jmx.close();
+        if (jmx != null) {
+            jmx.close();
+        }
         metrics.close();
         sampler.shutdownNow();
         checks.close();
