@@ -107,8 +107,12 @@ public final class Assembly implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** The metrics and the Gatehouse and member MBeans in the platform MBean server. */
-    private final GatehouseJmx jmx;
+    /**
+     * The metrics and the Gatehouse and member MBeans in the platform MBean server: made by {@link #start}
+     * once the listeners are bound (the platform MBean server takes a while to make, and the first
+     * request need not wait for it), before {@code start} returns.
+     */
+    private GatehouseJmx jmx;
     /** Remote JMX, once {@link #startRemoteJmx} started it. */
     private RemoteJmx remoteJmx;
     private boolean stopped;
@@ -163,7 +167,10 @@ public final class Assembly implements AutoCloseable {
         metrics.openConnections(listeners.openConnections()::count);
         metrics.cache(cacheStage::cache);
         metrics.start(sampler);
-        this.jmx = new GatehouseJmx(ManagementFactory.getPlatformMBeanServer(), metrics, pool, holder::current,
+    }
+
+    private void startJmx() {
+        jmx = new GatehouseJmx(ManagementFactory.getPlatformMBeanServer(), metrics, pool, holder::current,
                 Gatehouse.version());
         jmx.start();
     }
@@ -201,6 +208,7 @@ public final class Assembly implements AutoCloseable {
             throw new StartFailure(errors);
         }
         GatehouseConfig config = loaded.config().get();
+        heapWarning(config.proxyPass(), java.lang.Runtime.getRuntime().maxMemory()).ifPresent(err::println);
         LogDirectory.prepare(config.log(), confDir);
         ErrorLog errorLog = ErrorLog.open(config.log(), env.get(ErrorLog.LEVEL_VARIABLE));
         Assembly assembly;
@@ -226,6 +234,7 @@ public final class Assembly implements AutoCloseable {
                 throw new StartFailure(problems);
             }
             assembly.install(built.runtime().get());
+            assembly.startJmx();
             assembly.reloader = new Reloader(confDir, config, files, () -> ConfLoader.load(confDir, env,
                     Modules.configChecks()), assembly::apply, () -> assembly.holder.current().generation(),
                     Clock.systemUTC()).watch();
@@ -240,6 +249,23 @@ public final class Assembly implements AutoCloseable {
             assembly.close();
             throw e;
         }
+    }
+
+    /**
+     * A warning when the response cache's memory tier would take more than half of the heap Gatehouse
+     * may use ({@code maxHeap} bytes, {@link java.lang.Runtime#maxMemory}): the rest is needed for the
+     * requests in flight, and a full heap ends the process. The launcher's heap is small by default
+     * (docs/performance.md); {@code GATEHOUSE_HEAP} raises it.
+     */
+    static java.util.Optional<String> heapWarning(io.gatehouse.config.model.ProxyPassSpec proxyPass, long maxHeap) {
+        long tier = proxyPass.cacheMemoryBytes();
+        if (tier <= maxHeap / 2) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(proxyPass.pos() + ": [proxypass] cache_memory = " + proxyPass.cacheMemoryMb()
+                + " MB is more than half of the heap this Gatehouse may use (" + (maxHeap >> 20) + " MB); raise the heap"
+                + " (GATEHOUSE_HEAP=" + Math.max(64, 2 * proxyPass.cacheMemoryMb() + 32) + "m for ./gatehouse, else -Xmx) or"
+                + " lower cache_memory (docs/performance.md)");
     }
 
     /**
@@ -265,7 +291,9 @@ public final class Assembly implements AutoCloseable {
         registry.retainOnly(next.upstreams());
         checks.reconcile(next.clusters());
         metrics.prepare(pool.snapshot());
-        jmx.syncMembers();
+        if (jmx != null) {
+            jmx.syncMembers();
+        }
     }
 
     /**
@@ -440,7 +468,9 @@ public final class Assembly implements AutoCloseable {
         if (remoteJmx != null) {
             remoteJmx.close();
         }
-        jmx.close();
+        if (jmx != null) {
+            jmx.close();
+        }
         metrics.close();
         sampler.shutdownNow();
         checks.close();

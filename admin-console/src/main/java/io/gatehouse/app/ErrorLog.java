@@ -35,17 +35,17 @@ import org.slf4j.LoggerFactory;
  * {@code retain_days} are deleted at start and at each rotation.
  *
  * <p>The diagnostics go through SLF4J to logback; this installs the error log on logback's root logger
- * programmatically from {@code [log]} in place of the standard-error appender of {@code logback.xml},
+ * programmatically from {@code [log]} in place of the standard-error appender {@link StartLogging} set up,
  * and {@link #close} puts that back. Each destination is behind its own queue and writer thread, so a
  * thread that logs (an IO thread among them) never waits on a disk or a pipe: when a queue is full its
  * lines are dropped, those below WARN first.
  */
 final class ErrorLog implements AutoCloseable {
     static final String FILE_NAME = "error.log";
-    /** The pattern of {@code logback.xml}'s standard-error lines, for both destinations. */
+    /** The pattern of the standard-error lines ({@link StartLogging}), for both destinations. */
     static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss} %-5level %logger{0}: %msg%n";
-    /** {@code logback.xml}'s standard-error appender, which the error log replaces while it is open. */
-    private static final String STDERR = "STDERR";
+    /** The standard-error appender of {@link StartLogging}, which the error log replaces while it is open. */
+    private static final String STDERR = StartLogging.STDERR;
     private static final int QUEUE = 8192;
     /** The environment variable that overrides {@code error_level} (for a one-off debug run). */
     static final String LEVEL_VARIABLE = "GATEHOUSE_LOG_LEVEL";
@@ -116,7 +116,7 @@ final class ErrorLog implements AutoCloseable {
         return new ErrorLog(root, previous, stderr, installed);
     }
 
-    /** Writes what is queued, stops writing, and gives the diagnostics back to {@code logback.xml}'s appender. */
+    /** Writes what is queued, stops writing, and gives the diagnostics back to the standard-error appender of {@link StartLogging}. */
     @Override
     public void close() {
         if (replacedStderr != null) {
