@@ -124,6 +124,22 @@ final class Fill implements ResponseTap {
         route.fills.remove(key, this);
     }
 
+    /**
+     * The first client's exchange ended without the tap ever seeing an answer's head: something other
+     * than the member answered it (a static file in front of the cluster on the same route, a fixed
+     * answer, a refusal by a later stage). Waiters go to the origin themselves at once instead of
+     * waiting out the lock timeout, and for a while the key's requests do not wait on one another.
+     */
+    void answeredElsewhere() {
+        synchronized (this) {
+            if (phase != AWAITING_HEAD || body != null) {
+                return;
+            }
+        }
+        route.notCollapsible(this);
+        settle(RELEASED);
+    }
+
     // ---- the tap on the first client's answer
 
     @Override

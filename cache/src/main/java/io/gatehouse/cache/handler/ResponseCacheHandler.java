@@ -222,6 +222,13 @@ public final class ResponseCacheHandler implements HttpHandler {
             Rules.addConditionals(stale, request);
         }
         exchange.putAttachment(ResponseTap.KEY, fill);
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+            try {
+                fill.answeredElsewhere();
+            } finally {
+                nextListener.proceed();
+            }
+        });
         next.handleRequest(exchange);
     }
 
