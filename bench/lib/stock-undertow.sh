@@ -12,5 +12,5 @@ member=$(sed -n 's/^[[:space:]]*members[[:space:]]*=[[:space:]]*\([^ ,]*\).*/\1/
 [[ -n $port && -n $member ]] || { echo "stock-undertow: no port or members in $conf" >&2; exit 2; }
 lib=$here/../../admin-console/target/lib
 [[ -d $lib ]] || { echo "stock-undertow: build first (mvn -DskipTests package)" >&2; exit 2; }
-# logback.xml comes from gatehouse.jar (INFO to stderr), so both log alike
+# the logging set-up comes from gatehouse.jar (StartLogging: INFO to stderr), so both log alike
 exec java -Xms64m -Xmx512m -XX:+UseG1GC -cp "$lib/*:$lib/../gatehouse.jar" "$here/StockUndertowProxy.java" "$port" "$member"
