@@ -101,7 +101,12 @@ setsid nginx -p "$TMP/origin" -c "$TMP/origin/nginx.conf" >"$TMP/origin.log" 2>&
 PIDS+=($!)
 mkdir -p "$TMP/conf.d"
 write_gatehouse_conf "$TMP/conf.d/bench.conf" "$GH_PORT" "$ORIGIN_PORT" "$TMP/logs"
-setsid java -Xms64m -Xmx512m -XX:+UseG1GC -jar "$JAR" run --conf "$TMP/conf.d" >"$TMP/gatehouse.log" 2>&1 </dev/null &
+# The launcher's heap and collector (./gatehouse; GATEHOUSE_JAVA_OPTS to profile others), and, for
+# async-profiler, frames placed where the JIT's inlined code really is rather than at the last safepoint
+JAVA_OPTS_PROFILE=${GATEHOUSE_JAVA_OPTS:--Xms64m -Xmx512m -Xmn12m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m}
+if ((ASYNC)); then JAVA_OPTS_PROFILE="$JAVA_OPTS_PROFILE -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"; fi
+# shellcheck disable=SC2086 # options are words
+setsid java $JAVA_OPTS_PROFILE -jar "$JAR" run --conf "$TMP/conf.d" >"$TMP/gatehouse.log" 2>&1 </dev/null &
 GH=$!
 PIDS+=("$GH")
 for ((i = 0; i < 300; i++)); do

@@ -42,7 +42,8 @@ def jstat_of(text):
     if len(lines) < 2 or len(lines[0]) != len(lines[1]):
         return None
     try:
-        return {k: float(v) for k, v in zip(lines[0], lines[1])}
+        # a collector without concurrent cycles (Serial, Parallel) prints "-" for CGC and CGCT
+        return {k: float(v) for k, v in zip(lines[0], lines[1]) if v != "-"}
     except ValueError:
         return None
 
@@ -185,10 +186,11 @@ def main():
 
     heap_text = read(os.path.join(tmp, "heap-info.txt")).strip()
     heap = {"jcmd_gc_heap_info": heap_text or None}
-    m = re.search(r"total (\d+)K, used (\d+)K", heap_text)
-    if m:
-        heap["committed_mib"] = round(int(m.group(1)) / 1024, 1)
-        heap["used_mib"] = round(int(m.group(2)) / 1024, 1)
+    # G1 prints one "garbage-first heap total NK, used NK" line; Serial and Parallel one per generation
+    gens = re.findall(r"total (\d+)K, used (\d+)K", heap_text)
+    if gens:
+        heap["committed_mib"] = round(sum(int(t) for t, _ in gens) / 1024, 1)
+        heap["used_mib"] = round(sum(int(u) for _, u in gens) / 1024, 1)
     jb = jstat_of(read(os.path.join(tmp, "jstat-before.txt")))
     ja = jstat_of(read(os.path.join(tmp, "jstat-after.txt")))
     if ja:
