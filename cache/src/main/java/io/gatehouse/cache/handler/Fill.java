@@ -128,15 +128,18 @@ final class Fill implements ResponseTap {
      * The first client's exchange ended without the tap ever seeing an answer's head: something other
      * than the member answered it (a static file in front of the cluster on the same route, a fixed
      * answer, a refusal by a later stage). Waiters go to the origin themselves at once instead of
-     * waiting out the lock timeout, and for a while the key's requests do not wait on one another.
+     * waiting out the lock timeout, and, when the client was answered ({@code answered}) rather than
+     * gone before any answer, for a while the key's requests do not wait on one another.
      */
-    void answeredElsewhere() {
+    void answeredElsewhere(boolean answered) {
         synchronized (this) {
             if (phase != AWAITING_HEAD || body != null) {
                 return;
             }
         }
-        route.notCollapsible(this);
+        if (answered) {
+            route.notCollapsible(this);
+        }
         settle(RELEASED);
     }
 

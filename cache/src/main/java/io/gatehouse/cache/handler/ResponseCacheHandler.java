@@ -224,7 +224,7 @@ public final class ResponseCacheHandler implements HttpHandler {
         exchange.putAttachment(ResponseTap.KEY, fill);
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
             try {
-                fill.answeredElsewhere();
+                fill.answeredElsewhere(ex.isResponseStarted());
             } finally {
                 nextListener.proceed();
             }
