@@ -47,14 +47,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_port() { # PORT SECS PATH
-    local i
-    for ((i = 0; i < $2 * 10; i++)); do
-        curl -sf -o /dev/null "http://127.0.0.1:$1$3" && return 0
-        sleep 0.1
-    done
-    die "nothing answers on 127.0.0.1:$1"
-}
+wait_port() { wait_url "http://127.0.0.1:$1$3" "$2"; } # PORT SECS PATH (lib/measure.sh)
 
 # The origin: 1k.bin and 100k.bin, and /z/<k> (all the same ZIPF_OBJECT bytes, distinct URLs), each
 # fresh for an hour; it logs every request so that misses can be counted.

@@ -45,14 +45,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_port() { # PORT SECS: a 200 for /SIZE.bin
-    local i
-    for ((i = 0; i < $2 * 10; i++)); do
-        curl -sf -o /dev/null "http://127.0.0.1:$1/$SIZE.bin" && return 0
-        sleep 0.1
-    done
-    die "nothing answers on 127.0.0.1:$1"
-}
+wait_port() { wait_url "http://127.0.0.1:$1/$SIZE.bin" "$2"; } # PORT SECS: a 200 for /SIZE.bin (lib/measure.sh)
 start_member() { # N -> pid (process group)
     setsid nginx -p "$TMP/m$1" -c "$TMP/m$1/nginx.conf" >>"$OUT/member$1.log" 2>&1 </dev/null &
     echo $!
