@@ -58,15 +58,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
-import org.xnio.Xnio;
 import org.xnio.XnioWorker;
+import org.xnio.nio.NioXnioProvider;
 
 /**
  * The one place where configuration, runtime, listeners, upstreams, the request log and the error log
  * are wired together. {@link #start} gives a running Gatehouse; {@link #stop} drains it.
  */
 public final class Assembly implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
+    /** Asked for when used, not when the class is loaded: {@link #start} first waits for {@link StartWarmup}. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Assembly.class);
+    }
 
     /** Idle keep-alive connections kept per member and IO thread. */
     private static final int MAX_IDLE_PER_MEMBER_THREAD = 64;
@@ -123,7 +126,8 @@ public final class Assembly implements AutoCloseable {
         this.confDir = confDir;
         this.errorLog = errorLog;
         int workers = Math.max(2, config.workerThreads());
-        this.worker = Xnio.getInstance().createWorker(OptionMap.builder()
+        // NIO directly: Xnio.getInstance() looks for its provider in every jar of the class path
+        this.worker = new NioXnioProvider().getInstance().createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, "gatehouse")
                 .set(Options.WORKER_IO_THREADS, config.ioThreads())
                 .set(Options.WORKER_TASK_CORE_THREADS, workers)
@@ -179,7 +183,7 @@ public final class Assembly implements AutoCloseable {
         try {
             registry.refreshAddresses();
         } catch (RuntimeException e) {
-            LOG.warn("looking upstream host names up again failed: {}", e.toString());
+            log().warn("looking upstream host names up again failed: {}", e.toString());
         }
     }
 
@@ -195,7 +199,15 @@ public final class Assembly implements AutoCloseable {
      */
     public static Assembly start(Path confDir, Map<String, String> env, PrintStream err) throws StartFailure {
         List<io.gatehouse.view.ConfigStatus.ConfigFile> files = ConfHashes.of(confDir); // before the load: see Reloader
-        LoadOutcome loaded = ConfLoader.load(confDir, env, Modules.configChecks());
+        return start(confDir, files, ConfLoader.load(confDir, env, Modules.configChecks()), env, err);
+    }
+
+    /**
+     * As {@link #start(Path, Map, PrintStream)}, with {@code confDir} loaded by the caller (with
+     * {@link Modules#configChecks}) after it took the {@code files}' hashes, so that a start reads it once.
+     */
+    static Assembly start(Path confDir, List<io.gatehouse.view.ConfigStatus.ConfigFile> files, LoadOutcome loaded,
+                          Map<String, String> env, PrintStream err) throws StartFailure {
         List<String> errors = new ArrayList<>();
         for (Problem p : loaded.problems()) {
             if (p.isError()) {
@@ -210,6 +222,7 @@ public final class Assembly implements AutoCloseable {
         GatehouseConfig config = loaded.config().get();
         heapWarning(config.proxyPass(), java.lang.Runtime.getRuntime().maxMemory()).ifPresent(err::println);
         LogDirectory.prepare(config.log(), confDir);
+        StartWarmup.awaitLogging();
         ErrorLog errorLog = ErrorLog.open(config.log(), env.get(ErrorLog.LEVEL_VARIABLE));
         Assembly assembly;
         try {
@@ -462,7 +475,7 @@ public final class Assembly implements AutoCloseable {
             drained = false;
         }
         if (!drained) {
-            LOG.warn("{} requests still in flight after {} s; closing them", inFlight.count(), drain.toSeconds());
+            log().warn("{} requests still in flight after {} s; closing them", inFlight.count(), drain.toSeconds());
         }
         listeners.close();
         if (remoteJmx != null) {

@@ -4,6 +4,7 @@ import io.gatehouse.config.bind.ConfLoader;
 import io.gatehouse.config.bind.LoadOutcome;
 import io.gatehouse.config.check.CheckCommand;
 import io.gatehouse.config.source.IoErrors;
+import io.gatehouse.runtime.ConfHashes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -14,13 +15,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * self-signed certificate ({@link CertCommand}).
  */
 public final class Gatehouse {
-    private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
+    static {
+        StartLogProvider.select(); // before the first logger: SLF4J then need not open every jar (StartLogProvider)
+    }
+
     static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
     private Gatehouse() {
@@ -145,6 +149,7 @@ public final class Gatehouse {
 
     private static int serve(Path conf, Map<String, String> env, Optional<Path> pid, PrintStream out,
                              PrintStream err, Duration drain, boolean demo) {
+        StartWarmup.begin(); // logging, MBean server, JSON: set up beside the configuration's reading
         // Installed first, so that a SIGHUP while starting cannot end the process either. The reload runs
         // on its own thread; the signal thread only hands it on.
         AtomicReference<Assembly> serving = new AtomicReference<>();
@@ -153,7 +158,7 @@ public final class Gatehouse {
             synchronized (serving) {
                 Assembly a = serving.get();
                 if (a == null) {
-                    LOG.info("SIGHUP received while starting: reloading once started");
+                    LoggerFactory.getLogger(Gatehouse.class).info("SIGHUP received while starting: reloading once started");
                     hupWhileStarting.set(true);
                 } else {
                     a.reloads().reloadLater("SIGHUP");
@@ -164,7 +169,10 @@ public final class Gatehouse {
         // is not done (the reloader, the admin listener) must stop Gatehouse in order, never end the JVM.
         CountDownLatch stop = new CountDownLatch(1);
         SignalStop.onTermination(stop::countDown);
-        PidFile pidFile = PidFile.of(conf, env, pid);
+        // read once, for the pid file's place, the demo's members and the start
+        List<io.gatehouse.view.ConfigStatus.ConfigFile> files = ConfHashes.of(conf); // before the load: see Reloader
+        LoadOutcome loaded = ConfLoader.load(conf, env, Modules.configChecks());
+        PidFile pidFile = PidFile.of(conf, env, pid, loaded);
         Optional<ProcessHandle> other = pidFile.running();
         if (other.isPresent()) {
             err.println("gatehouse: not started: " + pidFile.path() + " names process " + other.get().pid()
@@ -174,7 +182,6 @@ public final class Gatehouse {
         }
         DemoUpstreams demoUpstreams = null;
         if (demo) {
-            LoadOutcome loaded = ConfLoader.load(conf, env, Modules.configChecks());
             if (loaded.config().isPresent()) {
                 demoUpstreams = DemoUpstreams.start(loaded.config().get());
                 out.println("demo: members answering on " + demoUpstreams.addresses());
@@ -182,7 +189,7 @@ public final class Gatehouse {
         }
         Assembly gatehouse;
         try {
-            gatehouse = Assembly.start(conf, env, err);
+            gatehouse = Assembly.start(conf, files, loaded, env, err);
         } catch (StartFailure e) {
             e.lines().forEach(err::println);
             err.println("gatehouse: not started (" + e.lines().size() + " error" + (e.lines().size() == 1 ? "" : "s")

@@ -51,15 +51,20 @@ final class PidFile {
      * that a directory broken elsewhere (the case {@code gatehouse reload} must report) still names it.
      */
     static PidFile of(Path conf, Map<String, String> env, Optional<Path> pid) {
-        return new PidFile(pid.orElseGet(() -> logDir(conf, env).resolve(FILE_NAME)));
+        return of(conf, env, pid, null);
+    }
+
+    /** As {@link #of(Path, Map, Optional)}, with {@code conf} as the caller loaded it already (or null). */
+    static PidFile of(Path conf, Map<String, String> env, Optional<Path> pid, LoadOutcome loaded) {
+        return new PidFile(pid.orElseGet(() -> logDir(conf, env, loaded).resolve(FILE_NAME)));
     }
 
     /**
      * The {@code [log] dir} of {@code conf}: the loader's when the directory loads; otherwise (a broken
      * directory) the {@code dir} line of the first {@code [log]} section in load order, read alone.
      */
-    static Path logDir(Path conf, Map<String, String> env) {
-        LoadOutcome loaded = ConfLoader.load(conf, env);
+    static Path logDir(Path conf, Map<String, String> env, LoadOutcome alreadyLoaded) {
+        LoadOutcome loaded = alreadyLoaded != null ? alreadyLoaded : ConfLoader.load(conf, env);
         if (loaded.config().isPresent()) {
             return loaded.config().get().log().dir();
         }

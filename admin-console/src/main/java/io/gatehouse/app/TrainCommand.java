@@ -48,6 +48,7 @@ final class TrainCommand {
     }
 
     static int run(PrintStream err) {
+        StartWarmup.begin(); // as a start does: the archive then holds what its thread loads
         Path dir;
         try {
             dir = Files.createTempDirectory("gatehouse-train");

@@ -53,6 +53,19 @@ class ReloadFilesTest {
     }
 
     @Test
+    void aStartPassesTheDirectoryAsItLoadedItAndItIsNotReadAgain() throws IOException {
+        Path dir = conf("a.conf", "[log]\ndir = /var/log/on-disk\n");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.writeString(other.resolve("a.conf"), "[server]\nport = 8080\n\n[routes:line]\n/hc = return 200 OK\n\n"
+                + "[log]\ndir = /var/log/as-loaded\n");
+        io.gatehouse.config.bind.LoadOutcome loaded = io.gatehouse.config.bind.ConfLoader.load(other, Map.of(),
+                Modules.configChecks());
+        assertTrue(loaded.config().isPresent(), loaded.problems().toString());
+        assertEquals(Path.of("/var/log/as-loaded", "gatehouse.pid"), PidFile.of(dir, Map.of(), Optional.empty(), loaded).path());
+        assertEquals(Path.of("/var/log/on-disk", "gatehouse.pid"), PidFile.of(dir, Map.of(), Optional.empty(), null).path());
+    }
+
+    @Test
     void givenPidFileWinsAndAStalePidFileDoesNotStopAStart() throws IOException {
         Path file = tmp.resolve("run/g.pid");
         PidFile pid = PidFile.of(conf(), Map.of(), Optional.of(file));
