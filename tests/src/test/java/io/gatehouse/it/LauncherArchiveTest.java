@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's class archive (docs/performance.md, "Start and memory"): made by the first use, used by
- * the starts after, made again when the jar is newer or the file is not the one made, and never in the
- * way of running Gatehouse. Each test runs a copy of the launcher, jar and lib/ in its own directory, so
+ * the starts after, made again when the jar is newer, the file is not the whole one made or another java
+ * runs it, and never in the way of running Gatehouse. Each test runs a copy of the launcher, jar and lib/ in its own directory, so
  * the repository's own archive is not touched.
  */
 @Timeout(180)
@@ -139,6 +139,24 @@ class LauncherArchiveTest {
         assertTrue(processes.err(1).contains(PREPARING), "the broken file is replaced: " + processes.err(1));
         assertTrue(Files.size(archive()) > whole.length / 2, "by a whole archive");
         assertEquals(0, versionRequiringTheArchive(), "that a JVM can map: " + processes.err(2));
+    }
+
+    @Test
+    void anArchiveMadeByAnotherJavaIsMadeAgain() throws Exception {
+        assertEquals(0, launch(Map.of(), "version"), processes.err(0));
+        Path id = target.resolve("gatehouse.jsa.id");
+        String[] made = Files.readString(id).strip().split(" ", 3);
+        assertEquals(String.valueOf(Files.size(archive())), made[0], "the archive's size is kept beside it: " + made[0]);
+        FileTime madeAt = Files.getLastModifiedTime(archive());
+        // as after a JDK update in place: the java on the PATH is no longer the file that made the archive
+        Files.writeString(id, made[0] + " 0:0:0:0" + (made.length > 2 ? " " + made[2] : "") + "\n");
+
+        assertEquals(0, launch(Map.of(), "version"), processes.err(1));
+        assertTrue(processes.err(1).contains(PREPARING), "made again for this java: " + processes.err(1));
+        assertNotEquals(madeAt, Files.getLastModifiedTime(archive()));
+        assertEquals(made[1], Files.readString(id).strip().split(" ", 3)[1], "the same java, the same identity");
+        assertEquals(0, launch(Map.of(), "version"), processes.err(2));
+        assertEquals("", processes.err(2), "and then used without a word");
     }
 
     @Test
