@@ -11,6 +11,9 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/nginx.sh
 source "$BENCH_DIR/lib/nginx.sh"
+# shellcheck source=lib/measure.sh
+source "$BENCH_DIR/lib/measure.sh"
+GH_JAVA_OPTS=$(gatehouse_java_opts) # both builds with the launcher's options (lib/measure.sh)
 (($# == 2)) || { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 A=$1; B=$2
 ROUNDS=${ROUNDS:-6}; D=${D:-8}; SIZE=${SIZE:-1k}; CONNS=${CONNS:-64}; WARMUP=${WARMUP:-15}
@@ -35,7 +38,8 @@ start_gatehouse() { # jar port -> pid
     mkdir -p "$TMP/c$2"
     printf '[server]\nip = 127.0.0.1\nport = %s\nprocesses = 1\n\n[log]\ndir = %s\n\n[routes:line]\n/ = @origin\n\n[@origin]\nmembers = 127.0.0.1:%s\n' \
         "$2" "$TMP/logs$2" "$ORIGIN_PORT" >"$TMP/c$2/bench.conf"
-    setsid java -Xms64m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -jar "$1" run --conf "$TMP/c$2" \
+    # shellcheck disable=SC2086 # options are words
+    setsid java $GH_JAVA_OPTS -jar "$1" run --conf "$TMP/c$2" \
         >"$TMP/gh$2.log" 2>&1 </dev/null &
     echo $!
 }

@@ -17,6 +17,7 @@ REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 source "$BENCH_DIR/lib/nginx.sh"
 # shellcheck source=lib/measure.sh
 source "$BENCH_DIR/lib/measure.sh"
+GH_JAVA_OPTS=$(gatehouse_java_opts) # the launcher's (lib/measure.sh)
 ROUNDS=${ROUNDS:-3}; D=${D:-12}; SIZE=${SIZE:-1k}; CONNS=${CONNS:-64}; WARMUP=${WARMUP:-20}
 STRATEGY=${STRATEGY:-least_conn}
 GATEHOUSE_JAR=${GATEHOUSE_JAR:-$REPO_DIR/admin-console/target/gatehouse.jar}
@@ -113,7 +114,7 @@ dir = $TMP/gh-logs
 members = $(IFS=,; echo "${MEMBERS[*]}" | sed 's/,/, /g')
 strategy = $STRATEGY
 EOF
-setsid java ${GATEHOUSE_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError} -jar "$GATEHOUSE_JAR" \
+setsid java $GH_JAVA_OPTS -jar "$GATEHOUSE_JAR" \
     run --conf "$TMP/conf.d" >"$OUT/gatehouse.log" 2>&1 </dev/null &
 GH=$!; PIDS+=("$GH")
 wait_port "$NGINX_PORT" 10

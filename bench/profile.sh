@@ -18,6 +18,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 # shellcheck source=lib/nginx.sh
 source "$BENCH_DIR/lib/nginx.sh"
+# shellcheck source=lib/measure.sh
+source "$BENCH_DIR/lib/measure.sh"
 
 DURATION=20
 WARMUP=30
@@ -101,9 +103,9 @@ setsid nginx -p "$TMP/origin" -c "$TMP/origin/nginx.conf" >"$TMP/origin.log" 2>&
 PIDS+=($!)
 mkdir -p "$TMP/conf.d"
 write_gatehouse_conf "$TMP/conf.d/bench.conf" "$GH_PORT" "$ORIGIN_PORT" "$TMP/logs"
-# The launcher's heap and collector (./gatehouse; GATEHOUSE_JAVA_OPTS to profile others), and, for
+# The launcher's options (lib/measure.sh; GATEHOUSE_JAVA_OPTS to profile others), and, for
 # async-profiler, frames placed where the JIT's inlined code really is rather than at the last safepoint
-JAVA_OPTS_PROFILE=${GATEHOUSE_JAVA_OPTS:--Xms64m -Xmx512m -Xmn12m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m}
+JAVA_OPTS_PROFILE=$(gatehouse_java_opts)
 if ((ASYNC)); then JAVA_OPTS_PROFILE="$JAVA_OPTS_PROFILE -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"; fi
 # shellcheck disable=SC2086 # options are words
 setsid java $JAVA_OPTS_PROFILE -jar "$JAR" run --conf "$TMP/conf.d" >"$TMP/gatehouse.log" 2>&1 </dev/null &

@@ -16,6 +16,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 # shellcheck source=lib/nginx.sh
 source "$BENCH_DIR/lib/nginx.sh"
+# shellcheck source=lib/measure.sh
+source "$BENCH_DIR/lib/measure.sh"
 [[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
 (($# == 0)) || { echo "syscalls: no arguments; settings come from the environment (see --help)" >&2; exit 2; }
 D=${D:-5}; REQUESTS=${REQUESTS:-0}; SIZE=${SIZE:-1k}; THREADS=${THREADS:-1}; CONNS=${CONNS:-8}; WARMUP=${WARMUP:-10}
@@ -55,7 +57,8 @@ NGINX=$!
 PIDS+=("$NGINX")
 mkdir -p "$TMP/conf.d"
 write_gatehouse_conf "$TMP/conf.d/bench.conf" "$GH_PORT" "$ORIGIN_PORT" "$TMP/logs"
-setsid java -Xms64m -Xmx512m -XX:+UseG1GC -jar "$JAR" run --conf "$TMP/conf.d" >"$TMP/gatehouse.log" 2>&1 </dev/null &
+# shellcheck disable=SC2086 # options are words
+setsid java $(gatehouse_java_opts) -jar "$JAR" run --conf "$TMP/conf.d" >"$TMP/gatehouse.log" 2>&1 </dev/null &
 GH=$!
 PIDS+=("$GH")
 for port in "$GH_PORT" "$NGINX_PORT"; do

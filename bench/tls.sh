@@ -18,6 +18,7 @@ REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 source "$BENCH_DIR/lib/nginx.sh"
 # shellcheck source=lib/measure.sh
 source "$BENCH_DIR/lib/measure.sh"
+GH_JAVA_OPTS=$(gatehouse_java_opts) # the launcher's (lib/measure.sh)
 ROUNDS=${ROUNDS:-3}; D=${D:-10}; CONNS=${CONNS:-64}; WARMUP=${WARMUP:-10}
 GATEHOUSE_JAR=${GATEHOUSE_JAR:-$REPO_DIR/admin-console/target/gatehouse.jar}
 GH_PORT=${GH_PORT:-18580}; GH_PLAIN_PORT=${GH_PLAIN_PORT:-18582}; NGINX_PORT=${NGINX_PORT:-18581}
@@ -131,7 +132,7 @@ mkdir -p "$TMP/origin/www/open" "$TMP/origin/www/api"
 cp "$TMP/origin/www/1k.bin" "$TMP/origin/www/open/1k.bin"
 cp "$TMP/origin/www/1k.bin" "$TMP/origin/www/api/1k.bin"
 
-setsid java ${GATEHOUSE_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError} -jar "$GATEHOUSE_JAR" \
+setsid java $GH_JAVA_OPTS -jar "$GATEHOUSE_JAR" \
     run --conf "$TMP/conf.d" >"$OUT/gatehouse.log" 2>&1 </dev/null &
 GH=$!; PIDS+=("$GH")
 wait_url "https://127.0.0.1:$NGINX_PORT/1k.bin" 10

@@ -1,6 +1,17 @@
 # shellcheck shell=bash
 # Helpers the benchmark scripts share.
 
+# gatehouse_java_opts: GATEHOUSE_JAVA_OPTS when set, else the JVM options ./gatehouse gives a start
+# (`./gatehouse java-options`: heap, collector, JIT, memory limits), so that a script that runs a jar
+# itself measures it as the launcher runs it
+gatehouse_java_opts() {
+    if [[ -n ${GATEHOUSE_JAVA_OPTS:-} ]]; then
+        echo "$GATEHOUSE_JAVA_OPTS"
+        return
+    fi
+    "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/gatehouse" java-options
+}
+
 # cpu_ticks PGID: utime+stime (clock ticks) of every process in the process group
 cpu_ticks() {
     local t=0 p
