@@ -149,7 +149,7 @@ public final class Gatehouse {
 
     private static int serve(Path conf, Map<String, String> env, Optional<Path> pid, PrintStream out,
                              PrintStream err, Duration drain, boolean demo) {
-        StartWarmup.begin(); // logging, MBean server, JSON: set up beside the configuration's reading
+        StartWarmup.begin(); // logging, the error log's calendar, XNIO: set up beside the configuration's reading
         // Installed first, so that a SIGHUP while starting cannot end the process either. The reload runs
         // on its own thread; the signal thread only hands it on.
         AtomicReference<Assembly> serving = new AtomicReference<>();
