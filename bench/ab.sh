@@ -24,10 +24,7 @@ command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "ab: needs wr
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gh-ab.XXXXXX"); chmod 755 "$TMP"
 PIDS=()
 cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-    sleep 1
-    for p in "${PIDS[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+    stop_groups "${PIDS[@]}"
     rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -40,10 +40,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$BENCH_DIR/results/cache-$STAMP; mkdir -p "$OUT"
 PIDS=()
 cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-    sleep 1
-    for p in "${PIDS[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+    stop_groups "${PIDS[@]}"
     rm -rf "$TMP" "$SHM"
 }
 trap cleanup EXIT

@@ -74,11 +74,8 @@ chmod 755 "$TMP"
 PIDS=()
 RESTORE_PARANOID=
 cleanup() {
-    local p
     [[ -n $RESTORE_PARANOID ]] && sysctl -qw kernel.perf_event_paranoid="$RESTORE_PARANOID" || true
-    for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-    sleep 1
-    for p in "${PIDS[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+    stop_groups "${PIDS[@]}"
     ((KEEP)) && echo "kept $TMP" >&2 || rm -rf "$TMP"
 }
 trap cleanup EXIT

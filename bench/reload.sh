@@ -32,11 +32,8 @@ OUT=$BENCH_DIR/results/reload-$STAMP; mkdir -p "$OUT"
 PIDS=()
 EDITOR_PID=
 cleanup() {
-    local p
     [[ -n $EDITOR_PID ]] && kill "$EDITOR_PID" 2>/dev/null || true
-    for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-    sleep 1
-    for p in "${PIDS[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+    stop_groups "${PIDS[@]}"
     rm -rf "$TMP"
 }
 trap cleanup EXIT

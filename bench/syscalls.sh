@@ -39,11 +39,8 @@ chmod 755 "$TMP"
 PIDS=()
 STRACE_PID=
 cleanup() {
-    local p
     [[ -n $STRACE_PID ]] && kill -INT "$STRACE_PID" 2>/dev/null || true
-    for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-    sleep 1
-    for p in "${PIDS[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+    stop_groups "${PIDS[@]}"
     rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -12,6 +12,14 @@ gatehouse_java_opts() {
     "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/gatehouse" java-options
 }
 
+# stop_groups PGID...: TERM to each process group, a second for them to end, then KILL to what is left
+stop_groups() {
+    local p
+    for p in "$@"; do kill -TERM -- "-$p" 2>/dev/null || true; done
+    sleep 1
+    for p in "$@"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+}
+
 # cpu_ticks PGID: utime+stime (clock ticks) of every process in the process group
 cpu_ticks() {
     local t=0 p
