@@ -2,15 +2,15 @@ package io.gatehouse.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gatehouse.admin.api.ConfigJson;
 import io.gatehouse.config.source.IoErrors;
+import io.gatehouse.json.Json;
 import io.gatehouse.runtime.ReloadOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +31,10 @@ final class ReloadStatusFile implements Consumer<ReloadOutcome> {
     private static final Logger LOG = LoggerFactory.getLogger(ReloadStatusFile.class);
     static final String FILE_NAME = "gatehouse.reload";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Only to read the file ({@code gatehouse reload}): the start writes it without Jackson, see {@link #text}. */
+    private static final class Reader {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     private final Path path;
 
@@ -51,18 +54,41 @@ final class ReloadStatusFile implements Consumer<ReloadOutcome> {
 
     @Override
     public void accept(ReloadOutcome o) {
-        ObjectNode status = ConfigJson.outcome(o).put("pid", ProcessHandle.current().pid());
         try {
-            PidFile.writeAtomically(path, JSON.writeValueAsString(status) + "\n");
+            PidFile.writeAtomically(path, text(o, ProcessHandle.current().pid()));
         } catch (IOException e) {
             LOG.warn("{}: cannot write the reload status: {}", path, IoErrors.describe(e));
         }
     }
 
+    /**
+     * The file's line: {@link io.gatehouse.admin.api.ConfigJson#outcome}'s object and the pid, written with
+     * {@link Json} (the start writes it once the listeners are bound, while the first requests come: making
+     * Jackson's object mapper there cost ~30 ms of CPU on two cores).
+     */
+    static String text(ReloadOutcome o, long pid) {
+        StringBuilder out = new StringBuilder(160).append("{\"attempt\":").append(o.attempt()).append(",\"at\":");
+        Json.string(out, o.at().truncatedTo(ChronoUnit.SECONDS).toString()).append(",\"trigger\":");
+        Json.string(out, o.trigger()).append(",\"applied\":").append(o.applied()).append(",\"generation\":")
+                .append(o.generation());
+        strings(out.append(",\"errors\":"), o.errors());
+        strings(out.append(",\"warnings\":"), o.warnings());
+        strings(out.append(",\"restart_needed\":"), o.restartNeeded());
+        return out.append(",\"pid\":").append(pid).append("}\n").toString();
+    }
+
+    private static void strings(StringBuilder out, List<String> items) {
+        out.append('[');
+        for (int i = 0; i < items.size(); i++) {
+            Json.string(i == 0 ? out : out.append(','), items.get(i));
+        }
+        out.append(']');
+    }
+
     /** Reads the file; empty when it is missing or not in the form {@link #accept} writes. */
     static Optional<Status> read(Path path) {
         try {
-            JsonNode s = JSON.readTree(Files.readString(path, StandardCharsets.UTF_8));
+            JsonNode s = Reader.JSON.readTree(Files.readString(path, StandardCharsets.UTF_8));
             if (!s.path("attempt").canConvertToLong() || s.path("attempt").asLong() < 0) {
                 return Optional.empty();
             }

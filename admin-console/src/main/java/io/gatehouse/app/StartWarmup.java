@@ -1,5 +1,8 @@
 package io.gatehouse.app;
 
+import io.undertow.UndertowLogger;
+import io.undertow.util.Cookies;
+import io.undertow.util.DateUtils;
 import java.text.SimpleDateFormat;
 import java.time.ZoneId;
 import java.util.Date;
@@ -13,8 +16,10 @@ import org.xnio.nio.NioXnioProvider;
  * main thread reads and checks the configuration, one thread sets up what the rest of the start needs
  * before the listeners are bound and takes long to make the first time: logging (with java.time's zone
  * rules, whose provider lookup opens every jar of the class path), the calendar and locale data of the
- * error log's daily rolling, and XNIO with the platform MBean server it registers in. Only what comes
- * before the first answer: on 2 cores, work done ahead of its need takes the CPU from that answer.
+ * error log's daily rolling, XNIO with the platform MBean server it registers in, and what Undertow
+ * does once for the first request it reads (the Date header's format, two classes' initialization). Only
+ * what comes before the first answer: on 2 cores, work done ahead of its need takes the CPU from that
+ * answer (the platform MBean server made on a third thread at once was measured: no gain).
  *
  * <p>Nothing is handed over: each item is the JVM's own or a library's one-time initialization, which is
  * thread-safe, so whichever thread comes to it first does it and the other waits. Only logging has an
@@ -65,7 +70,14 @@ final class StartWarmup {
         try {
             new SimpleDateFormat("yyyy-MM-dd").format(new Date()); // the error log's rolling: calendar, locale data
             new NioXnioProvider().getInstance(); // with the platform MBean server it registers in
-        } catch (RuntimeException | LinkageError e) {
+            // what Undertow does once, on the IO thread, for the first request it reads: its Date header
+            // (RFC 1123 with the zone's display name) and two classes whose initialization links string
+            // concatenations and JBoss Logging's message logger
+            DateUtils.toDateString(new Date());
+            ClassLoader loader = StartWarmup.class.getClassLoader();
+            Class.forName(Cookies.class.getName(), true, loader);
+            Class.forName(UndertowLogger.class.getName(), true, loader);
+        } catch (RuntimeException | LinkageError | ClassNotFoundException e) {
             // only a warm-up: whoever needs it meets the failure itself
         }
     }

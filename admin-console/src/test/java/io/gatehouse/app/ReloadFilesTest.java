@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.admin.api.ConfigJson;
 import io.gatehouse.runtime.ReloadOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,6 +98,18 @@ class ReloadFilesTest {
         ReloadStatusFile.Status read = ReloadStatusFile.read(file).orElseThrow();
         assertEquals(new ReloadStatusFile.Status(ProcessHandle.current().pid(), 7, "console:al\"ice", false, 4, errors,
                 List.of("w"), List.of()), read);
+    }
+
+    @Test
+    void theStatusFileHoldsTheConsolesReloadObjectAndThePid() throws IOException {
+        ReloadOutcome o = new ReloadOutcome(3, Instant.parse("2026-12-03T13:00:00.750Z"), "console:\u2028b\u0001",
+                true, 9, List.of("e \"1\"\n\ud83d\ude00"), List.of(), List.of("[server] port", "x\\y"));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode expected = ConfigJson.outcome(o).put("pid", 4242);
+        String text = ReloadStatusFile.text(o, 4242);
+        assertEquals(json.readTree(json.writeValueAsString(expected)), json.readTree(text)); // same numbers' types
+        assertTrue(text.endsWith("}\n") && text.indexOf('\n') == text.length() - 1, text);
+        assertTrue(text.contains("\\u2028") && text.contains("\\u0001"), text); // escaped: one line a terminal shows
     }
 
     @Test

@@ -161,18 +161,37 @@ final class KeyValues {
 
     /** A whole number in {@code min..max}. */
     public long longInRange(String key, long min, long max, long dflt) {
-        String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "a whole number >= " + min
-                : min + ".." + max;
-        return parse(key, dflt, range, value -> {
-            if (!value.matches("-?[0-9]{1,18}")) {
-                throw new BadValueException(range);
+        // the words of the refusal are made only for a refusal: a start binds dozens of numbers
+        return parse(key, dflt, null, value -> {
+            if (!wholeNumber(value)) {
+                throw new BadValueException(range(min, max));
             }
             long n = Long.parseLong(value);
             if (n < min || n > max) {
-                throw new BadValueException(range);
+                throw new BadValueException(range(min, max));
             }
             return n;
         });
+    }
+
+    private static String range(long min, long max) {
+        return max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "a whole number >= " + min : min + ".." + max;
+    }
+
+    /** {@code -?[0-9]{1,18}}: a whole number that fits a long whatever its digits. */
+    static boolean wholeNumber(String value) {
+        int start = value.startsWith("-") ? 1 : 0;
+        int digits = value.length() - start;
+        if (digits < 1 || digits > 18) {
+            return false;
+        }
+        for (int i = start; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A duration ({@link Durations}) of at least {@code min}. */
@@ -233,6 +252,6 @@ final class KeyValues {
 
     /** A value in a message: a plain integer as is, anything else quoted. */
     static String got(String value) {
-        return value.matches("-?[0-9]{1,18}") ? value : Shown.of(value);
+        return wholeNumber(value) ? value : Shown.of(value);
     }
 }

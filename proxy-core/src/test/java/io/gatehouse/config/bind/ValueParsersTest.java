@@ -117,6 +117,32 @@ class ValueParsersTest {
                 problems.sorted().stream().map(Object::toString).toList());
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {"300 | 300 |", "0 | | [ssl] redirect_http must be 1..86400, got 0",
+        "-5 | | [ssl] redirect_http must be 1..86400, got -5", "86401 | | [ssl] redirect_http must be 1..86400, got 86401",
+        "1e3 | | [ssl] redirect_http must be 1..86400, got \"1e3\"", "- | | [ssl] redirect_http must be 1..86400, got \"-\"",
+        "+5 | | [ssl] redirect_http must be 1..86400, got \"+5\"",
+        "1234567890123456789 | | [ssl] redirect_http must be 1..86400, got \"1234567890123456789\"",
+        "٣ | | [ssl] redirect_http must be 1..86400, got \"٣\""})
+    void readsAWholeNumberInItsRangeAndSaysTheRangeOtherwise(String text, Integer expected, String problem) {
+        Problems problems = new Problems();
+        KeyValues kv = keyValues("[ssl]\nredirect_http = " + text + "\n", problems);
+
+        assertEquals(expected == null ? 7 : expected, kv.integer("redirect_http", 1, 86_400, 7));
+        assertEquals(problem == null ? List.of() : List.of("a.conf:2: " + problem),
+                problems.sorted().stream().map(Object::toString).toList());
+    }
+
+    @Test
+    void aWholeNumberWithoutAnUpperBoundSaysItsLowerOne() {
+        Problems problems = new Problems();
+        KeyValues kv = keyValues("[ssl]\nredirect_http = x\n", problems);
+
+        assertEquals(3, kv.longInRange("redirect_http", 2, Long.MAX_VALUE, 3));
+        assertEquals(List.of("a.conf:2: [ssl] redirect_http must be a whole number >= 2, got \"x\""),
+                problems.sorted().stream().map(Object::toString).toList());
+    }
+
     private static KeyValues keyValues(String text, Problems problems) {
         IniSection section = IniReader.read("a.conf", text, problems::error).sections().get(0);
         return new KeyValues(section, "[ssl]", SslSectionBinder.KEYS, new EnvSubstitution(Map.of()), problems);
