@@ -23,6 +23,19 @@ public record MemberKey(boolean tls, HostPort address, MemberTlsSpec trust) {
         }
     }
 
+    // equals and hashCode written out, with the meaning a record's would have: the generated ones link an
+    // invokedynamic bootstrap on first use, ~20 ms of CPU for the first record hashed at a start (see HostPort)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MemberKey other && tls == other.tls && address.equals(other.address)
+                && trust.equals(other.trust);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Boolean.hashCode(tls) + address.hashCode()) + trust.hashCode();
+    }
+
     /** A member whose certificate, if it speaks TLS, is checked the default way. */
     public MemberKey(boolean tls, HostPort address) {
         this(tls, address, MemberTlsSpec.SYSTEM);

@@ -60,6 +60,17 @@ public final class UpstreamRegistry {
     public static final String CHECK_CLUSTER = "#health-check";
 
     private record StateKey(String cluster, MemberKey member) {
+        // written out, as a record's would be: see MemberKey (the generated ones cost the start a bootstrap)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StateKey other && Objects.equals(cluster, other.cluster)
+                    && Objects.equals(member, other.member);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hashCode(cluster) + Objects.hashCode(member);
+        }
     }
 
     /** When an endpoint's name is looked up again. Guarded by the registry. */

@@ -77,7 +77,8 @@ class UnsignedBouncyCastleTest {
         KeyPair keys = TlsFixture.keyPair("EC");
         X509Certificate leaf = pki.issue(keys, "localhost");
         TlsFixture.write(tmp.resolve("site.pem"), pki.chainPem(leaf));
-        TlsFixture.write(tmp.resolve("site.key"), TlsFixture.keyPem(keys.getPrivate(), TlsFixture.KeyForm.ENCRYPTED_PKCS8));
+        TlsFixture.write(tmp.resolve("site.key"),
+                TlsFixture.keyPem(keys.getPrivate(), TlsFixture.KeyForm.ENCRYPTED_PKCS8));
         String site = "[server]\nip = 127.0.0.1\nport = 1\n[log]\ndir = " + tmp.resolve("logs") + "\n[routes:line]\n"
                 + "/ = return 200 OK\n[ssl]\nenable_ssl = yes\ncertfile = " + tmp.resolve("site.pem") + "\nkeyfile = "
                 + tmp.resolve("site.key") + "\npassphrase = ";
