@@ -154,7 +154,7 @@ public final class Gatehouse {
         // on its own thread; the signal thread only hands it on.
         AtomicReference<Assembly> serving = new AtomicReference<>();
         AtomicBoolean hupWhileStarting = new AtomicBoolean();
-        SignalStop.onReload(() -> {
+        boolean hupReloads = SignalStop.onReload(() -> {
             synchronized (serving) {
                 Assembly a = serving.get();
                 if (a == null) {
@@ -165,6 +165,11 @@ public final class Gatehouse {
                 }
             }
         });
+        if (!hupReloads) {
+            err.println("gatehouse: SIGHUP is ignored in this process (started under nohup, or by a parent that"
+                    + " ignores it): kill -HUP and gatehouse reload cannot reload it; edits to the configuration"
+                    + " directory are still noticed and reloaded");
+        }
         // Also before the start: a SIGTERM that comes while the listeners are already bound but the start
         // is not done (the reloader, the admin listener) must stop Gatehouse in order, never end the JVM.
         CountDownLatch stop = new CountDownLatch(1);

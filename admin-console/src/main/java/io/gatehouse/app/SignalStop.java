@@ -1,6 +1,7 @@
 package io.gatehouse.app;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The signals an operator sends a running Gatehouse. SIGTERM and SIGINT are an orderly stop: handling
@@ -18,16 +19,22 @@ final class SignalStop {
         }
     }
 
-    /** SIGHUP runs {@code reload} on the JVM's signal thread instead of ending the process: it must hand the work on, never wait. */
-    static void onReload(Runnable reload) {
-        handle("HUP", reload);
+    /**
+     * SIGHUP runs {@code reload} on the JVM's signal thread instead of ending the process: it must hand the
+     * work on, never wait. False when the process was started with SIGHUP ignored ({@code nohup}, or a
+     * parent that ignores it): the JVM then leaves it ignored and installs no handler, so neither
+     * {@code kill -HUP} nor {@code gatehouse reload} can reload this process (nginx sets its handlers
+     * whatever it inherits; the JVM does not for its shutdown signals).
+     */
+    static boolean onReload(Runnable reload) {
+        return handle("HUP", reload);
     }
 
-    private static void handle(String name, Runnable action) {
+    private static boolean handle(String name, Runnable action) {
         try {
-            Signal.handle(new Signal(name), signal -> action.run());
+            return Signal.handle(new Signal(name), signal -> action.run()) != SignalHandler.SIG_IGN;
         } catch (IllegalArgumentException e) {
-            // signal not available on this platform: the default behaviour stays
+            return false; // signal not available on this platform: the default behaviour stays
         }
     }
 }

@@ -250,6 +250,38 @@ class CommandLineTest {
         assertEquals(0, kill.exitValue(), "kill -" + name);
     }
 
+    /**
+     * Started with SIGHUP ignored ({@code nohup}), the JVM installs no handler for it: Gatehouse says at the
+     * start that signals cannot reload it, and a SIGHUP neither reloads nor ends it.
+     */
+    @Test
+    void startedUnderNohupItSaysSighupCannotReloadItAndKeepsServing() throws Exception {
+        int port = GatehouseHarness.freePort();
+        Path dir = conf("nohup", "site.conf", """
+                [server]
+                port = %d
+
+                [routes:line]
+                /hc = return 200 OK
+
+                [log]
+                dir = %s
+                """.formatted(port, tmp.resolve("logs")));
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        Process gatehouse = processes.start(tmp, List.of("nohup", javaCommand, "-Xmx128m", "-jar", JAR.toString(), "run",
+                "--conf", dir.toString()), java.util.Map.of());
+        awaitAnswer(port);
+        assertTrue(err(0).contains("gatehouse: SIGHUP is ignored in this process (started under nohup"), err(0));
+        signal(gatehouse, "HUP");
+        Thread.sleep(500);
+        assertTrue(gatehouse.isAlive(), err(0));
+        assertEquals(200, client.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/hc"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertFalse(err(0).contains("reload applied"), err(0));
+        gatehouse.destroy();
+        assertEquals(0, exit(gatehouse), err(0));
+    }
+
     /** Waits (at most 10 s) until {@code text} shows {@code wanted}; fails at once if {@code p} ends meanwhile. */
     private static void awaitText(Process p, java.util.concurrent.Callable<String> text, String wanted) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
