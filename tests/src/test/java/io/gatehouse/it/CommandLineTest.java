@@ -162,16 +162,7 @@ class CommandLineTest {
     @Test
     void sighupReloadsAndGatehouseKeepsServing() throws Exception {
         int port = GatehouseHarness.freePort();
-        Path dir = conf("hup", "site.conf", """
-                [server]
-                port = %d
-
-                [routes:line]
-                /hc = return 200 OK
-
-                [log]
-                dir = %s
-                """.formatted(port, tmp.resolve("logs")));
+        Path dir = hcSite("hup", port);
         Process gatehouse = start("run", "--conf", dir.toString());
         awaitAnswer(port);
         signal(gatehouse, "HUP");
@@ -244,6 +235,20 @@ class CommandLineTest {
         assertFalse(err(0).contains("Exception"), err(0));
     }
 
+    /** A site answering {@code /hc} with 200 on {@code port}, logging under the test's directory. */
+    private Path hcSite(String name, int port) throws IOException {
+        return conf(name, "site.conf", """
+                [server]
+                port = %d
+
+                [routes:line]
+                /hc = return 200 OK
+
+                [log]
+                dir = %s
+                """.formatted(port, tmp.resolve("logs")));
+    }
+
     private static void signal(Process p, String name) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
@@ -257,16 +262,7 @@ class CommandLineTest {
     @Test
     void startedUnderNohupItSaysSighupCannotReloadItAndKeepsServing() throws Exception {
         int port = GatehouseHarness.freePort();
-        Path dir = conf("nohup", "site.conf", """
-                [server]
-                port = %d
-
-                [routes:line]
-                /hc = return 200 OK
-
-                [log]
-                dir = %s
-                """.formatted(port, tmp.resolve("logs")));
+        Path dir = hcSite("nohup", port);
         String javaCommand = ProcessHandle.current().info().command().orElse("java");
         Process gatehouse = processes.start(tmp, List.of("nohup", javaCommand, "-Xmx128m", "-jar", JAR.toString(), "run",
                 "--conf", dir.toString()), java.util.Map.of());
