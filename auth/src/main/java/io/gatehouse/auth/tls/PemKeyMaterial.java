@@ -295,7 +295,9 @@ public final class PemKeyMaterial {
                 problems.add(where + " cannot be read: " + (Files.isDirectory(file) ? "it is a directory" : e.getMessage()));
                 return contents;
             }
-            JcaX509CertificateConverter certificates = new JcaX509CertificateConverter().setProvider(Bc.PROVIDER);
+            // the JDK's own certificate factory, the one JSSE uses: Bouncy Castle's provider (slow to make:
+            // every algorithm it has is registered) is only made for an encrypted key
+            JcaX509CertificateConverter certificates = new JcaX509CertificateConverter();
             JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
             try (PEMParser parser = new PEMParser(new StringReader(text))) {
                 Object object;
