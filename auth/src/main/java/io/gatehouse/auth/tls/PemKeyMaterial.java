@@ -13,8 +13,6 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
@@ -36,8 +34,6 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
-import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -237,27 +233,20 @@ public final class PemKeyMaterial {
             }
             return !(key instanceof RSAPrivateCrtKey crt) || crt.getPublicExponent().equals(rsa.getPublicExponent());
         }
-        if (certified instanceof ECPublicKey ec && key instanceof ECPrivateKey ecKey) {
-            org.bouncycastle.jce.spec.ECParameterSpec curve = EC5Util.convertSpec(ec.getParams());
-            if (!curve.getN().equals(ecKey.getParams().getOrder())
-                    || !ec.getParams().getCurve().equals(ecKey.getParams().getCurve())) {
-                return false;
-            }
-            ECPoint derived = curve.getG().multiply(ecKey.getS().mod(curve.getN())).normalize();
-            return !derived.isInfinity()
-                    && derived.getAffineXCoord().toBigInteger().equals(ec.getW().getAffineX())
-                    && derived.getAffineYCoord().toBigInteger().equals(ec.getW().getAffineY());
-        }
         if (!certified.getAlgorithm().equals(key.getAlgorithm())) {
             return false;
         }
-        try { // another algorithm (Ed25519): sign with the key, verify with the certificate
+        // EC, Ed25519, others: sign with the key, verify with the certificate (for EC the JDK's ECDSA; the
+        // exact check, deriving the public point with Bouncy Castle's curve arithmetic, cost a TLS start
+        // ~60 ms the first time: its curve tables and primality tests)
+        try {
             byte[] probe = "gatehouse key check".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(key.getAlgorithm());
+            String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : key.getAlgorithm();
+            Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(certified.getAlgorithm());
+            Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(certified);
             verifier.update(probe);
             return verifier.verify(signature);
