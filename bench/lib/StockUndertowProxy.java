@@ -6,7 +6,7 @@ import java.net.URI;
 /**
  * The reference point of the benchmark's goal: Undertow's own ProxyHandler, nothing else (no routing,
  * request log, request ids or edge checks), on the same number of IO threads as Gatehouse.
- * Usage: java -cp "admin-console/target/lib/*" bench/lib/StockUndertowProxy.java PORT HOST:PORT
+ * Usage: java -cp admin-console/target/gatehouse.jar bench/lib/StockUndertowProxy.java PORT HOST:PORT
  */
 public class StockUndertowProxy {
     public static void main(String[] args) {

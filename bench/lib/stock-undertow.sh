@@ -10,7 +10,7 @@ conf=$2
 port=$(sed -n 's/^[[:space:]]*port[[:space:]]*=[[:space:]]*\([0-9]*\).*/\1/p' "$conf"/*.conf | head -1)
 member=$(sed -n 's/^[[:space:]]*members[[:space:]]*=[[:space:]]*\([^ ,]*\).*/\1/p' "$conf"/*.conf | head -1)
 [[ -n $port && -n $member ]] || { echo "stock-undertow: no port or members in $conf" >&2; exit 2; }
-lib=$here/../../admin-console/target/lib
-[[ -d $lib ]] || { echo "stock-undertow: build first (mvn -DskipTests package)" >&2; exit 2; }
-# the logging set-up comes from gatehouse.jar (StartLogging: INFO to stderr), so both log alike
-exec java -Xms64m -Xmx512m -XX:+UseG1GC -cp "$lib/*:$lib/../gatehouse.jar" "$here/StockUndertowProxy.java" "$port" "$member"
+jar=$here/../../admin-console/target/gatehouse.jar
+[[ -f $jar ]] || { echo "stock-undertow: build first (mvn -DskipTests package)" >&2; exit 2; }
+# Undertow and the logging set-up come from gatehouse.jar (StartLogging: INFO to stderr), so both log alike
+exec java -Xms64m -Xmx512m -XX:+UseG1GC -cp "$jar" "$here/StockUndertowProxy.java" "$port" "$member"

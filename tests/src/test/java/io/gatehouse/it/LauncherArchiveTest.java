@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher's class archive (docs/performance.md, "Start and memory"): made by the first use, used by
  * the starts after, made again when the jar is newer, the file is not the whole one made or another java
- * runs it, and never in the way of running Gatehouse. Each test runs a copy of the launcher, jar and lib/ in its own directory, so
+ * runs it, and never in the way of running Gatehouse. Each test runs a copy of the launcher and jar in its own directory, so
  * the repository's own archive is not touched.
  */
 @Timeout(180)
@@ -44,15 +44,9 @@ class LauncherArchiveTest {
     void copyTheLauncherAndJar() throws IOException {
         assertTrue(Files.isRegularFile(CommandLineTest.JAR), "the reactor builds " + CommandLineTest.JAR + " before the tests");
         home = Files.createDirectories(tmp.resolve("gatehouse"));
-        target = Files.createDirectories(home.resolve("admin-console/target/lib"));
-        target = target.getParent();
+        target = Files.createDirectories(home.resolve("admin-console/target"));
         Files.copy(CommandLineTest.ROOT.resolve("gatehouse"), home.resolve("gatehouse"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.copy(CommandLineTest.JAR, target.resolve("gatehouse.jar"), StandardCopyOption.COPY_ATTRIBUTES);
-        try (Stream<Path> jars = Files.list(CommandLineTest.JAR.resolveSibling("lib"))) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, target.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
         javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
         processes = new JarProcesses(tmp);
     }
