@@ -81,36 +81,31 @@ class RunnableJarTest {
         Map<String, String> versions = pomVersions(CommandLineTest.JAR);
         List<String> libraries = new ArrayList<>();
         Enumeration<URL> manifests = getClass().getClassLoader().getResources("META-INF/MANIFEST.MF");
-        while (manifests.hasMoreElements()) {
-            String url = manifests.nextElement().toString();
-            if (!url.startsWith("jar:file:") || !url.contains("/.m2/") && !url.contains("/repository/")) {
-                continue; // a module's own classes, or the test runner's manifest-only jar
-            }
-            Path jar = Path.of(URI.create(url.substring(4, url.indexOf("!/"))));
-            Map<String, Long> released = entries(jar);
-            boolean inRunnable = released.keySet().stream()
-                    .anyMatch(n -> n.endsWith(".class") && !NOT_COPIED.matcher(n).matches() && runnable.containsKey(n));
-            Map<String, String> own = pomVersions(jar);
-            boolean otherVersion = own.entrySet().stream()
-                    .anyMatch(e -> versions.containsKey(e.getKey()) && !versions.get(e.getKey()).equals(e.getValue()));
-            if (!inRunnable || otherVersion) {
-                continue; // a test library, or the test class path's own version of one
-            }
-            libraries.add(jar.getFileName().toString());
-            for (Map.Entry<String, Long> e : released.entrySet()) {
-                if (!NOT_COPIED.matcher(e.getKey()).matches()) {
-                    assertEquals(e.getValue(), runnable.get(e.getKey()), e.getKey() + " of " + jar.getFileName());
+        try (JarFile r = new JarFile(CommandLineTest.JAR.toFile())) {
+            while (manifests.hasMoreElements()) {
+                String url = manifests.nextElement().toString();
+                if (!url.startsWith("jar:file:") || !url.contains("/.m2/") && !url.contains("/repository/")) {
+                    continue; // a module's own classes, or the test runner's manifest-only jar
                 }
-            }
-            try (JarFile j = new JarFile(jar.toFile(), false); JarFile r = new JarFile(CommandLineTest.JAR.toFile())) {
-                for (ZipEntry e : j.stream().filter(e -> e.getName().matches("META-INF/services/[^/]+")).toList()) {
-                    ZipEntry joined = r.getEntry(e.getName());
-                    assertNotNull(joined, e.getName() + " of " + jar.getFileName());
-                    List<String> all = lines(r, joined);
-                    for (String line : lines(j, e)) {
-                        assertTrue(all.contains(line), line + " of " + e.getName() + " in " + jar.getFileName());
+                Path jar = Path.of(URI.create(url.substring(4, url.indexOf("!/"))));
+                Map<String, Long> released = entries(jar);
+                boolean inRunnable = released.keySet().stream()
+                        .anyMatch(n -> n.endsWith(".class") && !NOT_COPIED.matcher(n).matches()
+                                && runnable.containsKey(n));
+                Map<String, String> own = pomVersions(jar);
+                boolean otherVersion = own.entrySet().stream()
+                        .anyMatch(e -> versions.containsKey(e.getKey())
+                                && !versions.get(e.getKey()).equals(e.getValue()));
+                if (!inRunnable || otherVersion) {
+                    continue; // a test library, or the test class path's own version of one
+                }
+                libraries.add(jar.getFileName().toString());
+                for (Map.Entry<String, Long> e : released.entrySet()) {
+                    if (!NOT_COPIED.matcher(e.getKey()).matches()) {
+                        assertEquals(e.getValue(), runnable.get(e.getKey()), e.getKey() + " of " + jar.getFileName());
                     }
                 }
+                assertServicesJoined(jar, r);
             }
         }
         assertTrue(libraries.size() >= 30, "libraries checked: " + libraries);
@@ -180,6 +175,20 @@ class RunnableJarTest {
             }
         }
         return out;
+    }
+
+    /** Every service registration of a released jar is among the runnable jar's joined ones. */
+    private static void assertServicesJoined(Path jar, JarFile runnable) throws IOException {
+        try (JarFile j = new JarFile(jar.toFile(), false)) {
+            for (ZipEntry e : j.stream().filter(e -> e.getName().matches("META-INF/services/[^/]+")).toList()) {
+                ZipEntry joined = runnable.getEntry(e.getName());
+                assertNotNull(joined, e.getName() + " of " + jar.getFileName());
+                List<String> all = lines(runnable, joined);
+                for (String line : lines(j, e)) {
+                    assertTrue(all.contains(line), line + " of " + e.getName() + " in " + jar.getFileName());
+                }
+            }
+        }
     }
 
     /** A service file's registrations: its lines without comments and blanks. */
