@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -63,6 +64,8 @@ public final class DiskTier implements AutoCloseable {
 
     /** Lanes keeping per-key order; reads and writes of different keys run side by side. */
     private static final int LANES = 8;
+    /** Purges remembered for the writes still waiting for the disk (older ones count as covering every key). */
+    private static final int PURGES_KEPT = 64;
     /** How long close waits for queued operations. */
     private static final long CLOSE_WAIT_SECONDS = 30;
 
@@ -91,7 +94,10 @@ public final class DiskTier implements AutoCloseable {
     private final StatisticsService statistics;
     private final Cache<String, byte[]> cache;
 
+    /** Counts purges; a write remembers it when asked for, to learn on disk whether a purge came in between. */
     private final AtomicLong purgeGeneration = new AtomicLong();
+    /** The latest purges (at most {@link #PURGES_KEPT}), oldest first; guarded by itself. */
+    private final ArrayDeque<Purge> purges = new ArrayDeque<>();
     private final AtomicLong backlogBytes = new AtomicLong();
     private final LongAdder damaged = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -233,7 +239,8 @@ public final class DiskTier implements AutoCloseable {
     /**
      * Writes the entry, replacing any under its key. An entry larger than the tier takes, or one that
      * would push the write backlog past its bound, is not written and the key's older entry is removed.
-     * An entry asked for before a purge that has not been written by then is not written.
+     * An entry asked for before a purge of its key (or of a prefix of it, or of everything) that has not
+     * been written by then is not written; purges of other keys do not hold it up.
      */
     public CompletableFuture<Void> put(StoredResponse r) {
         String key = r.key();
@@ -250,8 +257,8 @@ public final class DiskTier implements AutoCloseable {
         long generation = purgeGeneration.get();
         return onLane(key, Failure.WRITE, null, () -> {
             try {
-                if (generation != purgeGeneration.get()) {
-                    cache.remove(key); // a purge came in between: write nothing, and keep nothing older either
+                if (purgedSince(generation, key)) {
+                    cache.remove(key); // a purge of it came in between: write nothing, and keep nothing older either
                     return null;
                 }
                 byte[] bytes = r.serialise();
@@ -295,7 +302,7 @@ public final class DiskTier implements AutoCloseable {
 
     /** As {@link #purgePrefix}, completing with the keys that went. */
     CompletableFuture<List<String>> purgePrefixKeys(String prefix) {
-        purgeGeneration.incrementAndGet();
+        notePurge(prefix);
         return unordered(Failure.PURGE, List.of(), () -> {
             List<String> keys = new ArrayList<>();
             for (Cache.Entry<String, byte[]> e : cache) {
@@ -320,7 +327,7 @@ public final class DiskTier implements AutoCloseable {
      * (keys just purged elsewhere) were not on disk: the distinct keys purged from both tiers.
      */
     CompletableFuture<Long> purgeAll(Set<String> alsoGone) {
-        purgeGeneration.incrementAndGet();
+        notePurge("");
         return unordered(Failure.PURGE, (long) alsoGone.size(), () -> {
             long n = entries();
             for (String k : alsoGone) {
@@ -331,6 +338,41 @@ public final class DiskTier implements AutoCloseable {
             cache.clear();
             return n;
         });
+    }
+
+    /** A purge of every key that starts with {@code prefix} ("" for everything), numbered {@code generation}. */
+    private record Purge(long generation, String prefix) {
+    }
+
+    private void notePurge(String prefix) {
+        synchronized (purges) {
+            purges.addLast(new Purge(purgeGeneration.incrementAndGet(), prefix));
+            if (purges.size() > PURGES_KEPT) {
+                purges.removeFirst();
+            }
+        }
+    }
+
+    /**
+     * Whether a purge after {@code generation} covers {@code key}. When more purges came in between than
+     * are kept, the forgotten ones are taken to cover it: the write is dropped, never an old entry kept.
+     */
+    private boolean purgedSince(long generation, String key) {
+        if (purgeGeneration.get() == generation) {
+            return false;
+        }
+        synchronized (purges) {
+            Purge oldest = purges.peekFirst();
+            if (oldest == null || oldest.generation() > generation + 1) {
+                return true;
+            }
+            for (Purge p : purges) {
+                if (p.generation() > generation && key.startsWith(p.prefix())) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Whether {@code key} is on disk (tests, and purge counting); no entry is read. */

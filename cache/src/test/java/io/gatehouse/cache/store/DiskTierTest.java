@@ -46,7 +46,11 @@ class DiskTierTest {
     }
 
     private DiskTier open(Path dir) {
-        DiskTier t = DiskTier.open(dir, SIZE, 8 * MIB, 64 * MIB, executor);
+        return open(dir, executor);
+    }
+
+    private DiskTier open(Path dir, java.util.concurrent.Executor on) {
+        DiskTier t = DiskTier.open(dir, SIZE, 8 * MIB, 64 * MIB, on);
         opened.add(t);
         return t;
     }
@@ -82,8 +86,7 @@ class DiskTierTest {
     void everyOperationRunsOnTheDiskExecutorNeverOnTheCallingThread() throws Exception {
         StoreFixtures.GatedExecutor gated = new StoreFixtures.GatedExecutor();
         try {
-            DiskTier t = DiskTier.open(tmp.resolve("cache"), SIZE, 8 * MIB, 64 * MIB, gated);
-            opened.add(t);
+            DiskTier t = open(tmp.resolve("cache"), gated);
             StoredResponse r = entry("k", 1000, 1);
             List<CompletableFuture<?>> ops = List.of(t.put(r), t.get("k"), t.remove("other"),
                 t.purgePrefix("x"), t.purgeAll());
@@ -273,6 +276,40 @@ class DiskTierTest {
         assertEquals(2L, await(t.purgeAll()));
         assertNull(await(t.get("GET http://a.example/x")));
         assertEquals(0, t.entries());
+    }
+
+    /**
+     * Writes still waiting for the disk when a purge comes: those of the purged prefix are dropped (so a
+     * purge never lets an answer it covers land after it), those of other keys land as asked.
+     */
+    @Test
+    void aPurgeDropsTheWaitingWritesItCoversAndOnlyThose() throws Exception {
+        StoreFixtures.GatedExecutor gated = new StoreFixtures.GatedExecutor();
+        try {
+            DiskTier t = open(tmp.resolve("cache"), gated);
+            String kept = "GET http://a.example/x";
+            String purged = "GET http://a.example/img/1";
+            CompletableFuture<Void> keptWrite = t.put(entry(kept, 1000, 1));
+            CompletableFuture<Void> purgedWrite = t.put(entry(purged, 1000, 2));
+            CompletableFuture<Long> purge = t.purgePrefix("GET http://a.example/img/");
+            gated.open();
+            await(keptWrite);
+            await(purgedWrite);
+            await(purge);
+            assertNotNull(await(t.get(kept)), "a write the purge does not cover lands");
+            assertNull(await(t.get(purged)), "a write the purge covers does not");
+
+            CompletableFuture<Void> beforeAll = t.put(entry("GET http://b.example/", 1000, 3));
+            await(t.purgeAll());
+            await(beforeAll);
+            assertNull(await(t.get("GET http://b.example/")), "purging everything covers every waiting write");
+            CompletableFuture<Void> after = t.put(entry("GET http://b.example/", 1000, 4));
+            await(after);
+            assertNotNull(await(t.get("GET http://b.example/")), "a write asked for after the purge lands");
+            assertEquals(0, t.errors());
+        } finally {
+            gated.shutdown();
+        }
     }
 
     @Test
