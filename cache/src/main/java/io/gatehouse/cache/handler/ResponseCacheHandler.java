@@ -1,5 +1,6 @@
 package io.gatehouse.cache.handler;
 
+import io.gatehouse.cache.policy.ByteRanges;
 import io.gatehouse.cache.policy.EffectiveUri;
 import io.gatehouse.cache.policy.Lookup;
 import io.gatehouse.cache.store.CacheCounters;
@@ -279,7 +280,7 @@ public final class ResponseCacheHandler implements HttpHandler {
 
     // ---- answers from the cache
 
-    /** Serves a stored entry to a request that found it (no proxy involved): conditionals, Age, X-Cache. */
+    /** Serves a stored entry to a request that found it (no proxy involved): conditionals, a range, Age, X-Cache. */
     private void serve(HttpServerExchange exchange, StoredResponse entry, String status, boolean head) throws Exception {
         switch (Rules.conditions(exchange, entry)) {
             case NOT_MODIFIED:
@@ -293,7 +294,14 @@ public final class ResponseCacheHandler implements HttpHandler {
             case FULL:
             default:
                 markStatus(exchange, status);
-                Responses.send(exchange, entry, now(), head, sendTimeoutMs);
+                ByteRanges.Answer range = head ? null : Rules.range(exchange, entry);
+                if (range instanceof ByteRanges.Part part) {
+                    Responses.sendPart(exchange, entry, part, now(), sendTimeoutMs);
+                } else if (range instanceof ByteRanges.Unsatisfiable none) {
+                    Responses.unsatisfiable(exchange, none);
+                } else {
+                    Responses.send(exchange, entry, now(), head, sendTimeoutMs);
+                }
         }
     }
 

@@ -1,12 +1,15 @@
 package io.gatehouse.cache.handler;
 
+import io.gatehouse.cache.policy.ByteRanges;
 import io.gatehouse.cache.policy.FieldList;
 import io.gatehouse.cache.store.StoredResponse;
+import io.gatehouse.handler.ErrorReply;
 import io.gatehouse.handler.RequestIdHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.nio.ByteBuffer;
 
 /**
  * Answers from the cache: a stored entry's status, fields and body with {@code Age} (RFC 9111 §5.1),
@@ -34,6 +37,55 @@ final class Responses {
             return;
         }
         new BodyReader(exchange, GrowingBody.whole(entry.body()), sendTimeoutMs).start();
+    }
+
+    /**
+     * Sends part of {@code entry} (a 206, RFC 9110 §15.3.7): its fields, {@code Content-Range} and the part's
+     * bytes, as slices of the stored buffers.
+     */
+    static void sendPart(HttpServerExchange exchange, StoredResponse entry, ByteRanges.Part part, long now,
+                         long sendTimeoutMs) {
+        exchange.setStatusCode(206);
+        HeaderMap out = exchange.getResponseHeaders();
+        Rules.forEachField(entry, (name, value) -> {
+            if (!framing(name)) {
+                out.add(name, value);
+            }
+        });
+        out.put(Headers.CONTENT_RANGE, part.contentRange());
+        out.put(Headers.CONTENT_LENGTH, part.size());
+        out.put(Headers.AGE, Rules.ageSeconds(entry, now));
+        new BodyReader(exchange, GrowingBody.whole(slice(entry.body(), part.first(), part.size())), sendTimeoutMs)
+                .start();
+    }
+
+    /** A 416 for a range that no byte of the stored body is in (RFC 9110 §15.5.17), with the body's length. */
+    static void unsatisfiable(HttpServerExchange exchange, ByteRanges.Unsatisfiable none) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, none.contentRange());
+        ErrorReply.send(exchange, 416, "the range asked for is outside the stored answer's " + none.length() + " bytes");
+    }
+
+    /** The {@code size} bytes from {@code from} of {@code buffers}, as read-only views of them (nothing copied). */
+    static ByteBuffer[] slice(ByteBuffer[] buffers, long from, long size) {
+        java.util.List<ByteBuffer> part = new java.util.ArrayList<>(2);
+        long skip = from;
+        long left = size;
+        for (ByteBuffer b : buffers) {
+            int n = b.remaining();
+            if (skip >= n) {
+                skip -= n;
+                continue;
+            }
+            int start = b.position() + (int) skip;
+            int take = (int) Math.min(n - skip, left);
+            part.add(b.duplicate().limit(start + take).position(start));
+            skip = 0;
+            left -= take;
+            if (left == 0) {
+                break;
+            }
+        }
+        return part.toArray(new ByteBuffer[0]);
     }
 
     /** A 304 for a client whose conditions the stored entry meets. */

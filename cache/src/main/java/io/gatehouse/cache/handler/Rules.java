@@ -1,5 +1,6 @@
 package io.gatehouse.cache.handler;
 
+import io.gatehouse.cache.policy.ByteRanges;
 import io.gatehouse.cache.policy.CacheControl;
 import io.gatehouse.cache.policy.ClientConditionals;
 import io.gatehouse.cache.policy.EffectiveUri;
@@ -44,9 +45,12 @@ final class Rules {
     private static final String[] OWN_FIELDS = {VARIANTS, ResponseCacheHandler.X_CACHE.toString(),
         RequestIdHandler.X_REQUEST_ID.toString()};
 
-    /** The client's own conditions, which a fill does not pass on (the cache asks for the whole answer, or its own). */
+    /**
+     * The client's own conditions and range, which a fill does not pass on (the cache asks for the whole
+     * answer, or its own conditions): a range is answered from the entry the fill leaves.
+     */
     private static final HttpString[] CLIENT_CONDITIONALS = {Headers.IF_NONE_MATCH, Headers.IF_MODIFIED_SINCE,
-        Headers.IF_MATCH, Headers.IF_UNMODIFIED_SINCE, Headers.IF_RANGE};
+        Headers.IF_MATCH, Headers.IF_UNMODIFIED_SINCE, Headers.IF_RANGE, Headers.RANGE};
 
     private Rules() {
     }
@@ -77,6 +81,16 @@ final class Rules {
     static ClientConditionals.Answer conditions(HttpServerExchange exchange, StoredResponse entry) {
         return ClientConditionals.evaluate(exchange.getRequestMethod().toString(), fields(exchange.getRequestHeaders()),
                 new EntryFields(entry));
+    }
+
+    /** What the client's {@code Range} (and {@code If-Range}) makes of a stored answer; null when it sent none. */
+    static ByteRanges.Answer range(HttpServerExchange exchange, StoredResponse entry) {
+        HeaderMap request = exchange.getRequestHeaders();
+        if (!request.contains(Headers.RANGE)) {
+            return null;
+        }
+        return ByteRanges.evaluate(exchange.getRequestMethod().toString(), fields(request), new EntryFields(entry),
+                entry.length());
     }
 
     /** The fields of a 304 made from a stored answer. */

@@ -23,7 +23,7 @@ import java.util.Set;
  *       owns the current state, should judge them (§4.3.2 lets a cache pass them on).</li>
  * </ul>
  * The caller evaluates this only for a stored response it may answer with (see {@link Lookup}), or after
- * revalidating it. {@code Range} and {@code If-Range} are not handled here.
+ * revalidating it. {@code Range} and {@code If-Range} are {@link ByteRanges}'.
  */
 public final class ClientConditionals {
     /** What a 304 built from a stored response carries (§15.4.5), in stored order. */
