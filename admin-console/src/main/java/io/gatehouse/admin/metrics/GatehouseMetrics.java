@@ -21,11 +21,15 @@ import io.gatehouse.view.PoolSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -91,6 +95,22 @@ public final class GatehouseMetrics implements StatsSource {
     private record ClusterTimers(TalliedTimer timer, Map<String, TalliedTimer> members) {
     }
 
+    /** How long a removed timer's numbers rest before another timer takes them. */
+    static final Duration RETIRED_REST = Duration.ofMinutes(1);
+
+    /** A removed timer whose numbers go back to the tallies once it has rested. */
+    private record Retired(TalliedTimer timer, long sinceNanos) {
+    }
+
+    /**
+     * The clusters ({@code name}) and members ({@code name host:port}) of the pool in service, or null
+     * before the first one: a request of an older pool that ends later does not bring back the timers of
+     * what the new one removed.
+     */
+    private volatile Set<String> inService;
+    /** Removed timers resting; the sampler gives their numbers back. */
+    private final Queue<Retired> retired = new ConcurrentLinkedQueue<>();
+
     public GatehouseMetrics() {
         this(Clock.systemUTC(), System::nanoTime);
     }
@@ -152,6 +172,9 @@ public final class GatehouseMetrics implements StatsSource {
         if (cluster != null) {
             ClusterTimers c = clusters.get(cluster);
             if (c == null) {
+                if (!inService(cluster)) {
+                    return;
+                }
                 c = cluster(cluster);
             }
             c.timer.record(s, millis);
@@ -159,6 +182,9 @@ public final class GatehouseMetrics implements StatsSource {
             if (member != null) {
                 TalliedTimer m = c.members.get(member);
                 if (m == null) {
+                    if (!inService(cluster + " " + member)) {
+                        return;
+                    }
                     m = member(cluster, c, member);
                 }
                 m.record(s, millis);
@@ -263,6 +289,7 @@ public final class GatehouseMetrics implements StatsSource {
             r.sample();
         }
         long now = nanoClock.getAsLong();
+        freeRested(now);
         double seconds = Math.max(1e-3, (now - lastSampleNanos) / 1e9);
         lastSampleNanos = now;
         long count = requests.getCount();
@@ -278,22 +305,70 @@ public final class GatehouseMetrics implements StatsSource {
         series = List.copyOf(points);
     }
 
+    /** Whether the pool in service has {@code key} (a cluster, or a cluster and member); true before any pool. */
+    private boolean inService(String key) {
+        Set<String> known = inService;
+        return known == null || known.contains(key);
+    }
+
     /**
      * Makes the timers of every cluster and member {@code pool} lists that have none yet, so that the
-     * IO threads find them; call it when a generation is put in service.
+     * IO threads find them, and removes those of the clusters and members it no longer has (from the
+     * registry, JMX and the sampler; their counts go with them, as HAProxy's go with a removed server);
+     * call it when a generation is put in service. A member removed and added back starts from zero.
      */
-    public void prepare(PoolSnapshot pool) {
+    public synchronized void prepare(PoolSnapshot pool) {
+        Set<String> known = new HashSet<>();
         for (ClusterView c : pool.clusters()) {
+            known.add(c.name());
             ClusterTimers timers = clusters.get(c.name());
             if (timers == null) {
                 timers = cluster(c.name());
             }
             for (MemberView m : c.members()) {
+                known.add(c.name() + " " + m.address());
                 if (!timers.members.containsKey(m.address())) {
                     member(c.name(), timers, m.address());
                 }
             }
         }
+        inService = Set.copyOf(known);
+        for (Map.Entry<String, ClusterTimers> c : clusters.entrySet()) {
+            String cluster = c.getKey();
+            for (String member : c.getValue().members.keySet()) {
+                if (!known.contains(cluster + " " + member)) {
+                    retire(memberName(cluster, member), c.getValue().members.remove(member));
+                }
+            }
+            if (!known.contains(cluster)) {
+                clusters.remove(cluster);
+                retire(clusterName(cluster), c.getValue().timer);
+            }
+        }
+    }
+
+    private void retire(String name, TalliedTimer timer) {
+        synchronized (registry) {
+            registry.remove(name);
+        }
+        names.unbind(name);
+        reservoirs.remove(timer.reservoir());
+        rates.remove(timer.rates());
+        retired.add(new Retired(timer, nanoClock.getAsLong()));
+    }
+
+    /** The numbers of the timers removed at least {@link #RETIRED_REST} ago go back to the tallies. */
+    private void freeRested(long now) {
+        Retired r;
+        while ((r = retired.peek()) != null && now - r.sinceNanos >= RETIRED_REST.toNanos()) {
+            retired.poll();
+            tallies.free(r.timer.reservoir().timer, r.timer.reservoir().counter);
+        }
+    }
+
+    /** Latency distributions the sampler moves (tests). */
+    int sampled() {
+        return reservoirs.size();
     }
 
     private void cacheGauges() {
@@ -312,14 +387,22 @@ public final class GatehouseMetrics implements StatsSource {
     /** The rare path: a cluster seen for the first time. */
     private ClusterTimers cluster(String name) {
         return clusters.computeIfAbsent(name, n -> new ClusterTimers(
-                timer("cluster." + n + ".requests", MetricNames.of("type", "Cluster", "name", n, "metric", "requests")),
+                timer(clusterName(n), MetricNames.of("type", "Cluster", "name", n, "metric", "requests")),
                 new ConcurrentHashMap<>()));
     }
 
     /** The rare path: a member seen for the first time. */
     private TalliedTimer member(String cluster, ClusterTimers timers, String member) {
-        return timers.members.computeIfAbsent(member, m -> timer("member." + cluster + "." + m + ".requests",
+        return timers.members.computeIfAbsent(member, m -> timer(memberName(cluster, m),
                 MetricNames.of("type", "Member", "cluster", cluster, "member", m, "metric", "requests")));
+    }
+
+    private static String clusterName(String cluster) {
+        return "cluster." + cluster + ".requests";
+    }
+
+    private static String memberName(String cluster, String member) {
+        return "member." + cluster + "." + member + ".requests";
     }
 
     /** The timer called {@code name}: the one registered, or a new one. */

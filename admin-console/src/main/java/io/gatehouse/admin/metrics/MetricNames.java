@@ -25,6 +25,11 @@ public final class MetricNames implements ObjectNameFactory {
         return name;
     }
 
+    /** Forgets metric {@code name} (removed from the registry). */
+    void unbind(String name) {
+        byMetric.remove(name);
+    }
+
     /** The object name given to metric {@code name}, or {@code io.gatehouse:type=Metric,name=NAME} for one not made here. */
     public ObjectName objectName(String name) {
         ObjectName known = byMetric.get(name);

@@ -27,8 +27,14 @@ final class SampledRates implements MovingAverages {
      * {@code rates} receives its {@link SampledRates}.
      */
     static TalliedMeter meter(ThreadTallies tallies, int counter, java.util.function.Consumer<SampledRates> rates) {
+        return meter(tallies, counter, 0, rates);
+    }
+
+    /** As {@link #meter(ThreadTallies, int, java.util.function.Consumer)}, counting from {@code base}. */
+    static TalliedMeter meter(ThreadTallies tallies, int counter, long base,
+            java.util.function.Consumer<SampledRates> rates) {
         SampledRates r = new SampledRates();
-        TalliedMeter m = new TalliedMeter(r, tallies, counter);
+        TalliedMeter m = new TalliedMeter(r, tallies, counter, base);
         r.meter = m;
         rates.accept(r);
         return m;

@@ -11,11 +11,17 @@ final class TalliedMeter extends Meter {
     private final ThreadTallies tallies;
     /** The meter's counter in the tallies. */
     final int counter;
+    /** What the counter held when this meter took it (a number given back by a removed timer). */
+    private final long base;
+    /** Its rates, which the sampler moves. */
+    final SampledRates rates;
 
-    TalliedMeter(SampledRates rates, ThreadTallies tallies, int counter) {
+    TalliedMeter(SampledRates rates, ThreadTallies tallies, int counter, long base) {
         super(rates, Clock.defaultClock());
         this.tallies = tallies;
         this.counter = counter;
+        this.base = base;
+        this.rates = rates;
     }
 
     /** Adds {@code n} on the calling thread's stripe {@code s}. */
@@ -35,6 +41,6 @@ final class TalliedMeter extends Meter {
 
     @Override
     public long getCount() {
-        return tallies.sum(counter);
+        return tallies.sum(counter) - base;
     }
 }

@@ -24,6 +24,8 @@ final class TalliedReservoir implements Reservoir {
     final int timer;
     /** The counter of its values in the tallies. */
     final int counter;
+    /** What the counter held when this reservoir took it (a number given back by a removed timer). */
+    final long countBase;
     /** Samples per window: the snapshot covers the window being filled and the one before it. */
     private final int windowSamples;
     // the sampler thread's own state
@@ -47,6 +49,8 @@ final class TalliedReservoir implements Reservoir {
         this.windowSamples = windowSamples;
         this.timer = tallies.timer();
         this.counter = tallies.counter();
+        this.countBase = tallies.sum(counter);
+        tallies.buckets(timer, seen); // a number used before: what it counted then is not this timer's
     }
 
     /** Counts one latency of {@code millis} on the calling thread's stripe {@code s}: plain adds. */
@@ -62,7 +66,7 @@ final class TalliedReservoir implements Reservoir {
 
     /** Values counted so far, over every thread. */
     long count() {
-        return tallies.sum(counter);
+        return tallies.sum(counter) - countBase;
     }
 
     /** Takes what was counted since the last sample and publishes a new snapshot. The sampler thread only. */

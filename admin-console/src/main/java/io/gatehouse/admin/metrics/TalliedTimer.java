@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class TalliedTimer extends com.codahale.metrics.Timer {
     private final TalliedReservoir reservoir;
+    private final TalliedMeter meter;
 
     private TalliedTimer(TalliedMeter meter, TalliedReservoir reservoir) {
         super(meter, new Counted(reservoir), Clock.defaultClock());
         this.reservoir = reservoir;
+        this.meter = meter;
     }
 
     /** A timer counted in {@code tallies}; {@code rates} and {@code reservoirs} receive what the sampler moves. */
@@ -23,7 +25,7 @@ final class TalliedTimer extends com.codahale.metrics.Timer {
             java.util.function.Consumer<SampledRates> rates, java.util.function.Consumer<TalliedReservoir> reservoirs) {
         TalliedReservoir reservoir = new TalliedReservoir(tallies, windowSamples);
         reservoirs.accept(reservoir);
-        return new TalliedTimer(SampledRates.meter(tallies, reservoir.counter, rates), reservoir);
+        return new TalliedTimer(SampledRates.meter(tallies, reservoir.counter, reservoir.countBase, rates), reservoir);
     }
 
     /** Counts one latency of {@code millis} on the calling thread's stripe {@code s}. */
@@ -33,6 +35,11 @@ final class TalliedTimer extends com.codahale.metrics.Timer {
 
     TalliedReservoir reservoir() {
         return reservoir;
+    }
+
+    /** Its rates, which the sampler moves. */
+    SampledRates rates() {
+        return meter.rates;
     }
 
     @Override

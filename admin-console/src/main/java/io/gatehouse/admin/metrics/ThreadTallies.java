@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,14 +36,33 @@ final class ThreadTallies {
     private final List<Stripe> stripes = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Stripe> local = ThreadLocal.withInitial(this::newStripe);
 
-    /** A new counter's number. */
+    /** Numbers given back by {@link #free}, taken again before new ones. */
+    private final Queue<Integer> freeCounters = new ConcurrentLinkedQueue<>();
+    private final Queue<Integer> freeTimers = new ConcurrentLinkedQueue<>();
+
+    /**
+     * A counter's number: one given back, or a new one. A number given back keeps what its stripes
+     * counted, so its new user counts from {@link #sum} at the time it took it, not from zero.
+     */
     int counter() {
-        return counters.getAndIncrement();
+        Integer again = freeCounters.poll();
+        return again != null ? again : counters.getAndIncrement();
     }
 
-    /** A new timer's number (its count is a counter of its own: {@link #counter()}). */
+    /** A timer's number (its count is a counter of its own: {@link #counter()}); as counters, from its buckets then. */
     int timer() {
-        return timers.getAndIncrement();
+        Integer again = freeTimers.poll();
+        return again != null ? again : timers.getAndIncrement();
+    }
+
+    /**
+     * Gives a retired timer's numbers back for a later timer: the stripes keep their arrays' size (no
+     * thread's arrays grow for a member that replaced a removed one). Whoever still adds to them after
+     * this moves the next user's starting point, which it reads when it takes them.
+     */
+    void free(int timer, int counter) {
+        freeTimers.add(timer);
+        freeCounters.add(counter);
     }
 
     /** The calling thread's stripe: one lookup per request, then plain adds. */

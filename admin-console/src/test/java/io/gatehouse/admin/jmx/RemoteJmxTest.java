@@ -108,6 +108,23 @@ class RemoteJmxTest {
     }
 
     @Test
+    void aMemberThePoolNoLongerHasLeavesJmx() throws Exception {
+        remote = RemoteJmx.start(server, LOOPBACK, freePort(), CREDENTIALS, null);
+        javax.management.ObjectName member = MetricNames.of("type", "Member", "cluster", "app", "member",
+                "127.0.0.1:8082", "metric", "requests");
+        javax.management.ObjectName kept = MetricNames.of("type", "Member", "cluster", "app", "member",
+                "127.0.0.1:8081", "metric", "requests");
+        metrics.prepare(io.gatehouse.admin.metrics.TestPools.pool("app=127.0.0.1:8081,127.0.0.1:8082"));
+        try (JMXConnector c = connect(new String[] {"admin", "hunter2"}, Map.of())) {
+            MBeanServerConnection mbeans = c.getMBeanServerConnection();
+            assertEquals(0L, mbeans.getAttribute(member, "Count"));
+            metrics.prepare(io.gatehouse.admin.metrics.TestPools.pool("app=127.0.0.1:8081"));
+            assertFalse(mbeans.isRegistered(member), "the removed member's MBean is gone");
+            assertEquals(0L, mbeans.getAttribute(kept, "Count"));
+        }
+    }
+
+    @Test
     void reloadOverJmxRunsAsTheAuthenticatedUserAndSaysWhyItWasRefused() throws Exception {
         remote = RemoteJmx.start(server, LOOPBACK, freePort(), CREDENTIALS, null);
         ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.gatehouse.admin.audit");

@@ -1,6 +1,8 @@
 package io.gatehouse.admin.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.Timer;
@@ -162,12 +164,58 @@ class GatehouseMetricsTest {
         assertTrue(allocated < 10_000, allocated + " bytes allocated by 10,000 recordings");
     }
 
+    private boolean registered(String name) {
+        return metrics.registry().getTimers().containsKey(name);
+    }
+
+    @Test
+    void aPoolWithoutAClusterOrMemberRemovesTheirTimersAndANewOneCountsFromZeroOnTheirNumbers() {
+        metrics.prepare(TestPools.pool("app=127.0.0.1:8081,127.0.0.1:8082", "api=127.0.0.1:8083"));
+        int sampled = metrics.sampled();
+        for (int i = 0; i < 5; i++) {
+            metrics.record(record(200, 3, "app", "127.0.0.1:8082"));
+        }
+        metrics.record(record(200, 3, "app", "127.0.0.1:8081"));
+        metrics.record(record(200, 3, "api", "127.0.0.1:8083"));
+        TalliedTimer removed = (TalliedTimer) timer("member.app.127.0.0.1:8082.requests");
+
+        metrics.prepare(TestPools.pool("app=127.0.0.1:8081"));
+        assertFalse(registered("member.app.127.0.0.1:8082.requests"));
+        assertFalse(registered("cluster.api.requests"));
+        assertFalse(registered("member.api.127.0.0.1:8083.requests"));
+        assertEquals(1, timer("member.app.127.0.0.1:8081.requests").getCount(), "what stays keeps its counts");
+        assertEquals(6, timer("cluster.app.requests").getCount());
+        assertEquals(sampled - 3, metrics.sampled(), "the sampler lets the removed timers go");
+
+        metrics.record(record(200, 3, "app", "127.0.0.1:8082"));
+        metrics.record(record(200, 3, "api", "127.0.0.1:8083"));
+        assertFalse(registered("member.app.127.0.0.1:8082.requests"), "a request of the old pool ending late");
+        assertFalse(registered("cluster.api.requests"));
+        assertEquals(9, timer("requests").getCount(), "still counts in the totals");
+
+        metrics.sample();
+        metrics.prepare(TestPools.pool("app=127.0.0.1:8081,127.0.0.1:8084"));
+        TalliedTimer early = (TalliedTimer) timer("member.app.127.0.0.1:8084.requests");
+        assertNotEquals(removed.reservoir().timer, early.reservoir().timer, "numbers rest before they are taken again");
+
+        nanos.addAndGet(GatehouseMetrics.RETIRED_REST.toNanos());
+        metrics.sample();
+        metrics.prepare(TestPools.pool("app=127.0.0.1:8081,127.0.0.1:8085"));
+        TalliedTimer added = (TalliedTimer) timer("member.app.127.0.0.1:8085.requests");
+        assertEquals(removed.reservoir().timer, added.reservoir().timer, "a rested number is taken again");
+        assertEquals(removed.reservoir().counter, added.reservoir().counter);
+        assertEquals(0, added.getCount(), "from zero, not from the six the number counted before");
+        assertEquals(0, added.getSnapshot().size());
+        metrics.record(record(200, 700, "app", "127.0.0.1:8085"));
+        metrics.sample();
+        assertEquals(1, added.getCount());
+        assertEquals(1, added.reservoir().lastIntervalCount(), "its distribution has its one request only");
+        assertEquals(700, TimeUnit.NANOSECONDS.toMillis(added.getSnapshot().getMax()), 10);
+    }
+
     @Test
     void thePoolsClustersAndMembersGetTheirTimersBeforeAnyRequest() {
-        metrics.prepare(new io.gatehouse.view.PoolSnapshot(Instant.EPOCH, 1, List.of(new io.gatehouse.view.ClusterView(
-                "app", "round_robin", List.of(new io.gatehouse.view.MemberView("127.0.0.1:8081",
-                        io.gatehouse.upstream.health.MemberStatus.UP, "", Instant.EPOCH, java.util.Optional.empty(), 1, 1.0,
-                        0, 0, 0, java.util.Optional.empty(), java.util.Optional.empty()))))));
+        metrics.prepare(TestPools.pool("app=127.0.0.1:8081"));
         assertEquals(0, timer("cluster.app.requests").getCount());
         assertEquals(0, timer("member.app.127.0.0.1:8081.requests").getCount());
     }
