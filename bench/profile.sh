@@ -3,9 +3,11 @@
 # Gatehouse setup as bench/run.sh, wrk against Gatehouse alone, a JFR recording of the measured part,
 # and the hottest frames printed (by own time, and by time including callees).
 #
-#   bench/profile.sh [-d SECS] [-w WARMUP_SECS] [-s 1k|100k] [-c CONNS] [--keep]
-#   bench/profile.sh --async [-e cpu|alloc|wall] [-d SECS] [-w WARMUP_SECS] [-s 1k|100k] [-c CONNS] [--keep]
+#   bench/profile.sh [-d SECS] [-w WARMUP_SECS] [-s 1k|100k] [-c CONNS] [--cache] [--keep]
+#   bench/profile.sh --async [-e cpu|alloc|wall] [-d SECS] [-w WARMUP_SECS] [-s 1k|100k] [-c CONNS] [--cache] [--keep]
 #
+# --cache: Gatehouse with a 16 MB memory tier and cache_valid = 10m on the cluster, so that after the
+# first request every one is a cache hit (what bench/cache.sh measures against nginx's proxy_cache).
 # The recording is kept as bench/results/profile-<stamp>.jfr (open it in JDK Mission Control for more).
 # Java and native-method samples are both counted: time in a system call shows under the Java frames
 # that made it, but what the kernel does inside it (the loopback TCP path, scheduling) is not split out.
@@ -27,6 +29,7 @@ SIZE=1k
 CONNS=64
 KEEP=0
 ASYNC=0
+CACHE=0
 EVENT=cpu
 GH_PORT=${GH_PORT:-18180}
 ORIGIN_PORT=${ORIGIN_PORT:-18190}
@@ -37,6 +40,7 @@ while (($#)); do
         -s) SIZE=$2; shift ;;
         -c) CONNS=$2; shift ;;
         --keep) KEEP=1 ;;
+        --cache) CACHE=1 ;;
         --async) ASYNC=1 ;;
         -e) EVENT=$2; shift ;;
         -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -100,6 +104,9 @@ setsid nginx -p "$TMP/origin" -c "$TMP/origin/nginx.conf" >"$TMP/origin.log" 2>&
 PIDS+=($!)
 mkdir -p "$TMP/conf.d"
 write_gatehouse_conf "$TMP/conf.d/bench.conf" "$GH_PORT" "$ORIGIN_PORT" "$TMP/logs"
+if ((CACHE)); then   # the cluster's section is the file's last: its lifetime, then the tier
+    printf 'cache_valid = 10m\n\n[proxypass]\ncache_memory = 16\n' >>"$TMP/conf.d/bench.conf"
+fi
 # The launcher's options (lib/measure.sh; GATEHOUSE_JAVA_OPTS to profile others), and, for
 # async-profiler, frames placed where the JIT's inlined code really is rather than at the last safepoint
 JAVA_OPTS_PROFILE=$(gatehouse_java_opts)
