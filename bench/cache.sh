@@ -19,7 +19,6 @@ REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 source "$BENCH_DIR/lib/nginx.sh"
 # shellcheck source=lib/measure.sh
 source "$BENCH_DIR/lib/measure.sh"
-GH_JAVA_OPTS=$(gatehouse_java_opts) # the launcher's (lib/measure.sh)
 ROUNDS=${ROUNDS:-3}; D=${D:-10}; CONNS=${CONNS:-64}; WARMUP=${WARMUP:-10}
 ZIPF_KEYS=${ZIPF_KEYS:-4000}; ZIPF_S=${ZIPF_S:-1.0}; ZIPF_OBJECT=${ZIPF_OBJECT:-32k}
 MEMORY_MB=${MEMORY_MB:-16}; DISK_MB=${DISK_MB:-512}
@@ -127,6 +126,7 @@ num_result_cache_max = 100000
 [@origin]
 members = 127.0.0.1:$ORIGIN_PORT
 EOF
+GH_JAVA_OPTS=$(gatehouse_java_opts --conf "$TMP/conf.d") # the launcher's for this conf.d (lib/measure.sh): G1
 setsid java $GH_JAVA_OPTS -jar "$GATEHOUSE_JAR" \
     run --conf "$TMP/conf.d" >"$OUT/gatehouse.log" 2>&1 </dev/null &
 GH=$!; PIDS+=("$GH")

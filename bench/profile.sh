@@ -109,7 +109,7 @@ if ((CACHE)); then   # the cluster's section is the file's last: its lifetime, t
 fi
 # The launcher's options (lib/measure.sh; GATEHOUSE_JAVA_OPTS to profile others), and, for
 # async-profiler, frames placed where the JIT's inlined code really is rather than at the last safepoint
-JAVA_OPTS_PROFILE=$(gatehouse_java_opts)
+JAVA_OPTS_PROFILE=$(gatehouse_java_opts --conf "$TMP/conf.d")
 if ((ASYNC)); then JAVA_OPTS_PROFILE="$JAVA_OPTS_PROFILE -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"; fi
 # shellcheck disable=SC2086 # options are words
 setsid java $JAVA_OPTS_PROFILE -jar "$JAR" run --conf "$TMP/conf.d" >"$TMP/gatehouse.log" 2>&1 </dev/null &

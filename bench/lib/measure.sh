@@ -1,15 +1,15 @@
 # shellcheck shell=bash
 # Helpers the benchmark scripts share.
 
-# gatehouse_java_opts: GATEHOUSE_JAVA_OPTS when set, else the JVM options ./gatehouse gives a start
-# (`./gatehouse java-options`: heap, collector, JIT, memory limits), so that a script that runs a jar
+# gatehouse_java_opts [--conf DIR]: GATEHOUSE_JAVA_OPTS when set, else the JVM options ./gatehouse gives a start
+# on that conf.d (`./gatehouse java-options`: heap, collector, JIT, memory limits), so that a script that runs a jar
 # itself measures it as the launcher runs it
 gatehouse_java_opts() {
     if [[ -n ${GATEHOUSE_JAVA_OPTS:-} ]]; then
         echo "$GATEHOUSE_JAVA_OPTS"
         return
     fi
-    "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/gatehouse" java-options
+    "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/gatehouse" java-options "$@"
 }
 
 # stop_groups PGID...: TERM to each process group, a second for them to end, then KILL to what is left
