@@ -182,7 +182,7 @@ public final class GatehouseMetrics implements StatsSource {
             if (member != null) {
                 TalliedTimer m = c.members.get(member);
                 if (m == null) {
-                    if (!inService(cluster + " " + member)) {
+                    if (!inService(memberKey(cluster, member))) {
                         return;
                     }
                     m = member(cluster, c, member);
@@ -326,7 +326,7 @@ public final class GatehouseMetrics implements StatsSource {
                 timers = cluster(c.name());
             }
             for (MemberView m : c.members()) {
-                known.add(c.name() + " " + m.address());
+                known.add(memberKey(c.name(), m.address()));
                 if (!timers.members.containsKey(m.address())) {
                     member(c.name(), timers, m.address());
                 }
@@ -336,7 +336,7 @@ public final class GatehouseMetrics implements StatsSource {
         for (Map.Entry<String, ClusterTimers> c : clusters.entrySet()) {
             String cluster = c.getKey();
             for (String member : c.getValue().members.keySet()) {
-                if (!known.contains(cluster + " " + member)) {
+                if (!known.contains(memberKey(cluster, member))) {
                     retire(memberName(cluster, member), c.getValue().members.remove(member));
                 }
             }
@@ -395,6 +395,11 @@ public final class GatehouseMetrics implements StatsSource {
     private TalliedTimer member(String cluster, ClusterTimers timers, String member) {
         return timers.members.computeIfAbsent(member, m -> timer(memberName(cluster, m),
                 MetricNames.of("type", "Member", "cluster", cluster, "member", m, "metric", "requests")));
+    }
+
+    /** A member's key in {@link #inService} (a cluster's is its name). */
+    private static String memberKey(String cluster, String member) {
+        return cluster + " " + member;
     }
 
     private static String clusterName(String cluster) {

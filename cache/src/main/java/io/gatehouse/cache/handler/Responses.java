@@ -23,15 +23,7 @@ final class Responses {
 
     /** Sends {@code entry} whole (only its head for a HEAD); a client that takes none of it for {@code sendTimeoutMs} is let go. */
     static void send(HttpServerExchange exchange, StoredResponse entry, long now, boolean headOnly, long sendTimeoutMs) {
-        exchange.setStatusCode(entry.status());
-        HeaderMap out = exchange.getResponseHeaders();
-        Rules.forEachField(entry, (name, value) -> {
-            if (!framing(name)) {
-                out.add(name, value);
-            }
-        });
-        out.put(Headers.CONTENT_LENGTH, entry.length());
-        out.put(Headers.AGE, Rules.ageSeconds(entry, now));
+        storedHead(exchange, entry.status(), entry, entry.length(), now);
         if (headOnly || entry.length() == 0) {
             exchange.endExchange();
             return;
@@ -45,18 +37,23 @@ final class Responses {
      */
     static void sendPart(HttpServerExchange exchange, StoredResponse entry, ByteRanges.Part part, long now,
                          long sendTimeoutMs) {
-        exchange.setStatusCode(206);
+        storedHead(exchange, 206, entry, part.size(), now);
+        exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, part.contentRange());
+        new BodyReader(exchange, GrowingBody.whole(slice(entry.body(), part.first(), part.size())), sendTimeoutMs)
+                .start();
+    }
+
+    /** The head of an answer from {@code entry}: {@code status}, its stored fields, {@code Content-Length}, {@code Age}. */
+    private static void storedHead(HttpServerExchange exchange, int status, StoredResponse entry, long length, long now) {
+        exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
         Rules.forEachField(entry, (name, value) -> {
             if (!framing(name)) {
                 out.add(name, value);
             }
         });
-        out.put(Headers.CONTENT_RANGE, part.contentRange());
-        out.put(Headers.CONTENT_LENGTH, part.size());
+        out.put(Headers.CONTENT_LENGTH, length);
         out.put(Headers.AGE, Rules.ageSeconds(entry, now));
-        new BodyReader(exchange, GrowingBody.whole(slice(entry.body(), part.first(), part.size())), sendTimeoutMs)
-                .start();
     }
 
     /** A 416 for a range that no byte of the stored body is in (RFC 9110 §15.5.17), with the body's length. */
