@@ -16,6 +16,17 @@ import io.undertow.util.Headers;
  */
 public final class RoutingHandler implements HttpHandler {
     private final HostRouter<RouteTable<HttpHandler>> hosts;
+    /**
+     * The last {@code Host} value routed and what it gave. Most requests name the host the one before
+     * named, so an equal value skips reading it again (and the copy of its name without the port) and
+     * the virtual-host lookup. A plain field: an event loop may read a value another wrote, and a
+     * record is always seen whole, so at worst it reads the host again.
+     */
+    private LastHost last;
+
+    /** A {@code Host} value, the name it gives ({@link HostHeader#hostName}) and that name's routes. */
+    private record LastHost(String header, String host, RouteTable<HttpHandler> routes) {
+    }
 
     public RoutingHandler(HostRouter<RouteTable<HttpHandler>> hosts) {
         this.hosts = hosts;
@@ -30,8 +41,17 @@ public final class RoutingHandler implements HttpHandler {
             ErrorReply.send(exchange, 400, "bad request: " + e.getMessage());
             return;
         }
-        String host = HostHeader.hostName(exchange.getRequestHeaders().getFirst(Headers.HOST));
-        RouteTable<HttpHandler> routes = hosts.resolve(host);
+        String header = exchange.getRequestHeaders().getFirst(Headers.HOST);
+        LastHost seen = last;
+        if (seen == null || header == null || !header.equals(seen.header)) {
+            String name = HostHeader.hostName(header);
+            seen = new LastHost(header, name, hosts.resolve(name));
+            if (header != null) {
+                last = seen;
+            }
+        }
+        String host = seen.host;
+        RouteTable<HttpHandler> routes = seen.routes;
         if (routes == null) {
             ErrorReply.send(exchange, 404, "not found: no site serves host " + (host == null ? "(none)" : host));
             return;
