@@ -6,16 +6,22 @@ import java.nio.ByteBuffer;
 /**
  * Writes a request head for a member in the one canonical form Gatehouse sends: {@code METHOD SP
  * target SP HTTP/1.1 CRLF}, then one {@code Name: value CRLF} per field, then CRLF. The bytes go into
- * an array the writer keeps and reuses (one writer per IO thread), so building a head allocates nothing.
+ * an array the writer keeps and reuses (one writer per IO thread), so building a head allocates nothing;
+ * a finished head is handed out in a direct buffer the writer also keeps, so that the socket write takes
+ * it as it is (a heap buffer would be copied into one of the JDK's temporary direct buffers first, after
+ * a wrapper was made for it).
  */
 public final class RequestHeadWriter implements HeaderSink {
     private static final byte[] VERSION_CRLF = {' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n'};
 
     private byte[] buf;
     private int len;
+    /** The finished head of most requests; a longer one goes out from {@link #buf} itself. */
+    private final ByteBuffer direct;
 
     public RequestHeadWriter(int initialCapacity) {
         buf = new byte[initialCapacity];
+        direct = ByteBuffer.allocateDirect(initialCapacity);
     }
 
     /** Starts a new head with its request line. */
@@ -46,7 +52,12 @@ public final class RequestHeadWriter implements HeaderSink {
      */
     public ByteBuffer finish() {
         crlf();
-        return ByteBuffer.wrap(buf, 0, len);
+        if (len > direct.capacity()) {
+            return ByteBuffer.wrap(buf, 0, len);
+        }
+        direct.clear();
+        direct.put(buf, 0, len);
+        return direct.flip();
     }
 
     private void name(HttpString name) {
