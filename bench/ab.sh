@@ -6,7 +6,7 @@
 #
 #   bench/ab.sh JAR_A JAR_B        (env: ROUNDS=6 D=8 SIZE=1k|100k CONNS=64 WARMUP=15)
 #
-# Prints one line per run and the mean CPU µs/request and req/s of each. Needs wrk and nginx.
+# Prints one line per run and the mean CPU µs/request, req/s and wrk p99 of each. Needs wrk and nginx.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/nginx.sh
@@ -55,13 +55,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for side in A B; do
         if [[ $side == A ]]; then pid=$GA; port=$PORT_A; else pid=$GB; port=$PORT_B; fi
         c0=$(cpu_ticks "$pid")
-        out=$(timeout $((D + 30)) wrk -t2 -c"$CONNS" -d"${D}s" "http://127.0.0.1:$port/$SIZE.bin")
+        out=$(timeout $((D + 30)) wrk -t2 -c"$CONNS" -d"${D}s" --latency "http://127.0.0.1:$port/$SIZE.bin")
         c1=$(cpu_ticks "$pid")
         req=$(echo "$out" | awk '/ requests in /{print $1}')
         rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
-        echo "$r $side rps=$rps cpu_us_per_req=$(echo "scale=2; ($c1 - $c0) * 1000000 / $CLK / $req" | bc)"
+        p99=$(echo "$out" | awk '$1 == "99%" {v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else v = v * 1000; print v}')
+        echo "$r $side rps=$rps cpu_us_per_req=$(echo "scale=2; ($c1 - $c0) * 1000000 / $CLK / $req" | bc) p99_ms=$p99"
     done
 done | tee "$TMP/runs.txt"
-awk '{split($3, q, "="); split($4, c, "="); rps[$2] += q[2]; cpu[$2] += c[2]; n[$2]++}
-     END {for (k in n) printf "%s: mean %.2f CPU us/request, %.0f req/s over %d runs\n", k, cpu[k] / n[k], rps[k] / n[k], n[k]}' \
+awk '{split($3, q, "="); split($4, c, "="); split($5, l, "="); rps[$2] += q[2]; cpu[$2] += c[2]; p99[$2] += l[2]; n[$2]++}
+     END {for (k in n) printf "%s: mean %.2f CPU us/request, %.0f req/s, p99 %.2f ms over %d runs\n", k, cpu[k] / n[k], rps[k] / n[k], p99[k] / n[k], n[k]}' \
     "$TMP/runs.txt" | sort

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # System calls per request, Gatehouse against nginx: the same origin nginx (1 worker) behind
 # Gatehouse (1 event loop) and behind the reference nginx (1 worker, as in bench/run.sh); after a
-# warm-up of each, `strace -c -f` is attached to the proxy (every thread of the JVM; nginx's worker)
+# warm-up of each (Gatehouse's as long as bench/run.sh's: for ~30 s of load its JIT compiler threads
+# are still at work, and their gettid(2) calls, ~0.3 per request after a 10 s warm-up, are no
+# request's), `strace -c -f` is attached to the proxy (every thread of the JVM; nginx's worker)
 # during one fixed wrk run, and each system call's count is divided by the requests wrk completed.
 #
-#   bench/syscalls.sh     (env: D=5 REQUESTS= SIZE=1k|100k THREADS=1 CONNS=8 WARMUP=10 GATEHOUSE_JAR)
+#   bench/syscalls.sh     (env: D=5 REQUESTS= SIZE=1k|100k THREADS=1 CONNS=8 WARMUP=30 GATEHOUSE_JAR)
 #
 # REQUESTS=N stops sending after N answers, but wrk still waits out D, and the proxy's background
 # calls in that idle rest count too: set D about as long as N requests take. strace slows the
@@ -20,7 +22,7 @@ source "$BENCH_DIR/lib/nginx.sh"
 source "$BENCH_DIR/lib/measure.sh"
 [[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
 (($# == 0)) || { echo "syscalls: no arguments; settings come from the environment (see --help)" >&2; exit 2; }
-D=${D:-5}; REQUESTS=${REQUESTS:-0}; SIZE=${SIZE:-1k}; THREADS=${THREADS:-1}; CONNS=${CONNS:-8}; WARMUP=${WARMUP:-10}
+D=${D:-5}; REQUESTS=${REQUESTS:-0}; SIZE=${SIZE:-1k}; THREADS=${THREADS:-1}; CONNS=${CONNS:-8}; WARMUP=${WARMUP:-30}
 GH_PORT=${GH_PORT:-18780}; NGINX_PORT=${NGINX_PORT:-18781}; ORIGIN_PORT=${ORIGIN_PORT:-18790}
 for v in D REQUESTS THREADS CONNS WARMUP; do
     [[ ${!v} =~ ^[0-9]+$ ]] || { echo "syscalls: $v must be a whole number" >&2; exit 2; }
