@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # System calls per request, Gatehouse against nginx: the same origin nginx (1 worker) behind
 # Gatehouse (1 event loop) and behind the reference nginx (1 worker, as in bench/run.sh); after a
-# warm-up of each (Gatehouse's as long as bench/run.sh's: for ~30 s of load its JIT compiler threads
-# are still at work, and their gettid(2) calls, ~0.3 per request after a 10 s warm-up, are no
-# request's), `strace -c -f` is attached to the proxy (every thread of the JVM; nginx's worker)
-# during one fixed wrk run, and each system call's count is divided by the requests wrk completed.
+# warm-up of each (Gatehouse's as long as bench/run.sh's), `strace -c -f` is attached to the proxy
+# (every thread of the JVM; nginx's worker) during one fixed wrk run, and each system call's count is divided by the requests wrk completed.
 #
 #   bench/syscalls.sh     (env: D=5 REQUESTS= SIZE=1k|100k THREADS=1 CONNS=8 WARMUP=30 GATEHOUSE_JAR)
 #
 # REQUESTS=N stops sending after N answers, but wrk still waits out D, and the proxy's background
 # calls in that idle rest count too: set D about as long as N requests take. strace slows the
 # traced proxy several times over, so the req/s printed are not the proxies' speed. Counts include
-# what the proxy does besides requests in that time (timers, GC, the request log's flushes).
+# what the proxy does besides requests in that time (timers, GC, the request log's flushes, and the
+# JIT compiler threads' gettid(2) calls, 0.3-0.4 per request even after the warm-up: no request's).
 # Prints the table and writes bench/results/syscalls-<stamp>.json. Needs wrk, nginx and strace.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
