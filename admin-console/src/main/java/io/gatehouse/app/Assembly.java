@@ -298,12 +298,14 @@ public final class Assembly implements AutoCloseable {
             if (previous != null) {
                 registry.adopt(previous.upstreams());
                 registry.retainOnly(previous.upstreams());
+                metrics.listeners(previous.binds());
             }
             throw e;
         }
         registry.retainOnly(next.upstreams());
         checks.reconcile(next.clusters());
         metrics.prepare(pool.snapshot());
+        metrics.listeners(next.binds());
         if (jmx != null) {
             jmx.syncMembers();
         }

@@ -9,6 +9,7 @@ import io.undertow.util.AttachmentKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One generation of the running configuration: the compiled chain of every listener and the
@@ -47,6 +48,11 @@ public final class Runtime {
     /** The chain of the listener bound to {@code bind}, or null if this generation has no such listener. */
     public HttpHandler chain(HostPort bind) {
         return chains.get(bind);
+    }
+
+    /** The binds of this generation's listeners. */
+    public Set<HostPort> binds() {
+        return chains.keySet();
     }
 
     public List<UpstreamCluster> clusters() {

@@ -235,4 +235,43 @@ class MetricsJmxTest {
         assertTrue(!platform.isRegistered(GatehouseJmx.memberName("app", a.address())), "unpublished at stop");
         assertTrue(!platform.isRegistered(GatehouseJmx.GATEHOUSE), "unpublished at stop");
     }
+
+    @Test
+    void aListenerMBeanGoesWithTheListenerAReloadRemoves() throws Exception {
+        gatehouse = GatehouseHarness.start(tmp, "[server]\nport = ${PORT}\n\n[routes:line]\n/hc = return 200 OK\n");
+        int otherPort = GatehouseHarness.freePort();
+        java.nio.file.Path other = gatehouse.confDir.resolve("other.conf");
+        java.nio.file.Files.writeString(other, "[server]\nport = " + otherPort + "\n\n[routes:line]\n/hc = return 200 OK\n");
+        reload();
+        javax.management.MBeanServer platform = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        ObjectName first = MetricNames.of("type", "Listener", "name", "127.0.0.1:" + gatehouse.port, "metric", "requests");
+        ObjectName second = MetricNames.of("type", "Listener", "name", "127.0.0.1:" + otherPort, "metric", "requests");
+        assertEquals(200, get("/hc"));
+        assertTrue(platform.isRegistered(first));
+        assertTrue(platform.isRegistered(second), "the listener the reload added has its timer");
+        awaitCount(platform, first, 1L);
+
+        java.nio.file.Files.delete(other);
+        reload();
+        assertTrue(!platform.isRegistered(second), "gone with its listener, as a removed member's");
+        assertTrue(platform.isRegistered(first), "kept");
+        assertEquals(1L, platform.getAttribute(first, "Count"), "the listener kept keeps its count");
+        assertEquals(200, get("/hc"));
+        awaitCount(platform, first, 2L);
+    }
+
+    /** The request is counted when its exchange completes, just after the answer went out. */
+    private static void awaitCount(javax.management.MBeanServer mbeans, ObjectName timer, long expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Long.valueOf(expected).equals(mbeans.getAttribute(timer, "Count")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, mbeans.getAttribute(timer, "Count"));
+    }
+
+    private void reload() throws Exception {
+        io.gatehouse.config.bind.LoadOutcome loaded = io.gatehouse.config.bind.ConfLoader.load(gatehouse.confDir, Map.of());
+        List<io.gatehouse.config.bind.Problem> problems = gatehouse.assembly().apply(loaded.config().orElseThrow());
+        assertTrue(problems.stream().noneMatch(io.gatehouse.config.bind.Problem::isError), problems.toString());
+    }
 }

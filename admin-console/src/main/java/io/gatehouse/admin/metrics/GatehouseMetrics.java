@@ -21,7 +21,9 @@ import io.gatehouse.view.PoolSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,6 +80,8 @@ public final class GatehouseMetrics implements StatsSource {
     private final Counter reloadsApplied;
     private final Counter reloadsRefused;
     private final Map<String, ClusterTimers> clusters = new ConcurrentHashMap<>();
+    /** The timer of each listener in service (or built by a reload not yet in service); guarded by {@code this}. */
+    private final Map<HostPort, TalliedTimer> listeners = new HashMap<>();
 
     private volatile Supplier<Optional<ResponseCache>> cache = Optional::empty;
     private volatile CacheStatsView cacheStats;
@@ -197,8 +201,11 @@ public final class GatehouseMetrics implements StatsSource {
      * Made once per listener and configuration build (not per request).
      */
     public Consumer<RequestLogRecord> listener(HostPort bind) {
-        String name = "listener." + bind + ".requests";
-        TalliedTimer listener = timer(name, MetricNames.of("type", "Listener", "name", bind.toString(), "metric", "requests"));
+        TalliedTimer listener;
+        synchronized (this) {
+            listener = listeners.computeIfAbsent(bind, b -> timer(listenerName(b),
+                    MetricNames.of("type", "Listener", "name", b.toString(), "metric", "requests")));
+        }
         return record -> {
             ThreadTallies.Stripe s = tallies.stripe();
             long millis = millis(record);
@@ -345,6 +352,26 @@ public final class GatehouseMetrics implements StatsSource {
                 retire(clusterName(cluster), c.getValue().timer);
             }
         }
+    }
+
+    /**
+     * Removes the timers of the listeners not in {@code inService} (the binds of the generation just put in
+     * service), as {@link #prepare} does for clusters and members: a listener a reload removed leaves the
+     * registry, JMX and the sampler, and one added back later starts from zero. Also takes back the timer
+     * of a listener a refused reload built but never put in service.
+     */
+    public synchronized void listeners(Set<HostPort> inService) {
+        for (Iterator<Map.Entry<HostPort, TalliedTimer>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<HostPort, TalliedTimer> e = it.next();
+            if (!inService.contains(e.getKey())) {
+                it.remove();
+                retire(listenerName(e.getKey()), e.getValue());
+            }
+        }
+    }
+
+    private static String listenerName(HostPort bind) {
+        return "listener." + bind + ".requests";
     }
 
     private void retire(String name, TalliedTimer timer) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -218,5 +219,45 @@ class GatehouseMetricsTest {
         metrics.prepare(TestPools.pool("app=127.0.0.1:8081"));
         assertEquals(0, timer("cluster.app.requests").getCount());
         assertEquals(0, timer("member.app.127.0.0.1:8081.requests").getCount());
+    }
+
+    @Test
+    void aListenerNotInServiceLosesItsTimerAndOneAddedBackCountsFromZero() {
+        HostPort kept = new HostPort("127.0.0.1", 5000);
+        HostPort dropped = new HostPort("127.0.0.1", 5001);
+        Consumer<RequestLogRecord> keptListener = metrics.listener(kept);
+        Consumer<RequestLogRecord> droppedListener = metrics.listener(dropped);
+        metrics.listeners(Set.of(kept, dropped));
+        keptListener.accept(record(200, 3, null, null));
+        droppedListener.accept(record(200, 3, null, null));
+        droppedListener.accept(record(200, 3, null, null));
+        int sampled = metrics.sampled();
+
+        metrics.listeners(Set.of(kept));   // a reload without the second listener put in service
+        assertFalse(registered("listener.127.0.0.1:5001.requests"));
+        assertEquals(1, timer("listener.127.0.0.1:5000.requests").getCount(), "the listener kept keeps its counts");
+        assertEquals(sampled - 1, metrics.sampled(), "the sampler lets the removed timer go");
+
+        droppedListener.accept(record(200, 3, null, null));   // a request of the old generation ending late
+        assertFalse(registered("listener.127.0.0.1:5001.requests"));
+        assertEquals(4, timer("requests").getCount(), "still counts in the totals");
+
+        Consumer<RequestLogRecord> again = metrics.listener(dropped);   // a later reload adds it back
+        metrics.listeners(Set.of(kept, dropped));
+        assertEquals(0, timer("listener.127.0.0.1:5001.requests").getCount(), "from zero");
+        again.accept(record(200, 3, null, null));
+        assertEquals(1, timer("listener.127.0.0.1:5001.requests").getCount());
+        assertEquals(1, timer("listener.127.0.0.1:5000.requests").getCount());
+    }
+
+    @Test
+    void aListenerBuiltForTheSameBindAgainSharesItsTimer() {
+        HostPort bind = new HostPort("127.0.0.1", 5000);
+        Consumer<RequestLogRecord> first = metrics.listener(bind);
+        Consumer<RequestLogRecord> rebuilt = metrics.listener(bind);   // the next generation's chain
+        metrics.listeners(Set.of(bind));
+        first.accept(record(200, 3, null, null));
+        rebuilt.accept(record(200, 3, null, null));
+        assertEquals(2, timer("listener.127.0.0.1:5000.requests").getCount());
     }
 }
