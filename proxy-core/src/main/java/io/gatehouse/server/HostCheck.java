@@ -143,7 +143,7 @@ public final class HostCheck {
      * RFC 3986's {@code IPv6address}: eight groups of one to four hex digits, or fewer with one
      * {@code ::}, the last two groups optionally written as an IPv4 address.
      */
-    static boolean ipv6(String s, int from, int to) {
+    public static boolean ipv6(String s, int from, int to) {
         int i = from;
         int groups = 0;
         boolean elided = false;

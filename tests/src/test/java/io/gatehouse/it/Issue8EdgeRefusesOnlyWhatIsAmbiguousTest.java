@@ -158,6 +158,8 @@ class Issue8EdgeRefusesOnlyWhatIsAmbiguousTest {
                 Arguments.of("a 33-character method",
                         "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG /m HTTP/1.1\r\nHost: a.test\r\nX-Test: method\r\n\r\n",
                         "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG /m HTTP/1.1", "/m"),
+                Arguments.of("an IPv6 Host with an embedded IPv4 address (RFC 3986's IPv6address)",
+                        "GET /v6 HTTP/1.1\r\nHost: [::ffff:127.0.0.1]:8080\r\nX-Test: v6-v4\r\n\r\n", "GET /v6 HTTP/1.1", "/v6"),
                 Arguments.of("an absolute-form target whose host is the Host",
                         "GET http://a.test:81/abs?x=1 HTTP/1.1\r\nHost: a.test:81\r\nX-Test: absolute\r\n\r\n",
                         "GET /abs?x=1 HTTP/1.1", "http://a.test:81/abs?x=1"));
@@ -195,7 +197,7 @@ class Issue8EdgeRefusesOnlyWhatIsAmbiguousTest {
                         501, "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH", "/m", listener),
                 Arguments.of("an empty port in Host", "GET /p HTTP/1.1\r\nHost: a.test:\r\n\r\n", 400, "GET", "/p", listener),
                 Arguments.of("port 0 in Host", "GET /p HTTP/1.1\r\nHost: a.test:0\r\n\r\n", 400, "GET", "/p", listener),
-                Arguments.of("an IPv6 Host Undertow does not read", "GET /v6 HTTP/1.1\r\nHost: [::ffff:1.2.3.4]\r\n\r\n",
+                Arguments.of("an IPv6 Host whose embedded IPv4 address is not one", "GET /v6 HTTP/1.1\r\nHost: [::ffff:1.2.3.256]\r\n\r\n",
                         400, "GET", "/v6", listener),
                 Arguments.of("an absolute target naming another host",
                         "GET http://other.test/abs HTTP/1.1\r\nHost: a.test\r\n\r\n", 400, "GET", "http://other.test/abs", listener),

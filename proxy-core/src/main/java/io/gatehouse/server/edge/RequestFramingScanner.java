@@ -1,5 +1,6 @@
 package io.gatehouse.server.edge;
 
+import io.gatehouse.server.HostCheck;
 import java.nio.ByteBuffer;
 
 /**
@@ -1162,7 +1163,7 @@ final class RequestFramingScanner {
                 }
                 return;
             case 2: // inside [ ]
-                if ((CLASS[b] & HEX) != 0 || b == ':') {
+                if ((CLASS[b] & HEX) != 0 || b == ':' || b == '.') {
                     hostLiteralLength++;
                 } else {
                     hostLiteralEnd = pos;
@@ -1197,45 +1198,13 @@ final class RequestFramingScanner {
     }
 
     /**
-     * An IPv6 address in RFC 4291 text form, hex groups only: eight groups of 1 to 4 hex digits, or
-     * fewer with one {@code ::}. Embedded IPv4 ({@code ::ffff:1.2.3.4}) and six groups, {@code ::}, then
-     * one group of more than one digit are refused too: Undertow's own Host check refuses them.
+     * An IPv6 address as RFC 3986's {@code IPv6address} reads it (eight groups of 1 to 4 hex digits, or
+     * fewer with one {@code ::}, the last two optionally an IPv4 address: {@code ::ffff:1.2.3.4}), read as
+     * the {@code Host} check after the edge reads it ({@link HostCheck}), so that the edge lets through
+     * exactly the literals that check takes.
      */
     static boolean ipv6(String literal) {
-        int compression = literal.indexOf("::");
-        if (compression < 0) {
-            return groups(literal) == 8;
-        }
-        if (literal.indexOf("::", compression + 1) >= 0) {
-            return false; // a second "::", or ":::"
-        }
-        String left = literal.substring(0, compression);
-        String right = literal.substring(compression + 2);
-        int before = left.isEmpty() ? 0 : groups(left);
-        int after = right.isEmpty() ? 0 : groups(right);
-        if (before < 0 || after < 0 || before + after > 7) {
-            return false;
-        }
-        return !(before == 6 && after == 1 && right.length() > 1);
-    }
-
-    /** The number of colon-separated groups of 1 to 4 hex digits in {@code part}, or -1. */
-    private static int groups(String part) {
-        int count = 0;
-        int digits = 0;
-        for (int i = 0; i <= part.length(); i++) {
-            char c = i == part.length() ? ':' : part.charAt(i);
-            if (c == ':') {
-                if (digits == 0) {
-                    return -1;
-                }
-                count++;
-                digits = 0;
-            } else if (Character.digit(c, 16) < 0 || ++digits > 4) {
-                return -1;
-            }
-        }
-        return count;
+        return HostCheck.ipv6(literal, 0, literal.length());
     }
 
     /**

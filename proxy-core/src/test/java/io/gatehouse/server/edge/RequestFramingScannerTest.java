@@ -124,7 +124,9 @@ class RequestFramingScannerTest {
                 refused("IPv6 literal with two ::", "GET / HTTP/1.1\r\nHost: [1::2::3]\r\n\r\n", FramingViolation.INVALID_HOST),
                 refused("IPv6 literal with nine groups", "GET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:8:9]\r\n\r\n",
                         FramingViolation.INVALID_HOST),
-                refused("IPv6 literal with embedded IPv4", "GET / HTTP/1.1\r\nHost: [::ffff:1.2.3.4]\r\n\r\n",
+                refused("IPv6 literal with a bad embedded IPv4", "GET / HTTP/1.1\r\nHost: [::ffff:1.2.3.256]\r\n\r\n",
+                        FramingViolation.INVALID_HOST),
+                refused("IPv6 literal with embedded IPv4 and eight groups", "GET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:1.2.3.4]\r\n\r\n",
                         FramingViolation.INVALID_HOST),
                 refused("IPv6 literal with empty port", "GET / HTTP/1.1\r\nHost: [::1]:\r\n\r\n", FramingViolation.INVALID_HOST),
                 refused("absolute target and another Host", "GET http://a/ HTTP/1.1\r\nHost: b\r\n\r\n",
@@ -251,6 +253,9 @@ class RequestFramingScannerTest {
                 accepted("IPv6 host with port", 1, "GET / HTTP/1.1\r\nHost: [::1]:443\r\n\r\n"),
                 accepted("host with whitespace around it", 1, "GET / HTTP/1.1\r\nHost: \t a.b \t\r\n\r\n"),
                 accepted("host with port 65535", 1, "GET / HTTP/1.1\r\nHost: a:65535\r\n\r\n"),
+                accepted("IPv6 literals with embedded IPv4 (RFC 3986)", 3, "GET / HTTP/1.1\r\nHost: [::ffff:1.2.3.4]\r\n\r\n"
+                        + "GET / HTTP/1.1\r\nHost: [64:ff9b::192.0.2.33]:8080\r\n\r\n"
+                        + "GET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:1.2.3.4]\r\n\r\n"),
                 accepted("IPv6 literal forms", 4, "GET / HTTP/1.1\r\nHost: [::]\r\n\r\nGET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:8]\r\n\r\n"
                         + "GET / HTTP/1.1\r\nHost: [fe80::1:2]:8080\r\n\r\nGET / HTTP/1.1\r\nHost: [1::]\r\n\r\n"),
                 accepted("obs-text in a value", 1, "GET / HTTP/1.1\r\n" + H + "X-Name: caf\u00e9\r\n\r\n"),
@@ -373,12 +378,14 @@ class RequestFramingScannerTest {
     }
 
     @Test
-    void ipv6LiteralsAreReadAsUndertowReadsThem() {
-        for (String ok : new String[] {"::", "::1", "1::", "1:2:3:4:5:6:7:8", "a:b::c", "abcd::1:2:3:4:5:6", "1:2:3:4:5:6::8"}) {
+    void ipv6LiteralsAreReadAsRfc3986ReadsThem() {
+        for (String ok : new String[] {"::", "::1", "1::", "1:2:3:4:5:6:7:8", "a:b::c", "abcd::1:2:3:4:5:6", "1:2:3:4:5:6::8",
+                "1:2:3:4:5:6::ab", "::ffff:1.2.3.4", "::1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "64:ff9b::192.0.2.33"}) {
             assertTrue(RequestFramingScanner.ipv6(ok), ok);
         }
         for (String bad : new String[] {":", ":::", "1", "1:2", "1::2::3", ":1::", "1::2:", "12345::", "1:2:3:4:5:6:7:8:9",
-                "1:2:3:4:5:6:7::8", "1:2:3:4:5:6::ab", "g::"}) {
+                "1:2:3:4:5:6:7::8", "g::", "::ffff:1.2.3", "::ffff:1.2.3.256", "::ffff:01.2.3.4", "1:2:3:4:5:6:7:1.2.3.4",
+                "1.2.3.4", "::1.2.3.4:1", "::ffff:1.2.3.4."}) {
             assertFalse(RequestFramingScanner.ipv6(bad), bad);
         }
     }
