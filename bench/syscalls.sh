@@ -2,7 +2,8 @@
 # System calls per request, Gatehouse against nginx: the same origin nginx (1 worker) behind
 # Gatehouse (1 event loop) and behind the reference nginx (1 worker, as in bench/run.sh); after a
 # warm-up of each (Gatehouse's as long as bench/run.sh's), `strace -c -f` is attached to the proxy
-# (every thread of the JVM; nginx's worker) during one fixed wrk run, and each system call's count is divided by the requests wrk completed.
+# (every thread of the JVM; nginx's worker) during one fixed wrk run, and each system call's count is
+# divided by the requests wrk completed.
 #
 #   bench/syscalls.sh     (env: D=5 REQUESTS= SIZE=1k|100k THREADS=1 CONNS=8 WARMUP=30 GATEHOUSE_JAR)
 #
@@ -19,7 +20,7 @@ REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 source "$BENCH_DIR/lib/nginx.sh"
 # shellcheck source=lib/measure.sh
 source "$BENCH_DIR/lib/measure.sh"
-[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; }
 (($# == 0)) || { echo "syscalls: no arguments; settings come from the environment (see --help)" >&2; exit 2; }
 D=${D:-5}; REQUESTS=${REQUESTS:-0}; SIZE=${SIZE:-1k}; THREADS=${THREADS:-1}; CONNS=${CONNS:-8}; WARMUP=${WARMUP:-30}
 GH_PORT=${GH_PORT:-18780}; NGINX_PORT=${NGINX_PORT:-18781}; ORIGIN_PORT=${ORIGIN_PORT:-18790}
