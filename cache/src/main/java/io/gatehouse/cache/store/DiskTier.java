@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -92,7 +93,7 @@ public final class DiskTier implements AutoCloseable {
     private final FileLock lock;
     private final PersistentCacheManager manager;
     private final StatisticsService statistics;
-    private final Cache<String, byte[]> cache;
+    private final Cache<String, ByteBuffer> cache;
 
     /** Counts purges; a write remembers it when asked for, to learn on disk whether a purge came in between. */
     private final AtomicLong purgeGeneration = new AtomicLong();
@@ -120,7 +121,7 @@ public final class DiskTier implements AutoCloseable {
         this.lock = lock;
         this.manager = manager;
         this.statistics = statistics;
-        this.cache = manager == null ? null : manager.getCache(CACHE, String.class, byte[].class);
+        this.cache = manager == null ? null : manager.getCache(CACHE, String.class, ByteBuffer.class);
     }
 
     /**
@@ -199,8 +200,9 @@ public final class DiskTier implements AutoCloseable {
             .with(CacheManagerBuilder.persistence(dir.resolve(ENTRIES).toFile()))
             .using(statistics)
             .withCache(CACHE, CacheConfigurationBuilder
-                .newCacheConfigurationBuilder(String.class, byte[].class,
+                .newCacheConfigurationBuilder(String.class, ByteBuffer.class,
                     ResourcePoolsBuilder.newResourcePoolsBuilder().disk(maximumBytes, MemoryUnit.B, true))
+                .withValueSerializer(new DiskValues())
                 .withResilienceStrategy(new DiskFailures<>()))
             .build(true);
     }
@@ -210,7 +212,7 @@ public final class DiskTier implements AutoCloseable {
     /** The entry under {@code key}, or null when absent, damaged (removed and counted) or the disk failed. */
     public CompletableFuture<StoredResponse> get(String key) {
         return onLane(key, Failure.READ, null, () -> {
-            byte[] bytes = cache.get(key);
+            ByteBuffer bytes = cache.get(key);
             if (bytes == null) {
                 return null;
             }
@@ -261,7 +263,7 @@ public final class DiskTier implements AutoCloseable {
                     cache.remove(key); // a purge of it came in between: write nothing, and keep nothing older either
                     return null;
                 }
-                byte[] bytes = r.serialise();
+                ByteBuffer bytes = ByteBuffer.wrap(r.serialise());
                 try {
                     cache.put(key, bytes);
                 } catch (RuntimeException e) {
@@ -305,7 +307,7 @@ public final class DiskTier implements AutoCloseable {
         notePurge(prefix);
         return unordered(Failure.PURGE, List.of(), () -> {
             List<String> keys = new ArrayList<>();
-            for (Cache.Entry<String, byte[]> e : cache) {
+            for (Cache.Entry<String, ByteBuffer> e : cache) {
                 if (e.getKey().startsWith(prefix)) {
                     keys.add(e.getKey());
                 }
@@ -383,7 +385,7 @@ public final class DiskTier implements AutoCloseable {
     /** Writes raw bytes under {@code key}, as if a stored entry had been damaged on disk (tests). */
     CompletableFuture<Void> putBytes(String key, byte[] bytes) {
         return onLane(key, Failure.WRITE, null, () -> {
-            cache.put(key, bytes);
+            cache.put(key, ByteBuffer.wrap(bytes));
             return null;
         });
     }

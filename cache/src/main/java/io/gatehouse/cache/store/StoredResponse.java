@@ -249,17 +249,26 @@ public final class StoredResponse {
      *     version, or a length or checksum disagrees with them
      */
     public static StoredResponse deserialise(byte[] bytes) throws DamagedEntryException {
+        return deserialise(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * As {@link #deserialise(byte[])}, from the bytes between {@code bytes}' position and limit (its
+     * position is left as it is). The body is a read-only view of them; the entry counts the whole array
+     * behind a heap buffer as the memory it keeps.
+     */
+    public static StoredResponse deserialise(ByteBuffer bytes) throws DamagedEntryException {
         try {
-            return read(bytes);
+            return read(bytes.slice(), bytes.hasArray() ? bytes.array().length : bytes.remaining());
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new DamagedEntryException("stored entry malformed: " + e, e);
         }
     }
 
-    private static StoredResponse read(byte[] bytes) throws DamagedEntryException {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (in.remaining() < PREFIX_BYTES) {
-            throw new DamagedEntryException("stored entry truncated: " + bytes.length + " bytes");
+    private static StoredResponse read(ByteBuffer in, long retained) throws DamagedEntryException {
+        int size = in.remaining();
+        if (size < PREFIX_BYTES) {
+            throw new DamagedEntryException("stored entry truncated: " + size + " bytes");
         }
         int magic = in.getInt();
         if (magic != MAGIC) {
@@ -272,7 +281,7 @@ public final class StoredResponse {
         int headLength = in.getInt();
         if (headLength < 0 || headLength > in.remaining() - INFIX_BYTES) {
             throw new DamagedEntryException("stored entry head of " + headLength + " bytes does not fit in "
-                + bytes.length + " bytes");
+                + size + " bytes");
         }
         ByteBuffer head = in.slice().limit(headLength);
         in.position(in.position() + headLength);
@@ -311,7 +320,7 @@ public final class StoredResponse {
         }
         ByteBuffer[] buffers = length == 0 ? NO_BODY : new ByteBuffer[] {body};
         return new StoredResponse(key, status, new StoredFields(fields), requestTime, responseTime, buffers, length,
-            checksum, bytes.length);
+            checksum, retained);
     }
 
     private static String readString(ByteBuffer in) throws DamagedEntryException {

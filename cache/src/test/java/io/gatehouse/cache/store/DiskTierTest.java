@@ -122,6 +122,37 @@ class DiskTierTest {
     }
 
     /**
+     * Ehcache keeps the value type with the entries; before the disk tier read values as views of
+     * Ehcache's buffers ({@link DiskValues}) it was {@code byte[]}. Such a directory, closed cleanly,
+     * must not leave the tier without a disk: it starts empty with one warning and then works.
+     */
+    @Test
+    void entriesLeftByTheEarlierByteArrayFormStartEmptyWithAWarningAndTheTierWorks() throws Exception {
+        Path dir = tmp.resolve("cache");
+        java.io.File entries = dir.resolve(DiskTier.ENTRIES).toFile();
+        try (org.ehcache.PersistentCacheManager old = org.ehcache.config.builders.CacheManagerBuilder
+                .newCacheManagerBuilder()
+                .with(org.ehcache.config.builders.CacheManagerBuilder.persistence(entries))
+                .withCache("responses", org.ehcache.config.builders.CacheConfigurationBuilder
+                    .newCacheConfigurationBuilder(String.class, byte[].class,
+                        org.ehcache.config.builders.ResourcePoolsBuilder.newResourcePoolsBuilder()
+                            .disk(SIZE, org.ehcache.config.units.MemoryUnit.B, true)))
+                .build(true)) {
+            old.getCache("responses", String.class, byte[].class).put("GET http://a.example/old", new byte[] {1, 2, 3});
+        }
+        try (StoreFixtures.LogCapture log = new StoreFixtures.LogCapture(DiskTier.class)) {
+            DiskTier t = open(dir);
+            assertTrue(t.usable());
+            assertEquals(1, log.lines(Level.WARN).size(), log.lines(Level.WARN).toString());
+            assertTrue(log.lines(Level.WARN).get(0).contains("starts empty"), log.lines(Level.WARN).get(0));
+            assertNull(await(t.get("GET http://a.example/old")));
+            StoredResponse r = entry("GET http://a.example/new", 40_000, 3);
+            await(t.put(r));
+            assertArrayEquals(bytes(r), bytes(await(t.get(r.key()))));
+        }
+    }
+
+    /**
      * A run that stops without closing leaves the marker, and whatever Ehcache's files hold then. The
      * copy taken while the tier is open is that state; opening it must warn once and start empty, and
      * the tier must be usable.
