@@ -84,6 +84,7 @@ class LauncherCollectorTest {
         assertTrue(options(confD("proxypass", "\n[proxypass]\ncache_memory = 16\n"), Map.of()).contains(G1));
         String onCluster = launch(Map.of(), 0, "java-options", "--conf=" + confD("cluster", "  cache = yes ; this one\n"));
         assertTrue(onCluster.contains(G1) && !onCluster.contains("-Xmn"), "G1 sizes its young generation: " + onCluster);
+        assertTrue(onCluster.contains("-XX:MaxGCPauseMillis=10"), "to a short pause target: " + onCluster);
         String off = options(confD("off", "cache = no\n;[proxypass]\n# cache = yes\n"), Map.of());
         assertTrue(off.contains(SERIAL), "a cache said no or commented out: " + off);
     }
